@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: install what is missing, then run every test layer in order.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+
+echo "== 1/4 native: cargo test"
+cargo test --release
+
+echo "== 2/4 wasm in Node: wasm-pack test --node"
+wasm-pack test --node --release -- --test wasm_node
+
+echo "== 3/4 wasm in headless Chromium: wasm-pack test --headless --chrome"
+CHROMEDRIVER="$(command -v chromedriver)" wasm-pack test --headless --chrome --release -- --test wasm_browser
+
+echo "== 4/4 browser end-to-end: playwright-core + Debian Chromium"
+bash scripts/build-wasm.sh
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,598 @@
+//! The one `Config` value that describes a run, its enums, its defaults and `validate()`.
+//!
+//! The page keeps this value in the URL hash, the CLI reads it from a JSON file, presets are named
+//! configs. Every field has a default, so a partial JSON object is a valid config. `validate()`
+//! names the offending field and its allowed range; nothing else in the core re-checks ranges.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The 2D toy datasets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    /// Interleaved spiral arms, one per class (the cs231n spiral).
+    #[default]
+    Spiral,
+    /// An inner disc and an outer ring: two classes.
+    Circles,
+    /// The four quadrants, label = sign(x * y): two classes.
+    Xor,
+    /// Gaussian blobs with centres on a circle, one per class.
+    Blobs,
+    /// Two interleaving half circles: two classes.
+    Moons,
+}
+
+impl Dataset {
+    /// Whether the number of classes is free (otherwise the dataset is 2-class).
+    pub fn has_free_classes(self) -> bool {
+        matches!(self, Dataset::Spiral | Dataset::Blobs)
+    }
+}
+
+/// Element-wise non-linearities (maxout is the one that is not element-wise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    /// sigma(x) = 1 / (1 + e^-x)
+    Sigmoid,
+    /// tanh(x)
+    Tanh,
+    /// max(0, x)
+    #[default]
+    Relu,
+    /// max(a x, x) with slope a = `leaky_slope`
+    LeakyRelu,
+    /// x for x > 0, alpha (e^x - 1) otherwise, alpha = 1
+    Elu,
+    /// max over `maxout_k` linear pieces: max_j (w_j^T x + b_j)
+    Maxout,
+    /// x
+    Identity,
+}
+
+/// How the first-layer weights (and every weight matrix) start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// Every weight 0: all hidden units stay identical (the symmetry problem).
+    Zeros,
+    /// N(0, 0.01^2): the lecture's "small random numbers".
+    Normal001,
+    /// N(0, 1): too large for deep tanh networks.
+    Normal1,
+    /// N(0, sigma^2) with sigma = `init_scale`.
+    Normal,
+    /// U(-a, a) with a = `init_scale`.
+    Uniform,
+    /// Xavier/Glorot normal: N(0, 1/n_in).
+    Xavier,
+    /// He/Kaiming normal ("Xavier/2"): N(0, 2/n_in).
+    #[default]
+    He,
+}
+
+/// Normalization layer placed beside each hidden linear layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Norm {
+    #[default]
+    None,
+    /// BatchNorm: batch statistics in training, running averages in evaluation.
+    Batch,
+    /// LayerNorm: statistics over the features of each sample, same in both modes.
+    Layer,
+}
+
+/// Whether the normalization comes before or after the activation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NormPosition {
+    #[default]
+    Before,
+    After,
+}
+
+/// The data loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// Softmax cross-entropy: -log(e^{s_y} / sum_k e^{s_k}).
+    #[default]
+    Softmax,
+    /// Multiclass SVM: sum_{k != y} max(0, s_k - s_y + margin).
+    Hinge,
+    /// Binary logistic: one output s, p = sigma(s), -(y log p + (1 - y) log(1 - p)). Two classes only.
+    Logistic,
+}
+
+/// The parameter update rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Optimizer {
+    /// w -= lr * g
+    Sgd,
+    /// v = mu v - lr g; w += v (Nesterov optional)
+    Momentum,
+    /// Adam (Kingma & Ba 2015) with bias correction.
+    #[default]
+    Adam,
+}
+
+/// Learning-rate schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Schedule {
+    #[default]
+    Constant,
+    /// lr * factor^floor(epoch / every)
+    Step,
+}
+
+/// Input pre-processing, with statistics from the training split only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Preprocess {
+    None,
+    /// x - mean(x_train), per feature.
+    Mean,
+    /// (x - mean(x_train)) / std(x_train), per feature.
+    #[default]
+    Standardize,
+}
+
+/// Settings for one hidden layer that override the network-wide ones.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct LayerOverride {
+    /// The hidden layer, counted from 1.
+    pub layer: usize,
+    pub activation: Option<Activation>,
+    pub dropout: Option<f32>,
+    pub norm: Option<Norm>,
+}
+
+/// Everything that defines a run. Same config and seed give the same curve, natively and in wasm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    // --- data ---
+    pub dataset: Dataset,
+    /// Number of classes for spiral and blobs (the other 2D sets have two).
+    pub classes: usize,
+    /// Total number of points, split into training and validation.
+    pub points: usize,
+    /// Noise level, 0 (clean) to 1 (very noisy); each generator documents its scale.
+    pub noise: f32,
+    /// Fraction of the points held out for validation.
+    pub val_fraction: f32,
+    /// Seed of the one explicit RNG: data, split, init, batches, dropout, augmentation.
+    pub seed: u32,
+    pub preprocess: Preprocess,
+
+    // --- architecture ---
+    /// Width of each hidden layer; empty means a linear classifier.
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    /// Slope of leaky ReLU for x < 0.
+    pub leaky_slope: f32,
+    /// Number of linear pieces per maxout unit.
+    pub maxout_k: usize,
+    pub init: Init,
+    /// sigma of `normal` init, half-width a of `uniform` init.
+    pub init_scale: f32,
+    pub norm: Norm,
+    pub norm_position: NormPosition,
+    /// BatchNorm running averages: running = momentum * running + (1 - momentum) * batch.
+    pub bn_momentum: f32,
+    /// Dropout probability of dropping a hidden unit (0 = off).
+    pub dropout: f32,
+    /// On: inverted dropout (scale by 1/(1-p) in training, identity at test time).
+    /// Off: no rescaling anywhere, so test-time activations are larger than in training.
+    pub test_time_scaling: bool,
+    pub layer_overrides: Vec<LayerOverride>,
+
+    // --- objective ---
+    pub loss: Loss,
+    pub hinge_margin: f32,
+    /// L2 penalty (lambda / 2) * sum w^2 on weights (not biases, not norm parameters).
+    pub l2: f32,
+    /// L1 penalty lambda * sum |w| on weights.
+    pub l1: f32,
+
+    // --- optimization ---
+    pub optimizer: Optimizer,
+    pub learning_rate: f32,
+    pub momentum: f32,
+    pub nesterov: bool,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub schedule: Schedule,
+    /// Step schedule: decay every this many epochs.
+    pub decay_every: usize,
+    /// Step schedule: multiply the learning rate by this.
+    pub decay_factor: f32,
+    pub batch_size: usize,
+    /// Epochs for the CLI's `train` (the page trains until paused).
+    pub epochs: usize,
+    /// Early stopping: stop after this many epochs without a better validation loss (0 = off).
+    pub patience: usize,
+    /// Ensemble members, each with its own init and bootstrap resample (1 = a single model).
+    pub ensemble: usize,
+
+    // --- the init lab ---
+    pub lab_depth: usize,
+    pub lab_width: usize,
+    pub lab_batch: usize,
+    pub lab_activation: Activation,
+    pub lab_init: Init,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dataset: Dataset::Spiral,
+            classes: 3,
+            points: 600,
+            noise: 0.1,
+            val_fraction: 0.3,
+            seed: 1,
+            preprocess: Preprocess::Standardize,
+            hidden: vec![64, 64],
+            activation: Activation::Relu,
+            leaky_slope: 0.01,
+            maxout_k: 2,
+            init: Init::He,
+            init_scale: 0.01,
+            norm: Norm::None,
+            norm_position: NormPosition::Before,
+            bn_momentum: 0.9,
+            dropout: 0.0,
+            test_time_scaling: true,
+            layer_overrides: Vec::new(),
+            loss: Loss::Softmax,
+            hinge_margin: 1.0,
+            l2: 0.0,
+            l1: 0.0,
+            optimizer: Optimizer::Adam,
+            learning_rate: 0.01,
+            momentum: 0.9,
+            nesterov: false,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            schedule: Schedule::Constant,
+            decay_every: 20,
+            decay_factor: 0.5,
+            batch_size: 32,
+            epochs: 60,
+            patience: 0,
+            ensemble: 1,
+            lab_depth: 10,
+            lab_width: 500,
+            lab_batch: 1000,
+            lab_activation: Activation::Tanh,
+            lab_init: Init::Xavier,
+        }
+    }
+}
+
+/// A config field outside its allowed range, or a config that cannot be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// The field name as it appears in the JSON and the URL hash.
+    pub field: String,
+    /// What is allowed and what was given.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn err(field: &str, message: String) -> ConfigError {
+    ConfigError { field: field.to_string(), message }
+}
+
+/// Checks lo <= v <= hi for a real field (NaN fails).
+fn real(field: &str, v: f32, lo: f32, hi: f32) -> Result<(), ConfigError> {
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(err(field, format!("must be between {lo} and {hi}, got {v}")))
+    }
+}
+
+/// Checks lo < v <= hi.
+fn real_open_low(field: &str, v: f32, lo: f32, hi: f32) -> Result<(), ConfigError> {
+    if v.is_finite() && v > lo && v <= hi {
+        Ok(())
+    } else {
+        Err(err(field, format!("must be in ({lo}, {hi}], got {v}")))
+    }
+}
+
+fn int(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
+    if v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(err(field, format!("must be an integer from {lo} to {hi}, got {v}")))
+    }
+}
+
+/// Largest number of hidden layers and units per layer the page and CLI accept.
+pub const MAX_LAYERS: usize = 16;
+pub const MAX_WIDTH: usize = 1024;
+/// Parameter budget: 8 million f32 (32 MB) per model, checked before anything is allocated.
+pub const MAX_PARAMS: usize = 8_000_000;
+
+impl Config {
+    /// Parses a JSON object strictly; missing fields take their defaults. The first unknown,
+    /// mistyped or out-of-range field is an error that names it.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| err("config", format!("not valid JSON: {e}")))?;
+        Config::from_value(&value)
+    }
+
+    /// Like `from_json`, from an already parsed JSON value.
+    pub fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        let map = value.as_object().ok_or_else(|| err("config", "must be a JSON object".into()))?;
+        // Deserializing one field at a time lets the error name the field even for type errors,
+        // which serde_json reports only with a line and column.
+        for (key, v) in map {
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), v.clone());
+            serde_json::from_value::<Config>(serde_json::Value::Object(one))
+                .map_err(|e| err(key, clean_serde_message(&e.to_string())))?;
+        }
+        let cfg: Config = serde_json::from_value(value.clone()).map_err(|e| json_error(&e.to_string()))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Parses leniently: every unknown, mistyped or out-of-range field is reported and replaced by
+    /// its default, so a damaged link or file still gives a running configuration.
+    pub fn from_value_lenient(value: &serde_json::Value) -> (Config, Vec<ConfigError>) {
+        let mut problems = Vec::new();
+        let Some(map) = value.as_object() else {
+            return (Config::default(), vec![err("config", "must be a JSON object".into())]);
+        };
+        let mut good = serde_json::Map::new();
+        for (key, v) in map {
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), v.clone());
+            match serde_json::from_value::<Config>(serde_json::Value::Object(one.clone())) {
+                Ok(_) => {
+                    good.insert(key.clone(), v.clone());
+                }
+                Err(e) => problems.push(err(key, clean_serde_message(&e.to_string()))),
+            }
+        }
+        let mut cfg: Config = serde_json::from_value(serde_json::Value::Object(good)).unwrap_or_default();
+        // Reset out-of-range fields one by one until the config validates.
+        let defaults = serde_json::to_value(Config::default()).expect("default config serializes");
+        for _ in 0..64 {
+            match cfg.validate() {
+                Ok(()) => break,
+                Err(e) => {
+                    let field = e.field.split('.').next().unwrap_or("").to_string();
+                    problems.push(e);
+                    let mut current = serde_json::to_value(&cfg).expect("config serializes");
+                    match (current.get_mut(&field), defaults.get(&field)) {
+                        (Some(slot), Some(d)) => *slot = d.clone(),
+                        _ => {
+                            cfg = Config::default();
+                            break;
+                        }
+                    }
+                    if field == "val_fraction" || field == "loss" {
+                        // These depend on other fields; fall back to the safe pair.
+                        current["val_fraction"] = defaults["val_fraction"].clone();
+                        current["points"] = defaults["points"].clone();
+                        current["loss"] = defaults["loss"].clone();
+                    }
+                    cfg = serde_json::from_value(current).unwrap_or_default();
+                }
+            }
+        }
+        if cfg.validate().is_err() {
+            cfg = Config::default();
+        }
+        (cfg, problems)
+    }
+
+    /// The number of classes the data actually has.
+    pub fn num_classes(&self) -> usize {
+        if self.dataset.has_free_classes() {
+            self.classes
+        } else {
+            2
+        }
+    }
+
+    /// The activation of hidden layer `layer` (0-based), after overrides.
+    pub fn layer_activation(&self, layer: usize) -> Activation {
+        self.layer_override(layer).and_then(|o| o.activation).unwrap_or(self.activation)
+    }
+
+    /// The dropout probability of hidden layer `layer` (0-based), after overrides.
+    pub fn layer_dropout(&self, layer: usize) -> f32 {
+        self.layer_override(layer).and_then(|o| o.dropout).unwrap_or(self.dropout)
+    }
+
+    /// The normalization of hidden layer `layer` (0-based), after overrides.
+    pub fn layer_norm(&self, layer: usize) -> Norm {
+        self.layer_override(layer).and_then(|o| o.norm).unwrap_or(self.norm)
+    }
+
+    fn layer_override(&self, layer: usize) -> Option<&LayerOverride> {
+        self.layer_overrides.iter().rev().find(|o| o.layer == layer + 1)
+    }
+
+    /// Checks every field against its allowed range; the error names the first bad field.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        int("classes", self.classes, 2, 8)?;
+        int("points", self.points, 20, 20_000)?;
+        real("noise", self.noise, 0.0, 1.0)?;
+        real("val_fraction", self.val_fraction, 0.05, 0.9)?;
+        if self.hidden.len() > MAX_LAYERS {
+            return Err(err("hidden", format!("at most {MAX_LAYERS} layers, got {}", self.hidden.len())));
+        }
+        for &w in &self.hidden {
+            if w == 0 || w > MAX_WIDTH {
+                return Err(err("hidden", format!("each layer must have 1 to {MAX_WIDTH} units, got {w}")));
+            }
+        }
+        real("leaky_slope", self.leaky_slope, 0.0, 1.0)?;
+        int("maxout_k", self.maxout_k, 2, 5)?;
+        real_open_low("init_scale", self.init_scale, 0.0, 10.0)?;
+        real("bn_momentum", self.bn_momentum, 0.0, 0.9999)?;
+        real("dropout", self.dropout, 0.0, 0.95)?;
+        for o in &self.layer_overrides {
+            if o.layer == 0 || o.layer > self.hidden.len() {
+                return Err(err(
+                    "layer_overrides",
+                    format!("layer must be from 1 to {} (the hidden layers), got {}", self.hidden.len(), o.layer),
+                ));
+            }
+            if let Some(p) = o.dropout {
+                real("layer_overrides.dropout", p, 0.0, 0.95)?;
+            }
+        }
+        real_open_low("hinge_margin", self.hinge_margin, 0.0, 100.0)?;
+        real("l2", self.l2, 0.0, 10.0)?;
+        real("l1", self.l1, 0.0, 10.0)?;
+        real_open_low("learning_rate", self.learning_rate, 0.0, 10.0)?;
+        real("momentum", self.momentum, 0.0, 0.999)?;
+        real("beta1", self.beta1, 0.0, 0.9999)?;
+        real("beta2", self.beta2, 0.0, 0.99999)?;
+        real_open_low("eps", self.eps, 0.0, 1.0)?;
+        int("decay_every", self.decay_every, 1, 100_000)?;
+        real_open_low("decay_factor", self.decay_factor, 0.0, 1.0)?;
+        int("batch_size", self.batch_size, 1, 4096)?;
+        int("epochs", self.epochs, 1, 1_000_000)?;
+        int("patience", self.patience, 0, 10_000)?;
+        int("ensemble", self.ensemble, 1, 10)?;
+        if self.loss == Loss::Logistic && self.num_classes() != 2 {
+            return Err(err(
+                "loss",
+                format!("logistic needs exactly 2 classes, the data has {}", self.num_classes()),
+            ));
+        }
+        let n_val = (self.points as f32 * self.val_fraction).round() as usize;
+        if self.points - n_val < 2 * self.num_classes() || n_val < 1 {
+            return Err(err("val_fraction", "leaves too few points for training or validation".into()));
+        }
+        int("lab_depth", self.lab_depth, 1, 50)?;
+        int("lab_width", self.lab_width, 1, 2048)?;
+        int("lab_batch", self.lab_batch, 1, 10_000)?;
+        let params = self.parameter_count(2);
+        if params > MAX_PARAMS {
+            return Err(err(
+                "hidden",
+                format!("the network would have {params} parameters per model, more than the budget of {MAX_PARAMS}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Number of learnable parameters of one model for `inputs` input features.
+    pub fn parameter_count(&self, inputs: usize) -> usize {
+        let mut n_in = inputs;
+        let mut total = 0usize;
+        for (l, &w) in self.hidden.iter().enumerate() {
+            let pieces = if self.layer_activation(l) == Activation::Maxout { self.maxout_k } else { 1 };
+            total = total.saturating_add(n_in.saturating_mul(w * pieces) + w * pieces);
+            if self.layer_norm(l) != Norm::None {
+                total = total.saturating_add(2 * w * pieces);
+            }
+            n_in = w;
+        }
+        let outs = if self.loss == Loss::Logistic { 1 } else { self.num_classes() };
+        total.saturating_add(n_in * outs + outs)
+    }
+}
+
+/// Drops serde's " at line 1 column 9" tail, which means nothing to a user.
+fn clean_serde_message(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Turns a serde message into a ConfigError that names the field when serde does.
+pub fn json_error(msg: &str) -> ConfigError {
+    // serde_json says e.g. "unknown variant `foo`, expected one of ... at line 1 column 20" or
+    // "unknown field `x`, expected ..." or "invalid type: string \"abc\", expected f32".
+    let field = if let Some(rest) = msg.strip_prefix("unknown field `") {
+        rest.split('`').next().unwrap_or("config").to_string()
+    } else {
+        "config".to_string()
+    };
+    err(&field, msg.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_validates_and_round_trips() {
+        let c = Config::default();
+        c.validate().unwrap();
+        let text = serde_json::to_string(&c).unwrap();
+        assert_eq!(Config::from_json(&text).unwrap(), c);
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let c = Config::from_json(r#"{"learning_rate": 0.5}"#).unwrap();
+        assert_eq!(c.learning_rate, 0.5);
+        assert_eq!(c.hidden, Config::default().hidden);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_range() {
+        let e = Config::from_json(r#"{"learning_rate": -1}"#).unwrap_err();
+        assert_eq!(e.field, "learning_rate");
+        assert!(e.to_string().contains("(0, 10]"), "{e}");
+        let e = Config::from_json(r#"{"batch_size": 0}"#).unwrap_err();
+        assert_eq!(e.field, "batch_size");
+        let e = Config::from_json(r#"{"dropout": 1.5}"#).unwrap_err();
+        assert_eq!(e.field, "dropout");
+        let e = Config::from_json(r#"{"hidden": [10000]}"#).unwrap_err();
+        assert_eq!(e.field, "hidden");
+        let e = Config::from_json(r#"{"activation": "swish"}"#).unwrap_err();
+        assert!(e.to_string().contains("swish"), "{e}");
+        let e = Config::from_json(r#"{"bogus": 1}"#).unwrap_err();
+        assert_eq!(e.field, "bogus");
+        let e = Config::from_json(r#"{"learning_rate": "abc"}"#).unwrap_err();
+        assert_eq!(e.field, "learning_rate");
+        assert!(e.message.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn lenient_parse_keeps_good_fields_and_reports_bad_ones() {
+        let v: serde_json::Value = serde_json::from_str(
+            r#"{"learning_rate": "abc", "hidden": [32], "batch_size": 0, "dropout": 1.5, "noise": -1, "x": 2}"#,
+        )
+        .unwrap();
+        let (c, problems) = Config::from_value_lenient(&v);
+        assert_eq!(c.hidden, vec![32]);
+        let d = Config::default();
+        assert_eq!((c.learning_rate, c.batch_size, c.dropout, c.noise), (d.learning_rate, d.batch_size, d.dropout, d.noise));
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        for f in ["learning_rate", "batch_size", "dropout", "noise", "x"] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
+        c.validate().unwrap();
+    }
+}

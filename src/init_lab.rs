@@ -1,0 +1,152 @@
+//! The lecture's init lab: push a batch of unit-Gaussian inputs through an L-layer, W-unit
+//! network with no training (no biases, as in the lecture's demo), back-propagate a random
+//! N(0, 1) upstream gradient, and report per-layer activation and gradient statistics.
+//!
+//! H_0 = X ~ N(0, 1) of shape (batch, width); Z_l = H_{l-1} W_l; H_l = f(Z_l).
+//! Backward: dH_L ~ N(0, 1); dZ_l = dH_l * f'(Z_l); dH_{l-1} = dZ_l W_l^T; dW_l = H_{l-1}^T dZ_l.
+
+use crate::config::{Activation, Config};
+use crate::init;
+use crate::layers::activation::{apply, derivative};
+use crate::rng::Rng;
+use crate::tensor::{gemm, transpose, Layout};
+use serde::Serialize;
+
+/// Bins of each histogram.
+pub const BINS: usize = 40;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Histogram {
+    pub lo: f32,
+    pub hi: f32,
+    pub counts: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerStats {
+    pub layer: usize,
+    pub mean: f32,
+    pub std: f32,
+    /// Fraction of units near the flat ends: |a| > 0.99 for tanh, a < 0.01 or a > 0.99 for sigmoid.
+    pub saturated: f32,
+    /// Fraction of units exactly 0 (the ReLU family's dead units).
+    pub dead: f32,
+    /// Standard deviation of dL/dH_l, the gradient reaching this layer's output.
+    pub grad_std: f32,
+    /// Standard deviation of dL/dW_l.
+    pub weight_grad_std: f32,
+    pub hist: Histogram,
+    pub grad_hist: Histogram,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LabReport {
+    pub depth: usize,
+    pub width: usize,
+    pub batch: usize,
+    pub activation: Activation,
+    pub init: crate::config::Init,
+    pub layers: Vec<LayerStats>,
+}
+
+fn mean_std(v: &[f32]) -> (f32, f32) {
+    let n = v.len().max(1) as f64;
+    let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+    (mean as f32, var.sqrt() as f32)
+}
+
+/// A histogram over [lo, hi]; values outside are counted in the end bins.
+pub fn histogram(v: &[f32], lo: f32, hi: f32) -> Histogram {
+    let mut counts = vec![0u32; BINS];
+    let width = (hi - lo).max(1e-12);
+    for &x in v {
+        let b = (((x - lo) / width) * BINS as f32).floor();
+        let b = if b.is_nan() { 0 } else { (b.max(0.0) as usize).min(BINS - 1) };
+        counts[b] += 1;
+    }
+    Histogram { lo, hi, counts }
+}
+
+/// A symmetric range that covers the values (at least +-1e-6).
+fn symmetric_range(v: &[f32]) -> (f32, f32) {
+    let m = v.iter().fold(0.0f32, |a, &x| if x.is_finite() { a.max(x.abs()) } else { a }).max(1e-6);
+    (-m, m)
+}
+
+/// Runs the lab with the `lab_*` fields of `cfg` and its seed.
+pub fn run(cfg: &Config) -> LabReport {
+    let (depth, width, batch) = (cfg.lab_depth, cfg.lab_width, cfg.lab_batch);
+    let act = if cfg.lab_activation == Activation::Maxout { Activation::Identity } else { cfg.lab_activation };
+    let mut rng = Rng::new(cfg.seed as u64, 7);
+    let mut h: Vec<Vec<f32>> = Vec::with_capacity(depth + 1);
+    let mut z: Vec<Vec<f32>> = Vec::with_capacity(depth);
+    let mut w: Vec<Vec<f32>> = Vec::with_capacity(depth);
+    h.push((0..batch * width).map(|_| rng.normal()).collect());
+    for l in 0..depth {
+        let mut wl = vec![0.0; width * width];
+        init::fill(&mut wl, cfg.lab_init, width, cfg.init_scale, &mut rng);
+        let mut zl = vec![0.0; batch * width];
+        gemm(Layout::Normal, batch, width, width, &h[l], width, &wl, &mut zl, false);
+        let hl: Vec<f32> = zl.iter().map(|&x| apply(act, cfg.leaky_slope, x)).collect();
+        w.push(wl);
+        z.push(zl);
+        h.push(hl);
+    }
+    // Backward from a random upstream gradient.
+    let mut dh: Vec<f32> = (0..batch * width).map(|_| rng.normal()).collect();
+    let mut grad_std = vec![0.0; depth];
+    let mut grad_hists = Vec::with_capacity(depth);
+    let mut wgrad_std = vec![0.0; depth];
+    let mut wt = vec![0.0; width * width];
+    let mut dw = vec![0.0; width * width];
+    for l in (0..depth).rev() {
+        grad_std[l] = mean_std(&dh).1;
+        let (lo, hi) = symmetric_range(&dh);
+        grad_hists.push((l, histogram(&dh, lo, hi)));
+        let dz: Vec<f32> = dh
+            .iter()
+            .zip(&z[l])
+            .zip(&h[l + 1])
+            .map(|((&g, &x), &y)| g * derivative(act, cfg.leaky_slope, x, y))
+            .collect();
+        gemm(Layout::Transposed, width, width, batch, &h[l], width, &dz, &mut dw, false);
+        wgrad_std[l] = mean_std(&dw).1;
+        transpose(width, width, &w[l], &mut wt);
+        let mut prev = vec![0.0; batch * width];
+        gemm(Layout::Normal, batch, width, width, &dz, width, &wt, &mut prev, false);
+        dh = prev;
+    }
+    grad_hists.sort_by_key(|(l, _)| *l);
+    let layers = (0..depth)
+        .zip(grad_hists)
+        .map(|(l, (_, grad_hist))| {
+            let a = &h[l + 1];
+            let (mean, std) = mean_std(a);
+            let n = a.len().max(1) as f32;
+            let saturated = match act {
+                Activation::Tanh => a.iter().filter(|x| x.abs() > 0.99).count() as f32 / n,
+                Activation::Sigmoid => a.iter().filter(|&&x| !(0.01..=0.99).contains(&x)).count() as f32 / n,
+                _ => 0.0,
+            };
+            let dead = a.iter().filter(|&&x| x == 0.0).count() as f32 / n;
+            let (lo, hi) = match act {
+                Activation::Tanh => (-1.0, 1.0),
+                Activation::Sigmoid => (0.0, 1.0),
+                _ => symmetric_range(a),
+            };
+            LayerStats {
+                layer: l + 1,
+                mean,
+                std,
+                saturated,
+                dead,
+                grad_std: grad_std[l],
+                weight_grad_std: wgrad_std[l],
+                hist: histogram(a, lo, hi),
+                grad_hist,
+            }
+        })
+        .collect();
+    LabReport { depth, width, batch, activation: act, init: cfg.lab_init, layers }
+}

@@ -1,0 +1,21 @@
+//! Overfit's numeric core: a small MLP trainer with the knobs of the lecture "Training neural
+//! networks". No UI and no wasm-bindgen here except in `wasm`, the one boundary for the page.
+
+pub mod config;
+pub mod data;
+pub mod init;
+pub mod init_lab;
+pub mod layers;
+pub mod loss;
+pub mod model;
+pub mod optim;
+pub mod params;
+pub mod rng;
+pub mod tensor;
+pub mod train;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use config::{Config, ConfigError};
+pub use train::{EpochRecord, Report, Trainer};

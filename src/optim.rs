@@ -1,0 +1,96 @@
+//! Parameter updates: SGD, SGD with momentum (classic or Nesterov), and Adam; L2 and L1 weight
+//! decay on weights only, added to the gradient: g += lambda2 * w + lambda1 * sign(w).
+//! With L2 and a zero data gradient, SGD gives w <- w - lr * lambda2 * w = (1 - lr * lambda2) w.
+
+use crate::config::{Config, Optimizer};
+use crate::params::{ParamKind, Params};
+
+#[derive(Clone, Debug)]
+pub struct OptimizerState {
+    pub kind: Optimizer,
+    /// Momentum velocity or Adam's first moment.
+    m: Vec<f32>,
+    /// Adam's second moment.
+    v: Vec<f32>,
+    /// Number of updates taken (Adam's bias correction).
+    pub t: u64,
+}
+
+/// The hyper-parameters an update reads; they can change between steps without a rebuild.
+#[derive(Clone, Copy, Debug)]
+pub struct Hyper {
+    pub lr: f32,
+    pub momentum: f32,
+    pub nesterov: bool,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub l2: f32,
+    pub l1: f32,
+}
+
+impl Hyper {
+    pub fn from_config(c: &Config, lr: f32) -> Hyper {
+        Hyper { lr, momentum: c.momentum, nesterov: c.nesterov, beta1: c.beta1, beta2: c.beta2, eps: c.eps, l2: c.l2, l1: c.l1 }
+    }
+}
+
+impl OptimizerState {
+    pub fn new(kind: Optimizer, n: usize) -> OptimizerState {
+        let (m, v) = match kind {
+            Optimizer::Sgd => (Vec::new(), Vec::new()),
+            Optimizer::Momentum => (vec![0.0; n], Vec::new()),
+            Optimizer::Adam => (vec![0.0; n], vec![0.0; n]),
+        };
+        OptimizerState { kind, m, v, t: 0 }
+    }
+
+    /// One update of every trainable parameter from `params.grads`.
+    pub fn step(&mut self, params: &mut Params, h: &Hyper) {
+        self.t += 1;
+        let t = self.t as i32;
+        // Adam bias corrections 1 - beta^t, computed in f64 and rounded once.
+        let bc1 = (1.0 - (h.beta1 as f64).powi(t)) as f32;
+        let bc2 = (1.0 - (h.beta2 as f64).powi(t)) as f32;
+        for group in &params.groups {
+            if group.kind == ParamKind::Buffer {
+                continue;
+            }
+            let decay = group.kind == ParamKind::Weight;
+            for i in group.range.clone() {
+                let w = params.values[i];
+                let mut g = params.grads[i];
+                if decay {
+                    g += h.l2 * w;
+                    if h.l1 != 0.0 && w != 0.0 {
+                        g += h.l1 * w.signum();
+                    }
+                }
+                params.values[i] = match self.kind {
+                    Optimizer::Sgd => w - h.lr * g,
+                    Optimizer::Momentum => {
+                        // v = mu v - lr g; classic: w += v; Nesterov (cs231n form):
+                        // w += -mu v_prev + (1 + mu) v.
+                        let v_prev = self.m[i];
+                        let v = h.momentum * v_prev - h.lr * g;
+                        self.m[i] = v;
+                        if h.nesterov {
+                            w - h.momentum * v_prev + (1.0 + h.momentum) * v
+                        } else {
+                            w + v
+                        }
+                    }
+                    Optimizer::Adam => {
+                        // m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+                        // w -= lr * (m / bc1) / (sqrt(v / bc2) + eps).
+                        let m = h.beta1 * self.m[i] + (1.0 - h.beta1) * g;
+                        let v = h.beta2 * self.v[i] + (1.0 - h.beta2) * g * g;
+                        self.m[i] = m;
+                        self.v[i] = v;
+                        w - h.lr * (m / bc1) / ((v / bc2).sqrt() + h.eps)
+                    }
+                };
+            }
+        }
+    }
+}

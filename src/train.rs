@@ -1,0 +1,386 @@
+//! The trainer: owns the data, the model(s), their optimizers and the RNG streams, and runs whole
+//! training steps (batch, forward, loss, backward, update) followed, at each epoch end, by an
+//! evaluation of both splits in eval mode, early stopping and divergence checks.
+//!
+//! An ensemble is K members, each with its own initialization and (for K > 1) its own bootstrap
+//! resample of the training split (Breiman 1996); they step together and are evaluated by
+//! averaging their class probabilities.
+
+use crate::config::{Config, Schedule};
+use crate::data::Data;
+use crate::layers::Mode;
+use crate::loss;
+use crate::model::Model;
+use crate::optim::{Hyper, OptimizerState};
+use crate::rng::Rng;
+use crate::tensor::Matrix;
+use serde::Serialize;
+
+/// Evaluation rows per forward pass.
+const EVAL_CHUNK: usize = 256;
+
+/// RNG stream numbers, so that each purpose draws from its own sequence.
+const STREAM_DATA: u64 = 1;
+const STREAM_MEMBER: u64 = 100;
+
+/// The metrics of one finished epoch. Accuracies are fractions in [0, 1].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EpochRecord {
+    pub epoch: usize,
+    pub step: u64,
+    pub train_loss: f32,
+    pub train_acc: f32,
+    pub val_loss: f32,
+    pub val_acc: f32,
+    pub lr: f32,
+    /// Validation accuracy of each ensemble member (empty for a single model).
+    pub members_val_acc: Vec<f32>,
+}
+
+/// What one call of `run` reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    pub step: u64,
+    /// Completed epochs.
+    pub epoch: usize,
+    /// Epochs including the current partial one.
+    pub epoch_float: f64,
+    pub steps_per_epoch: usize,
+    /// Mean loss of the last training batch (first member).
+    pub batch_loss: f32,
+    /// Epoch records completed during this call.
+    pub evals: Vec<EpochRecord>,
+    /// A non-finite loss appeared; training stopped and the last good weights were restored.
+    pub diverged: bool,
+    pub diverged_at_step: Option<u64>,
+    /// Early stopping ended the run and restored the best weights.
+    pub stopped: bool,
+    pub best_epoch: Option<usize>,
+}
+
+struct Member {
+    model: Model,
+    opt: OptimizerState,
+    /// The member's training rows: 0..n, or a bootstrap resample.
+    rows: Vec<u32>,
+    rng: Rng,
+}
+
+pub struct Trainer {
+    pub cfg: Config,
+    pub data: Data,
+    members: Vec<Member>,
+    /// Position within the current epoch's shuffled order.
+    cursor: usize,
+    order: Vec<u32>,
+    batch_x: Matrix,
+    batch_y: Vec<u32>,
+    batch_idx: Vec<u32>,
+    pub step: u64,
+    pub epoch: usize,
+    pub history: Vec<EpochRecord>,
+    best: Option<(usize, f32, Vec<Vec<f32>>)>,
+    epochs_since_best: usize,
+    last_good: Vec<Vec<f32>>,
+    pub diverged_at: Option<u64>,
+    pub stopped: bool,
+    last_batch_loss: f32,
+    order_rng: Rng,
+}
+
+impl Trainer {
+    /// Builds data and models from a validated config.
+    pub fn new(cfg: &Config) -> Trainer {
+        let mut root = Rng::new(cfg.seed as u64, 0);
+        let mut data_rng = root.fork(STREAM_DATA);
+        let data = Data::build(cfg, &mut data_rng);
+        Trainer::with_data(cfg, data, &mut root)
+    }
+
+    /// Builds models over given data (the image datasets and tests use this).
+    pub fn with_data(cfg: &Config, data: Data, root: &mut Rng) -> Trainer {
+        let n = data.train_x.rows;
+        let mut members = Vec::with_capacity(cfg.ensemble);
+        for k in 0..cfg.ensemble {
+            let mut rng = root.fork(STREAM_MEMBER + k as u64);
+            let model = Model::new(cfg, data.features, data.classes, &mut rng);
+            let rows: Vec<u32> = if cfg.ensemble > 1 {
+                (0..n).map(|_| rng.below(n as u32)).collect()
+            } else {
+                (0..n as u32).collect()
+            };
+            let opt = OptimizerState::new(cfg.optimizer, model.params.values.len());
+            members.push(Member { model, opt, rows, rng });
+        }
+        let last_good = members.iter().map(|m| m.model.params.values.clone()).collect();
+        let order_rng = root.fork(STREAM_DATA + 1);
+        Trainer {
+            cfg: cfg.clone(),
+            data,
+            members,
+            cursor: n, // forces a shuffle at the first step
+            order: (0..n as u32).collect(),
+            batch_x: Matrix::zeros(0, 2),
+            batch_y: Vec::new(),
+            batch_idx: Vec::new(),
+            step: 0,
+            epoch: 0,
+            history: Vec::new(),
+            best: None,
+            epochs_since_best: 0,
+            last_good,
+            diverged_at: None,
+            stopped: false,
+            last_batch_loss: f32::NAN,
+            order_rng,
+        }
+    }
+
+    pub fn steps_per_epoch(&self) -> usize {
+        self.data.train_x.rows.div_ceil(self.cfg.batch_size)
+    }
+
+    /// Changes hyper-parameters in place (learning rate, optimizer, batch size, regularization...).
+    /// The caller decides that the change needs no rebuild.
+    pub fn update_hyper(&mut self, cfg: &Config) {
+        let optimizer_changed = cfg.optimizer != self.cfg.optimizer;
+        self.cfg = cfg.clone();
+        for m in &mut self.members {
+            m.model.apply_hyper(cfg);
+            if optimizer_changed {
+                m.opt = OptimizerState::new(cfg.optimizer, m.model.params.values.len());
+            }
+        }
+    }
+
+    /// The learning rate in force for the current epoch.
+    pub fn current_lr(&self) -> f32 {
+        match self.cfg.schedule {
+            Schedule::Constant => self.cfg.learning_rate,
+            Schedule::Step => self.cfg.learning_rate * self.cfg.decay_factor.powi((self.epoch / self.cfg.decay_every) as i32),
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.diverged_at.is_some() || self.stopped
+    }
+
+    /// Runs up to `steps` training steps (fewer if training diverges or stops early).
+    pub fn run(&mut self, steps: usize) -> Report {
+        let mut evals = Vec::new();
+        for _ in 0..steps {
+            if self.finished() {
+                break;
+            }
+            if let Some(rec) = self.one_step() {
+                evals.push(rec);
+            }
+        }
+        self.report(evals)
+    }
+
+    fn report(&self, evals: Vec<EpochRecord>) -> Report {
+        let spe = self.steps_per_epoch();
+        let in_epoch = if self.cursor >= self.order.len() { 0 } else { self.cursor.div_ceil(self.cfg.batch_size) };
+        Report {
+            step: self.step,
+            epoch: self.epoch,
+            epoch_float: self.epoch as f64 + in_epoch as f64 / spe as f64,
+            steps_per_epoch: spe,
+            batch_loss: self.last_batch_loss,
+            evals,
+            diverged: self.diverged_at.is_some(),
+            diverged_at_step: self.diverged_at,
+            stopped: self.stopped,
+            best_epoch: self.best.as_ref().map(|b| b.0),
+        }
+    }
+
+    /// One step for every member; returns the epoch record when the step ended an epoch.
+    fn one_step(&mut self) -> Option<EpochRecord> {
+        let n = self.order.len();
+        if self.cursor >= n {
+            self.order_rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let end = (self.cursor + self.cfg.batch_size).min(n);
+        let hyper = Hyper::from_config(&self.cfg, self.current_lr());
+        let positions = self.cursor..end;
+        let mut first_loss = 0.0;
+        for (k, m) in self.members.iter_mut().enumerate() {
+            // Each member maps the shared shuffled positions through its own (bootstrap) rows.
+            self.batch_idx.clear();
+            self.batch_idx.extend(self.order[positions.clone()].iter().map(|&p| m.rows[p as usize]));
+            self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y);
+            let input = m.model.input_mut(self.batch_x.rows);
+            input.data.copy_from_slice(&self.batch_x.data);
+            m.model.params.zero_grads();
+            m.model.forward(Mode::Train, &mut m.rng);
+            let bl = m.model.backward(&self.batch_y);
+            let mean = (bl.loss_sum / self.batch_y.len() as f64) as f32;
+            if k == 0 {
+                first_loss = mean;
+            }
+            if !mean.is_finite() || m.model.params.grads.iter().any(|g| !g.is_finite()) {
+                self.diverged_at = Some(self.step + 1);
+            } else {
+                m.opt.step(&mut m.model.params, &hyper);
+            }
+        }
+        self.step += 1;
+        self.cursor = end;
+        self.last_batch_loss = first_loss;
+        if self.diverged_at.is_some() {
+            self.restore(&self.last_good.clone());
+            return None;
+        }
+        if self.cursor >= n {
+            self.epoch += 1;
+            let rec = self.evaluate_epoch();
+            return Some(rec);
+        }
+        None
+    }
+
+    fn snapshot(&self) -> Vec<Vec<f32>> {
+        self.members.iter().map(|m| m.model.params.values.clone()).collect()
+    }
+
+    fn restore(&mut self, snap: &[Vec<f32>]) {
+        for (m, s) in self.members.iter_mut().zip(snap) {
+            m.model.params.values.copy_from_slice(s);
+        }
+    }
+
+    /// Restores the weights of the best epoch seen so far (early stopping's "restore best").
+    pub fn restore_best(&mut self) -> Option<usize> {
+        let (epoch, snap) = self.best.as_ref().map(|(e, _, s)| (*e, s.clone()))?;
+        self.restore(&snap);
+        Some(epoch)
+    }
+
+    fn evaluate_epoch(&mut self) -> EpochRecord {
+        let (train_loss, train_acc, _) = self.evaluate_split(true, Mode::Eval);
+        let (val_loss, val_acc, members_val_acc) = self.evaluate_split(false, Mode::Eval);
+        let rec = EpochRecord {
+            epoch: self.epoch,
+            step: self.step,
+            train_loss,
+            train_acc,
+            val_loss,
+            val_acc,
+            lr: self.current_lr(),
+            members_val_acc: if self.members.len() > 1 { members_val_acc } else { Vec::new() },
+        };
+        if val_loss.is_finite() && train_loss.is_finite() {
+            self.last_good = self.snapshot();
+        }
+        let better = match &self.best {
+            None => val_loss.is_finite(),
+            Some((_, best, _)) => val_loss < *best,
+        };
+        if better {
+            self.best = Some((self.epoch, val_loss, self.snapshot()));
+            self.epochs_since_best = 0;
+        } else {
+            self.epochs_since_best += 1;
+            if self.cfg.patience > 0 && self.epochs_since_best >= self.cfg.patience {
+                self.stopped = true;
+                self.restore_best();
+            }
+        }
+        self.history.push(rec.clone());
+        rec
+    }
+
+    /// (loss, accuracy, per-member accuracy) of the training or validation split in `mode`.
+    /// A single model reports its own loss; an ensemble averages its members' probabilities and
+    /// reports the cross-entropy of that average.
+    pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<f32>) {
+        let (x, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
+        let n = x.rows;
+        if self.members.len() == 1 {
+            let m = &mut self.members[0];
+            let mut eval_rng = m.rng.clone();
+            let b = m.model.evaluate(x, y, mode, &mut eval_rng, EVAL_CHUNK, None);
+            return ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32, vec![b.correct as f32 / n as f32]);
+        }
+        let classes = self.data.classes;
+        let k = self.members.len() as f32;
+        let mut avg = Matrix::zeros(n, classes);
+        let mut probs = Matrix::zeros(n, classes);
+        let mut member_acc = Vec::new();
+        for m in &mut self.members {
+            let mut eval_rng = m.rng.clone();
+            let b = m.model.evaluate(x, y, mode, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
+            member_acc.push(b.correct as f32 / n as f32);
+            for (a, p) in avg.data.iter_mut().zip(&probs.data) {
+                *a += p / k;
+            }
+        }
+        let mut nll = 0.0f64;
+        let mut correct = 0;
+        for r in 0..n {
+            let row = avg.row(r);
+            nll -= (row[y[r] as usize].max(1e-12) as f64).ln();
+            correct += (loss::argmax(row) == y[r] as usize) as usize;
+        }
+        ((nll / n as f64) as f32, correct as f32 / n as f32, member_acc)
+    }
+
+    /// Class probabilities (rows x classes) at raw input points, averaged over members; used for
+    /// the decision-region view. `raw` has 2 features per row, before pre-processing.
+    pub fn predict_raw(&mut self, raw: &Matrix) -> Matrix {
+        let mut x = raw.clone();
+        self.data.pre.apply(&mut x);
+        let classes = self.data.classes;
+        let mut avg = Matrix::zeros(x.rows, classes);
+        let mut probs = Matrix::zeros(x.rows, classes);
+        let labels = vec![0u32; x.rows];
+        let k = self.members.len() as f32;
+        for m in &mut self.members {
+            let mut eval_rng = m.rng.clone();
+            m.model.evaluate(&x, &labels, Mode::Eval, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
+            for (a, p) in avg.data.iter_mut().zip(&probs.data) {
+                *a += p / k;
+            }
+        }
+        avg
+    }
+
+    /// The first member's model (views read its layers).
+    pub fn model(&self) -> &Model {
+        &self.members[0].model
+    }
+
+    pub fn model_mut(&mut self) -> &mut Model {
+        &mut self.members[0].model
+    }
+
+    pub fn members(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// Whether changing `old` into `new` needs a rebuild (data, architecture, init, seed) or only
+/// updates hyper-parameters of the running trainer.
+pub fn needs_rebuild(old: &Config, new: &Config) -> bool {
+    old.dataset != new.dataset
+        || old.num_classes() != new.num_classes()
+        || old.points != new.points
+        || old.noise != new.noise
+        || old.val_fraction != new.val_fraction
+        || old.seed != new.seed
+        || old.preprocess != new.preprocess
+        || old.hidden != new.hidden
+        || old.activation != new.activation
+        || old.leaky_slope != new.leaky_slope
+        || old.maxout_k != new.maxout_k
+        || old.init != new.init
+        || old.init_scale != new.init_scale
+        || old.norm != new.norm
+        || old.norm_position != new.norm_position
+        || old.layer_overrides != new.layer_overrides
+        || old.loss != new.loss
+        || old.ensemble != new.ensemble
+}

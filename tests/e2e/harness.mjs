@@ -1,0 +1,126 @@
+// Owns the shared set-up of the browser end-to-end tests: an in-process Vite dev server, Debian's
+// Chromium driven by playwright-core, a page that records every console error, page error and CSP
+// violation, and helpers that read the page's live figures.
+
+import { createServer } from 'vite';
+import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts the dev server on a free port and Chromium; returns {url, browser, close()}. */
+export async function start() {
+  const server = await createServer({
+    configFile: path.join(ROOT, 'vite.config.js'),
+    root: ROOT,
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  await server.listen();
+  const { port } = server.httpServer.address();
+  const url = `http://127.0.0.1:${port}/`;
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Opens the page (with an optional hash, without the '#') in a fresh 1280x720 context and waits
+ * until the wasm core is ready and the first config has been applied. `problems` collects every
+ * console error, page error, failed request and CSP violation, from the page and its worker.
+ */
+export async function openPage(env, hash = '', { colorScheme = 'light' } = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('worker', (w) => {
+    w.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`worker console: ${m.text()}`);
+    });
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto(env.url + (hash ? `#${hash}` : ''));
+  await waitReady(page);
+  return { page, context, problems };
+}
+
+/** Waits until the worker has started and the page has written the applied config to the hash. */
+export async function waitReady(page) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForFunction(() => location.hash.includes('dataset='), null, { timeout: 30_000 });
+}
+
+/** The number shown in a live figure, e.g. "12,345" -> 12345 and "93.4 %" -> 93.4 (NaN if none). */
+export async function figure(page, testid) {
+  const text = await page.getByTestId(testid).textContent();
+  return Number.parseFloat(text.replace(/,/g, ''));
+}
+
+/** Waits until a live figure satisfies `op` against `value` ('>', '>=', '<', '==', '!='). */
+export async function waitFigure(page, testid, op, value, timeout = 30_000) {
+  await page.waitForFunction(
+    ([id, o, v]) => {
+      const x = Number.parseFloat(document.querySelector(`[data-testid="${id}"]`).textContent.replace(/,/g, ''));
+      if (Number.isNaN(x)) return false;
+      return o === '>' ? x > v : o === '>=' ? x >= v : o === '<' ? x < v : o === '==' ? x === v : x !== v;
+    },
+    [testid, op, value],
+    { timeout, polling: 'raf' },
+  );
+}
+
+/** Types a value into a labelled control and commits it, as a user pressing Enter would. */
+export async function setControl(page, label, value) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.fill(String(value));
+  await input.press('Enter');
+}
+
+/** Clicks Step until the epoch counter reaches `epochs`, one step at a time; returns the clicks. */
+export async function stepToEpoch(page, epochs, maxClicks = 500) {
+  let clicks = 0;
+  while ((await figure(page, 'epoch')) < epochs) {
+    if (clicks >= maxClicks) throw new Error(`epoch ${epochs} not reached after ${clicks} steps`);
+    const before = await figure(page, 'step');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await waitFigure(page, 'step', '==', before + 1, 10_000);
+    clicks += 1;
+  }
+  return clicks;
+}

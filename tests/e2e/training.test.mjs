@@ -1,0 +1,140 @@
+// Owns the end-to-end tests of training from the page: Play learns the spiral, Pause stops the
+// step counter, Step advances it by one, a learning-rate change keeps training going while a new
+// architecture rebuilds the model.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { start, openPage, figure, waitFigure, setControl, ARTIFACTS } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+const play = (page) => page.getByRole('button', { name: 'Play', exact: true }).click();
+const pause = (page) => page.getByRole('button', { name: 'Pause', exact: true }).click();
+
+/**
+ * Starts recording every value the step figure shows from now on (the page updates it at most
+ * once per animation frame); `stepValues(page)` returns them.
+ */
+async function recordSteps(page) {
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="step"]');
+    window.__steps = [Number(el.textContent.replace(/,/g, ''))];
+    window.__stepObserver?.disconnect();
+    window.__stepObserver = new MutationObserver(() => window.__steps.push(Number(el.textContent.replace(/,/g, ''))));
+    window.__stepObserver.observe(el, { childList: true, characterData: true, subtree: true });
+  });
+}
+const stepValues = (page) => page.evaluate(() => window.__steps.slice());
+
+test('Play trains the default 3-class spiral past 90 % validation accuracy', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'spiral');
+    assert.equal(await page.getByLabel('Classes', { exact: true }).inputValue(), '3');
+    assert.equal(await figure(page, 'step'), 0);
+    await play(page);
+    await waitFigure(page, 'val-acc', '>', 90, 60_000);
+    const valAcc = await page.getByTestId('val-acc').textContent();
+    assert.match(valAcc, /^\d+\.\d %$/, 'accuracy shown as a percentage');
+    assert.ok((await figure(page, 'steps-per-sec')) > 0, 'steps per second is shown while playing');
+    assert.ok((await figure(page, 'epoch')) >= 1);
+    // The charts have drawn something: uPlot's legend shows the latest values.
+    await pause(page);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'spiral-trained-1280x720.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'spiral-trained-1920x1080.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Pause stops the step counter', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    await play(page);
+    await waitFigure(page, 'step', '>', 200);
+    await pause(page);
+    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    const a = await figure(page, 'step');
+    await page.waitForTimeout(1000);
+    const b = await figure(page, 'step');
+    assert.ok(a > 200, `step ${a}`);
+    assert.equal(b, a, 'no step after Pause');
+    assert.equal(await figure(page, 'steps-per-sec'), 0);
+    // Play resumes from where it stopped.
+    await play(page);
+    await waitFigure(page, 'step', '>', a);
+    await pause(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Step advances the step counter by one while paused', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    assert.equal(await figure(page, 'step'), 0);
+    await step.click();
+    await waitFigure(page, 'step', '==', 1, 10_000);
+    await step.click();
+    await waitFigure(page, 'step', '==', 2, 10_000);
+    await page.waitForTimeout(500);
+    assert.equal(await figure(page, 'step'), 2, 'a step does not start playing');
+    assert.equal(await page.evaluate(() => document.body.dataset.playing), 'false');
+    // Reset goes back to step 0.
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await waitFigure(page, 'step', '==', 0, 10_000);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a learning-rate change keeps training; a Hidden layers change rebuilds', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    await play(page);
+    await waitFigure(page, 'step', '>', 1000);
+    await recordSteps(page);
+    await setControl(page, 'Learning rate', 0.005);
+    await page.waitForFunction(() => location.hash.includes('learning_rate=0.005'));
+    await page.waitForTimeout(1000);
+    const afterLr = await stepValues(page);
+    assert.ok(afterLr.length > 5, `the step figure kept updating (${afterLr.length} values)`);
+    for (let i = 1; i < afterLr.length; i++) {
+      assert.ok(afterLr[i] >= afterLr[i - 1], `step went back from ${afterLr[i - 1]} to ${afterLr[i]}`);
+    }
+    assert.ok(afterLr.at(-1) > afterLr[0], 'training went on');
+    assert.equal((await page.getByTestId('message').textContent()).trim(), '');
+
+    // Let the step counter grow well past what a fresh run reaches in a few frames.
+    const high = afterLr.at(-1);
+    await recordSteps(page);
+    await setControl(page, 'Hidden layers', '32');
+    await page.waitForFunction(() => location.hash.includes('hidden=32&'));
+    await page.waitForTimeout(300);
+    const afterHidden = await stepValues(page);
+    const lowest = Math.min(...afterHidden);
+    assert.ok(lowest < Math.min(200, high / 2), `the step counter restarted (lowest ${lowest}, before ${high})`);
+    assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '32');
+    // Still playing after the rebuild.
+    const now = await figure(page, 'step');
+    await waitFigure(page, 'step', '>', now);
+    await pause(page);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

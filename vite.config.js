@@ -1,0 +1,32 @@
+// Owns the Vite setup: the dev server serves the repository root (index.html, www/, pkg/) on
+// 127.0.0.1 with cross-origin isolation headers, and module workers are built as ES modules.
+
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Cross-origin isolation, so that wasm threads (SharedArrayBuffer) can be switched on later.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  root,
+  server: {
+    host: '127.0.0.1',
+    headers: isolation,
+    fs: { allow: [root] },
+    // Cargo writes thousands of files under target/; the page never loads them.
+    watch: { ignored: ['**/target/**'] },
+  },
+  preview: {
+    host: '127.0.0.1',
+    headers: isolation,
+  },
+  worker: { format: 'es' },
+  // uPlot is pre-bundled at start-up, so the first page load never triggers a dependency reload.
+  optimizeDeps: { include: ['uplot'] },
+  build: { target: 'es2022' },
+});

@@ -1,0 +1,124 @@
+// Owns the two training-curve charts (loss and accuracy, training and validation, vs epoch),
+// drawn with uPlot inside containers whose size the page layout decides.
+
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** Charts show at most this many points per series; longer histories are thinned evenly. */
+const MAX_POINTS = 3000;
+
+/** Reads a CSS custom property of the document, e.g. '--train'. */
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/**
+ * Thins parallel arrays to at most MAX_POINTS by taking every k-th point, always keeping the last
+ * one, so the newest value is on screen.
+ */
+function thin(columns) {
+  const n = columns[0].length;
+  if (n <= MAX_POINTS) return columns;
+  const k = Math.ceil(n / MAX_POINTS);
+  return columns.map((col) => {
+    const out = [];
+    for (let i = 0; i < n; i += k) out.push(col[i]);
+    if ((n - 1) % k !== 0) out.push(col[n - 1]);
+    return out;
+  });
+}
+
+/**
+ * One uPlot chart in `container` (which must have a size of its own: the chart fills it).
+ * `yLabel` names the y axis; `percent` formats the axis as percentages.
+ */
+class Chart {
+  constructor(container, { yLabel, percent }) {
+    this.container = container;
+    this.yLabel = yLabel;
+    this.percent = percent;
+    this.data = [[], [], []];
+    this.plot = null;
+    this.build();
+    this.resizer = new ResizeObserver(() => this.fit());
+    this.resizer.observe(container);
+  }
+
+  build() {
+    this.plot?.destroy();
+    const fg = cssVar('--muted') || '#555';
+    const grid = cssVar('--grid') || '#ddd';
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const percent = this.percent;
+    const opts = {
+      ...this.size(),
+      scales: {
+        x: { time: false },
+        y: percent
+          ? { range: (u, min, max) => [Math.max(0, Math.floor((Number.isFinite(min) ? min : 0) / 10) * 10), 100] }
+          : { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1] },
+      },
+      axes: [
+        { ...axis, label: 'epoch', labelSize: 18, size: 32 },
+        {
+          ...axis, label: this.yLabel, labelSize: 18, size: 48,
+          values: (u, splits) => splits.map((v) => (percent ? `${v}%` : String(+v.toPrecision(3)))),
+        },
+      ],
+      series: [
+        { label: 'epoch', value: (u, v) => (v == null ? '–' : String(v)) },
+        {
+          label: 'training', stroke: cssVar('--train') || '#0072b2', width: 2,
+          value: (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4)),
+        },
+        {
+          label: 'validation', stroke: cssVar('--val') || '#d55e00', width: 2, dash: [6, 4],
+          value: (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4)),
+        },
+      ],
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+    };
+    this.plot = new uPlot(opts, thin(this.data), this.container);
+  }
+
+  /** The plot size that fills the container (the legend floats over the plot, see style.css). */
+  size() {
+    return {
+      width: Math.max(120, Math.floor(this.container.clientWidth)),
+      height: Math.max(80, Math.floor(this.container.clientHeight)),
+    };
+  }
+
+  fit() {
+    const { width, height } = this.size();
+    if (width !== this.plot.width || height !== this.plot.height) this.plot.setSize({ width, height });
+  }
+
+  setData(data) {
+    this.data = data;
+    this.plot.setData(thin(data));
+  }
+}
+
+/**
+ * The loss and accuracy charts. `update(history)` takes the page's history columns:
+ * {epoch, trainLoss, valLoss, trainAcc, valAcc} (accuracies in percent).
+ */
+export class Curves {
+  constructor(lossContainer, accContainer) {
+    this.loss = new Chart(lossContainer, { yLabel: 'loss', percent: false });
+    this.acc = new Chart(accContainer, { yLabel: 'accuracy', percent: true });
+  }
+
+  update(h) {
+    this.loss.setData([h.epoch, h.trainLoss, h.valLoss]);
+    this.acc.setData([h.epoch, h.trainAcc, h.valAcc]);
+  }
+
+  /** Rebuilds both charts, e.g. after the colour scheme changed. */
+  restyle() {
+    this.loss.build();
+    this.acc.build();
+  }
+}

@@ -1,0 +1,278 @@
+// Owns the wasm Session: applies configs, runs training in ~25 ms chunks and posts snapshots.
+//
+// Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'}, {type:'reset'}.
+// Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
+//               {type:'snapshot', ...} (Float32Array buffers transferred), {type:'error', message, field}.
+// There is exactly one training loop: `schedule()` queues at most one chunk at a time, and each
+// chunk re-checks `playing`, so Play twice never starts a second loop and Pause takes effect
+// before the next chunk. Chunks are separated by a MessageChannel task, so messages from the
+// main thread are handled between chunks.
+
+import init, * as wasm from '../pkg/overfit.js';
+
+const { Session, default_config } = wasm;
+
+/** Wall-clock budget of one chunk of training steps, in milliseconds. */
+const TARGET_MS = 25;
+/** Resolution of the decision-region grid (cells per side). */
+const GRID_RES = 80;
+/** The step count of a chunk stays within these bounds. */
+const MIN_STEPS = 1;
+const MAX_STEPS = 1 << 20;
+
+let session = null;
+/** The last config the Session accepted. */
+let config = null;
+let playing = false;
+let scheduled = false;
+let stepsPerChunk = 4;
+/** Incremented on every rebuild or reset, so the main thread knows when to clear its curves. */
+let run = 0;
+/** The points, extent and class count are sent once per run. */
+let pointsSentForRun = -1;
+/** The decision grid is recomputed while playing at most this often (adapted to its cost). */
+let gridDueAt = 0;
+/** The newest training report, kept for snapshots that do not train (pause, config). */
+let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
+/** Throughput over a sliding window of at least half a second. */
+const rate = { t: 0, step: 0, value: 0 };
+
+const tick = new MessageChannel();
+tick.port1.onmessage = () => {
+  scheduled = false;
+  if (!playing || !session) return;
+  chunk();
+  schedule();
+};
+
+function schedule() {
+  if (playing && !scheduled) {
+    scheduled = true;
+    tick.port2.postMessage(null);
+  }
+}
+
+/** Copies a typed array unless it already owns its whole buffer, so transferring it is safe. */
+function owned(array) {
+  return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array : array.slice();
+}
+
+function errorMessage(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reads the report of `Session.run` into a plain object (it may be a wasm-bindgen class). */
+function readReport(r) {
+  const evals = Array.from(r.evals ?? [], (e) => ({
+    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
+  }));
+  const out = {
+    step: r.step, epoch: r.epoch, epochFloat: r.epoch_float, stepsPerEpoch: r.steps_per_epoch,
+    batchLoss: r.batch_loss, diverged: Boolean(r.diverged), stopped: Boolean(r.stopped),
+    diverged_at_step: r.diverged_at_step ?? null, evals,
+  };
+  if (typeof r.free === 'function') r.free();
+  return out;
+}
+
+/** Runs one chunk of training and posts its snapshot. */
+function chunk() {
+  const t0 = performance.now();
+  let report;
+  try {
+    report = readReport(session.run(stepsPerChunk));
+  } catch (e) {
+    crash(e);
+    return;
+  }
+  const ms = performance.now() - t0;
+  // Scale the step count toward the time budget, at most 4x up per chunk, smoothed down.
+  const target = ms < 0.5 ? stepsPerChunk * 4 : (stepsPerChunk * TARGET_MS) / ms;
+  stepsPerChunk = Math.round(Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.min(stepsPerChunk * 4, 0.5 * stepsPerChunk + 0.5 * target))));
+  // A diverged run (weights restored to the last good ones) or early stopping ends training.
+  if (report.diverged || report.stopped) playing = false;
+  post(report, { grid: !playing || performance.now() >= gridDueAt });
+}
+
+/** Runs exactly one step (the Step button). */
+function stepOnce() {
+  playing = false;
+  try {
+    post(readReport(session.run(1)), { grid: true });
+  } catch (e) {
+    crash(e);
+  }
+}
+
+/** Posts a snapshot of the newest report, with the decision grid when asked for. */
+function post(report, { grid }) {
+  const { evals = [], ...rest } = report ?? {};
+  if (report) last = rest;
+  const now = performance.now();
+  if (!playing) {
+    rate.value = 0;
+  } else if (now - rate.t >= 500) {
+    rate.value = rate.t > 0 ? ((last.step - rate.step) * 1000) / (now - rate.t) : 0;
+    rate.t = now;
+    rate.step = last.step;
+  }
+  const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk, ...last, evals };
+  const transfer = [];
+  try {
+    if (pointsSentForRun !== run) {
+      msg.classes = session.classes();
+      msg.points = owned(session.points());
+      msg.extent = owned(session.extent());
+      msg.history = Array.from(session.history(), (e) => ({ ...e }));
+      transfer.push(msg.points.buffer, msg.extent.buffer);
+      pointsSentForRun = run;
+    }
+    if (grid) {
+      const g0 = performance.now();
+      msg.grid = owned(session.decision_grid(GRID_RES));
+      msg.gridRes = GRID_RES;
+      msg.gridClasses = session.classes();
+      transfer.push(msg.grid.buffer);
+      // Keep the grid under ~10 % of the worker's time, and at most ten per second.
+      gridDueAt = performance.now() + Math.max(100, 9 * (performance.now() - g0));
+    }
+  } catch (e) {
+    crash(e);
+    return;
+  }
+  self.postMessage(msg, transfer);
+}
+
+/** Marks the start of a new run (rebuild or reset): the step counter is back to its start. */
+function newRun() {
+  run += 1;
+  last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: last.stepsPerEpoch, batchLoss: NaN, diverged: false, stopped: false };
+  rate.t = performance.now();
+  rate.step = 0;
+  stepsPerChunk = Math.max(1, Math.min(stepsPerChunk, 64));
+}
+
+/** A wasm trap or an unexpected exception: stop, report, and rebuild on the next reset. */
+function crash(e) {
+  playing = false;
+  self.postMessage({ type: 'error', field: null, message: `Training stopped: ${errorMessage(e)}. Press Reset to start again.` });
+  self.postMessage({ type: 'snapshot', run, playing, stepsPerSec: 0, stepsPerChunk, ...last, evals: [] });
+  try {
+    session?.free();
+  } catch {
+    // The instance may be unusable after a trap; a new Session is made on reset.
+  }
+  session = null;
+}
+
+/**
+ * Applies a config from the page. With `lenient` (a config read from a link), fields the core
+ * rejects are first replaced by their defaults through `repair_config`, and the problems are
+ * reported back with the repaired config instead of rejecting the whole link.
+ */
+function applyConfig(next, lenient = false) {
+  let problems = [];
+  if (lenient && typeof wasm.repair_config === 'function') {
+    try {
+      const repaired = wasm.repair_config(next);
+      next = repaired.config;
+      problems = Array.from(repaired.problems ?? [], (p) => `${p.field}: ${p.message}`);
+    } catch (e) {
+      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      return;
+    }
+  }
+  if (!session) {
+    try {
+      session = new Session(next);
+    } catch (e) {
+      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      return;
+    }
+    config = next;
+    newRun();
+    self.postMessage({ type: 'applied', result: 'rebuilt', config, problems, lenient });
+    post(null, { grid: true });
+    return;
+  }
+  let result;
+  try {
+    result = session.set_config(next);
+  } catch (e) {
+    // The Session keeps its old, valid config and keeps training with it.
+    self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+    return;
+  }
+  config = next;
+  if (result === 'rebuilt') newRun();
+  self.postMessage({ type: 'applied', result, config, problems, lenient });
+  if (result === 'rebuilt' || !playing) post(null, { grid: result === 'rebuilt' });
+}
+
+/** The config field an error message names ("learning_rate: must be ..."), if any. */
+function fieldOf(e) {
+  const m = /^([a-z_][a-z0-9_]*)(?:\.[a-z0-9_.]+)?:/i.exec(errorMessage(e));
+  return m ? m[1] : null;
+}
+
+/** Messages that arrive before the wasm module is ready wait here. */
+let pending = [];
+
+self.onmessage = (event) => {
+  if (pending) pending.push(event.data);
+  else handle(event.data);
+};
+
+function handle(msg) {
+  switch (msg?.type) {
+    case 'config':
+      applyConfig(msg.config, Boolean(msg.lenient));
+      break;
+    case 'play':
+      if (!session) return;
+      if (!playing) {
+        playing = true;
+        rate.t = performance.now();
+        rate.step = last.step;
+      }
+      schedule();
+      break;
+    case 'pause':
+      playing = false;
+      if (session) post(null, { grid: true });
+      break;
+    case 'step':
+      if (session) stepOnce();
+      break;
+    case 'reset':
+      if (session) {
+        try {
+          session.reset();
+        } catch (e) {
+          crash(e);
+          return;
+        }
+      } else if (config) {
+        applyConfig(config);
+        return;
+      } else return;
+      newRun();
+      post(null, { grid: true });
+      break;
+    default:
+      self.postMessage({ type: 'error', field: null, message: `Unknown message type: ${String(msg?.type)}` });
+  }
+}
+
+try {
+  await init();
+  const defaults = default_config();
+  session = new Session(defaults);
+  config = defaults;
+  self.postMessage({ type: 'ready', defaults });
+  post(null, { grid: true });
+} catch (e) {
+  self.postMessage({ type: 'error', field: null, message: `Could not start the wasm core: ${errorMessage(e)}` });
+}
+for (const msg of pending) handle(msg);
+pending = null;
