@@ -5,6 +5,27 @@
 use crate::config::{Config, Optimizer};
 use crate::params::{ParamKind, Params};
 
+/// d/dw of the penalty (l2 / 2) w^2 + l1 |w| (taking sign(0) = 0).
+#[inline]
+pub fn decay_gradient(w: f32, l2: f32, l1: f32) -> f32 {
+    let mut g = l2 * w;
+    if l1 != 0.0 && w != 0.0 {
+        g += l1 * w.signum();
+    }
+    g
+}
+
+/// The penalty sum over weights of (l2 / 2) w^2 + l1 |w| (biases and norm parameters excluded).
+pub fn penalty(params: &Params, l2: f32, l1: f32) -> f64 {
+    let mut total = 0.0f64;
+    for g in params.groups.iter().filter(|g| g.kind == ParamKind::Weight) {
+        for &w in &params.values[g.range.clone()] {
+            total += 0.5 * l2 as f64 * (w as f64).powi(2) + l1 as f64 * (w as f64).abs();
+        }
+    }
+    total
+}
+
 #[derive(Clone, Debug)]
 pub struct OptimizerState {
     pub kind: Optimizer,
@@ -61,10 +82,7 @@ impl OptimizerState {
                 let w = params.values[i];
                 let mut g = params.grads[i];
                 if decay {
-                    g += h.l2 * w;
-                    if h.l1 != 0.0 && w != 0.0 {
-                        g += h.l1 * w.signum();
-                    }
+                    g += decay_gradient(w, h.l2, h.l1);
                 }
                 params.values[i] = match self.kind {
                     Optimizer::Sgd => w - h.lr * g,

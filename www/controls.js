@@ -14,7 +14,6 @@ import { GROUPS, OTHER_GROUP, formatList, formatValue, parseList, parseValue } f
 export function buildControls(form, fields, defaults, { onChange, onInvalid, describedBy }) {
   form.replaceChildren();
   const inputs = new Map();
-  let shown = {};
 
   const groups = [...GROUPS, ...new Set(fields.map((f) => f.group).filter((g) => !GROUPS.includes(g)))];
   for (const group of groups) {
@@ -100,7 +99,6 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
   }
 
   function set(config) {
-    shown = config;
     for (const { field, input } of inputs.values()) {
       const value = config[field.key];
       if (field.kind === 'select') {
@@ -124,12 +122,5 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
     }
   }
 
-  return {
-    set,
-    markInvalid,
-    has: (key) => inputs.has(key),
-    get shown() {
-      return shown;
-    },
-  };
+  return { set, markInvalid, has: (key) => inputs.has(key) };
 }

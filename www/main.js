@@ -131,7 +131,11 @@ function setConfig(config, lenient = false) {
 }
 
 function onControlChange(key, value) {
+  // Old notes and errors go; if the config still holds a rejected value, the worker says so again.
   state.linkNotes = [];
+  state.configError = null;
+  controls.markInvalid(null);
+  renderMessage();
   setConfig({ ...state.config, [key]: value });
 }
 
@@ -154,7 +158,8 @@ function onApplied({ result, problems = [], lenient }, config) {
   }
   state.writtenHash = hash;
   renderMessage();
-  if (result === 'rebuilt') document.body.dataset.rebuilds = String(Number(document.body.dataset.rebuilds || 0) + 1);
+  // A plain marker for scripts and tests: how many configs the worker has accepted so far.
+  document.body.dataset.applied = String(Number(document.body.dataset.applied || 0) + 1);
 }
 
 function onError(msg) {

@@ -34,7 +34,7 @@ let pointsSentForRun = -1;
 let gridDueAt = 0;
 /** The newest training report, kept for snapshots that do not train (pause, config). */
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
-/** Throughput over a sliding window of at least half a second. */
+/** Throughput, measured over windows of at least a quarter of a second. */
 const rate = { t: 0, step: 0, value: 0 };
 
 const tick = new MessageChannel();
@@ -111,7 +111,7 @@ function post(report, { grid }) {
   const now = performance.now();
   if (!playing) {
     rate.value = 0;
-  } else if (now - rate.t >= 500) {
+  } else if (now - rate.t >= 250) {
     rate.value = rate.t > 0 ? ((last.step - rate.step) * 1000) / (now - rate.t) : 0;
     rate.t = now;
     rate.step = last.step;

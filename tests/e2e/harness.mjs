@@ -80,10 +80,9 @@ export async function openPage(env, hash = '', { colorScheme = 'light' } = {}) {
   return { page, context, problems };
 }
 
-/** Waits until the worker has started and the page has written the applied config to the hash. */
+/** Waits until the worker has started and has accepted the page's first config. */
 export async function waitReady(page) {
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  await page.waitForFunction(() => location.hash.includes('dataset='), null, { timeout: 30_000 });
+  await page.waitForSelector('body[data-ready="true"][data-applied]', { timeout: 30_000 });
 }
 
 /** The number shown in a live figure, e.g. "12,345" -> 12345 and "93.4 %" -> 93.4 (NaN if none). */

@@ -140,10 +140,16 @@ test('a link with a config restores the controls, and a reload gives the same fi
   }
 });
 
-test('unknown keys in the link are ignored with a visible note', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=xor&bogus_key=1&noise=abc');
+test('unknown keys in the link are ignored with a visible note; other core fields round-trip', async () => {
+  const { page, context, problems } = await openPage(env, 'dataset=xor&bogus_key=1&noise=abc&dropout=0.25&learning_rate=-1');
   try {
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'xor');
+    // A core field without a dedicated control still has a (raw) control and stays in the link.
+    assert.equal(await page.getByLabel('dropout', { exact: true }).inputValue(), '0.25');
+    assert.match(await page.evaluate(() => location.hash), /&dropout=0\.25(&|$)/);
+    // A value the core rejects is replaced by its default, with a note naming the field.
+    assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.01');
+    assert.match(await page.getByTestId('message').textContent(), /learning_rate: must be in \(0, 10\]/);
     assert.equal(await page.getByLabel('Noise', { exact: true }).inputValue(), '0.1', 'an unreadable value keeps its default');
     const message = page.getByTestId('message');
     assert.match(await message.textContent(), /bogus_key/);

@@ -41,6 +41,8 @@ export class Boundary {
   restyle() {
     this.background = rgb(cssVar('--plot-bg', '#ffffff'));
     this.outline = cssVar('--plot-outline', '#ffffff');
+    this.regionMin = Number(cssVar('--region-min', '0.12'));
+    this.regionMax = Number(cssVar('--region-max', '0.62'));
     this.cellsStale = true;
     this.draw();
   }
@@ -101,7 +103,7 @@ export class Boundary {
         if (p > pmax) pmax = p;
       }
       const conf = k > 1 ? Math.min(1, Math.max(0, (pmax - 1 / k) / (1 - 1 / k))) : 1;
-      const a = Number.isFinite(conf) ? 0.12 + 0.5 * conf : 0;
+      const a = Number.isFinite(conf) ? this.regionMin + (this.regionMax - this.regionMin) * conf : 0;
       px[4 * i] = br + (r - br) * a;
       px[4 * i + 1] = bg + (gr - bg) * a;
       px[4 * i + 2] = bb + (b - bb) * a;

@@ -1,0 +1,37 @@
+//! Shared by the native and wasm reproducibility tests: named configs and their loss curves.
+
+use overfit::config::Config;
+use overfit::Trainer;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Run {
+    pub name: String,
+    pub losses: Vec<f32>,
+}
+
+/// Steps recorded per config.
+pub const STEPS: usize = 60;
+
+pub fn configs() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("default spiral", r#"{}"#),
+        ("moons tanh sgd", r#"{"dataset":"moons","activation":"tanh","optimizer":"sgd","learning_rate":0.1,"seed":7}"#),
+        ("blobs sigmoid momentum nesterov", r#"{"dataset":"blobs","classes":5,"activation":"sigmoid","optimizer":"momentum","nesterov":true,"learning_rate":0.05}"#),
+        ("circles elu batchnorm dropout l2", r#"{"dataset":"circles","activation":"elu","norm":"batch","dropout":0.3,"l2":0.01,"batch_size":16}"#),
+        ("xor maxout layernorm hinge", r#"{"dataset":"xor","activation":"maxout","norm":"layer","loss":"hinge","hidden":[16,16,16]}"#),
+        ("spiral leaky logistic ensemble", r#"{"classes":2,"activation":"leaky_relu","loss":"logistic","ensemble":3,"init":"xavier"}"#),
+    ]
+}
+
+pub fn compute_all() -> Vec<Run> {
+    configs()
+        .into_iter()
+        .map(|(name, json)| {
+            let cfg = Config::from_json(json).expect("reference config is valid");
+            let mut t = Trainer::new(&cfg);
+            let losses = (0..STEPS).map(|_| t.run(1).batch_loss).collect();
+            Run { name: name.to_string(), losses }
+        })
+        .collect()
+}

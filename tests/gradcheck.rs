@@ -1,0 +1,216 @@
+//! Finite-difference gradient checks of every backward pass: dense layers, each activation,
+//! maxout, BatchNorm and LayerNorm (before and after the activation), dropout with a frozen mask,
+//! L2/L1 penalties, and each loss. The analytic gradient from `Model::backward` is compared with
+//! the central difference (L(w + h) - L(w - h)) / 2h computed in f64 around f32 parameters.
+
+use overfit::config::{Activation, Config, Init, Loss, Norm, NormPosition};
+use overfit::layers::Mode;
+use overfit::loss;
+use overfit::model::Model;
+use overfit::optim::{decay_gradient, penalty};
+use overfit::rng::Rng;
+
+const INPUTS: usize = 3;
+const BATCH: usize = 5;
+
+/// Loss (data mean + penalty) of the current parameters, with dropout masks frozen.
+fn total_loss(model: &mut Model, x: &[f32], y: &[u32], cfg: &Config) -> f64 {
+    model.input_mut(BATCH).data.copy_from_slice(x);
+    let mut rng = Rng::new(0, 0);
+    let scores = model.forward(Mode::Train, &mut rng).clone();
+    let b = loss::compute(cfg.loss, cfg.hinge_margin, &scores, y, None);
+    b.loss_sum / BATCH as f64 + penalty(&model.params, cfg.l2, cfg.l1)
+}
+
+/// Checks every parameter gradient of the network `cfg` describes; returns the worst relative
+/// error max |a - n| / max(|a| + |n|, 1e-3) over all parameters.
+fn check(cfg: &Config, classes: usize) -> f64 {
+    let mut rng = Rng::new(42, 3);
+    let mut model = Model::new(cfg, INPUTS, classes, &mut rng);
+    // Non-trivial biases and norm parameters, so that their gradients are exercised too.
+    for v in model.params.values.iter_mut() {
+        if *v == 0.0 || *v == 1.0 {
+            *v += 0.3 * rng.normal();
+        }
+    }
+    let y: Vec<u32> = (0..BATCH).map(|i| (i % classes) as u32).collect();
+    // Finite differences are wrong where a step of h crosses a kink (ReLU at 0, a maxout tie, a
+    // hinge margin), so draw inputs until every kink is at least KINK_GAP away.
+    let mut x = Vec::new();
+    for attempt in 0..200 {
+        x = (0..BATCH * INPUTS).map(|_| rng.normal()).collect();
+        model.input_mut(BATCH).data.copy_from_slice(&x);
+        model.freeze_dropout(false);
+        model.forward(Mode::Train, &mut rng);
+        model.freeze_dropout(true);
+        if !near_kink(&model, cfg, &y) {
+            break;
+        }
+        assert!(attempt < 199, "no kink-free input found");
+    }
+
+    model.params.zero_grads();
+    model.input_mut(BATCH).data.copy_from_slice(&x);
+    model.forward(Mode::Train, &mut rng);
+    model.backward(&y);
+    let mut analytic = model.params.grads.clone();
+    for g in model.params.groups.iter().filter(|g| g.kind == overfit::params::ParamKind::Weight) {
+        for i in g.range.clone() {
+            analytic[i] += decay_gradient(model.params.values[i], cfg.l2, cfg.l1);
+        }
+    }
+    let h = 1e-3f32;
+    let mut worst = 0.0f64;
+    let trainable: Vec<usize> = model
+        .params
+        .groups
+        .iter()
+        .filter(|g| g.kind != overfit::params::ParamKind::Buffer)
+        .flat_map(|g| g.range.clone())
+        .collect();
+    for i in trainable {
+        let w = model.params.values[i];
+        model.params.values[i] = w + h;
+        let plus = total_loss(&mut model, &x, &y, cfg);
+        model.params.values[i] = w - h;
+        let minus = total_loss(&mut model, &x, &y, cfg);
+        model.params.values[i] = w;
+        let numeric = (plus - minus) / (2.0 * h as f64);
+        let a = analytic[i] as f64;
+        let rel = (a - numeric).abs() / (a.abs() + numeric.abs()).max(1e-2);
+        if rel > worst {
+            worst = rel;
+        }
+    }
+    worst
+}
+
+const KINK_GAP: f32 = 0.02;
+
+/// Whether any ReLU-family input, maxout tie or hinge margin lies within KINK_GAP of its kink.
+fn near_kink(model: &Model, cfg: &Config, y: &[u32]) -> bool {
+    use overfit::layers::Layer;
+    for (i, layer) in model.layers.iter().enumerate() {
+        let x = model.activation(i);
+        match layer {
+            Layer::Activation(a) if matches!(a.kind, Activation::Relu | Activation::LeakyRelu | Activation::Elu) => {
+                if x.data.iter().any(|v| v.abs() < KINK_GAP) {
+                    return true;
+                }
+            }
+            Layer::Maxout(m) => {
+                for r in 0..x.rows {
+                    for u in 0..m.units {
+                        let mut p: Vec<f32> = x.row(r)[u * m.k..(u + 1) * m.k].to_vec();
+                        p.sort_by(|a, b| b.total_cmp(a));
+                        if p[0] - p[1] < KINK_GAP {
+                            return true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if cfg.loss == Loss::Hinge {
+        let s = model.activation(model.layers.len());
+        for r in 0..s.rows {
+            let sy = s.row(r)[y[r] as usize];
+            for (k, &v) in s.row(r).iter().enumerate() {
+                if k != y[r] as usize && (v - sy + cfg.hinge_margin).abs() < KINK_GAP {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+fn base() -> Config {
+    Config { hidden: vec![4, 3], init: Init::Xavier, ..Config::default() }
+}
+
+const ACTIVATIONS: [Activation; 7] = [
+    Activation::Sigmoid,
+    Activation::Tanh,
+    Activation::Relu,
+    Activation::LeakyRelu,
+    Activation::Elu,
+    Activation::Maxout,
+    Activation::Identity,
+];
+
+#[test]
+fn dense_layers_and_every_activation_with_softmax() {
+    for act in ACTIVATIONS {
+        let cfg = Config { activation: act, leaky_slope: 0.1, ..base() };
+        let err = check(&cfg, 3);
+        assert!(err < 2e-2, "{act:?}: relative error {err}");
+    }
+}
+
+#[test]
+fn every_loss() {
+    for (loss, classes) in [(Loss::Softmax, 4), (Loss::Hinge, 4), (Loss::Logistic, 2)] {
+        let cfg = Config { loss, activation: Activation::Tanh, ..base() };
+        let err = check(&cfg, classes);
+        assert!(err < 2e-2, "{loss:?}: relative error {err}");
+    }
+}
+
+#[test]
+fn normalizations_before_and_after_the_activation() {
+    for norm in [Norm::Batch, Norm::Layer] {
+        for pos in [NormPosition::Before, NormPosition::After] {
+            for act in [Activation::Tanh, Activation::Elu, Activation::Maxout] {
+                let cfg = Config { norm, norm_position: pos, activation: act, ..base() };
+                let err = check(&cfg, 3);
+                assert!(err < 2e-2, "{norm:?} {pos:?} {act:?}: relative error {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn combinations_batchnorm_dropout_l2_l1_each_activation_each_loss() {
+    for act in ACTIVATIONS {
+        for (loss, classes) in [(Loss::Softmax, 3), (Loss::Hinge, 3), (Loss::Logistic, 2)] {
+            let cfg = Config {
+                activation: act,
+                loss,
+                norm: Norm::Batch,
+                dropout: 0.3,
+                l2: 0.05,
+                l1: 0.01,
+                leaky_slope: 0.1,
+                ..base()
+            };
+            let err = check(&cfg, classes);
+            assert!(err < 2e-2, "{act:?} {loss:?}: relative error {err}");
+        }
+    }
+}
+
+#[test]
+fn loss_gradients_with_respect_to_scores() {
+    // Direct check of dL/ds for each loss on random scores.
+    let mut rng = Rng::new(8, 0);
+    for (kind, c) in [(Loss::Softmax, 5), (Loss::Hinge, 5), (Loss::Logistic, 1)] {
+        let b = 4;
+        let s: Vec<f32> = (0..b * c).map(|_| 2.0 * rng.normal()).collect();
+        let labels: Vec<u32> = (0..b).map(|i| if c == 1 { (i % 2) as u32 } else { (i % c) as u32 }).collect();
+        let scores = overfit::tensor::Matrix::from_vec(b, c, s.clone());
+        let mut g = overfit::tensor::Matrix::zeros(b, c);
+        loss::compute(kind, 1.0, &scores, &labels, Some(&mut g));
+        for i in 0..b * c {
+            let h = 1e-3;
+            let mut p = s.clone();
+            p[i] += h;
+            let lp = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p.clone()), &labels, None).loss_sum;
+            p[i] -= 2.0 * h;
+            let lm = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p), &labels, None).loss_sum;
+            let numeric = (lp - lm) / (2.0 * h as f64) / b as f64;
+            assert!((numeric - g.data[i] as f64).abs() < 2e-3, "{kind:?} score {i}: {numeric} vs {}", g.data[i]);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The native half of the native-vs-wasm reproducibility check: a few fixed configs, their first
+//! training losses, stored in tests/fixtures/reference_losses.json. This test fails if the native
+//! build no longer produces the stored numbers; `tests/wasm_node.rs` checks the wasm build against
+//! the same file. Regenerate with `OVERFIT_BLESS=1 cargo test --test reference_runs`.
+
+#[path = "common/reference.rs"]
+mod reference;
+
+#[test]
+fn native_losses_match_the_stored_reference() {
+    let computed = reference::compute_all();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference_losses.json");
+    if std::env::var("OVERFIT_BLESS").is_ok() {
+        std::fs::write(path, serde_json::to_string_pretty(&computed).unwrap()).unwrap();
+    }
+    let stored: Vec<reference::Run> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(stored.len(), computed.len());
+    for (s, c) in stored.iter().zip(&computed) {
+        assert_eq!(s.name, c.name);
+        for (i, (a, b)) in s.losses.iter().zip(&c.losses).enumerate() {
+            assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "{} step {i}: stored {a}, native {b}", s.name);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! End-to-end properties of training: reproducibility, the default network learning the spiral,
+//! hyper-parameter updates without a rebuild, and divergence handling.
+
+use overfit::config::{Config, Optimizer};
+use overfit::train::needs_rebuild;
+use overfit::Trainer;
+
+fn losses(cfg: &Config, steps: usize) -> Vec<f32> {
+    let mut t = Trainer::new(cfg);
+    (0..steps).map(|_| t.run(1).batch_loss).collect()
+}
+
+#[test]
+fn same_seed_gives_bit_identical_losses() {
+    let cfg = Config { dropout: 0.2, ..Config::default() };
+    let a = losses(&cfg, 200);
+    let b = losses(&cfg, 200);
+    assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    let c = losses(&Config { seed: 2, ..cfg }, 200);
+    assert_ne!(a, c, "a different seed must give a different run");
+}
+
+#[test]
+fn default_network_learns_the_3_class_spiral() {
+    let cfg = Config::default();
+    assert_eq!((cfg.dataset, cfg.classes), (overfit::config::Dataset::Spiral, 3));
+    let mut t = Trainer::new(&cfg);
+    // Fixed budget: 40 epochs.
+    let spe = t.steps_per_epoch();
+    t.run(40 * spe);
+    let last = t.history.last().unwrap();
+    assert_eq!(last.epoch, 40);
+    assert!(last.val_acc >= 0.95, "validation accuracy {}", last.val_acc);
+    assert!(last.train_acc >= 0.95, "training accuracy {}", last.train_acc);
+}
+
+#[test]
+fn every_dataset_and_optimizer_learns_something() {
+    for ds in ["circles", "xor", "blobs", "moons", "spiral"] {
+        for opt in [Optimizer::Sgd, Optimizer::Momentum, Optimizer::Adam] {
+            let lr = if opt == Optimizer::Adam { 0.01 } else { 0.1 };
+            let cfg = Config {
+                dataset: serde_json::from_value(serde_json::json!(ds)).unwrap(),
+                optimizer: opt,
+                learning_rate: lr,
+                ..Config::default()
+            };
+            let mut t = Trainer::new(&cfg);
+            let spe = t.steps_per_epoch();
+            t.run(15 * spe);
+            let first = &t.history[0];
+            let last = t.history.last().unwrap();
+            assert!(last.train_loss < first.train_loss, "{ds} {opt:?}: loss {} -> {}", first.train_loss, last.train_loss);
+            let chance = 1.0 / t.data.classes as f32;
+            assert!(last.val_acc > chance + 0.15, "{ds} {opt:?}: val acc {}", last.val_acc);
+        }
+    }
+}
+
+#[test]
+fn learning_rate_is_a_hyper_parameter_and_layers_are_structure() {
+    let a = Config::default();
+    assert!(!needs_rebuild(&a, &Config { learning_rate: 0.5, batch_size: 8, l2: 0.1, dropout: 0.3, ..a.clone() }));
+    assert!(needs_rebuild(&a, &Config { hidden: vec![8], ..a.clone() }));
+    assert!(needs_rebuild(&a, &Config { seed: 9, ..a.clone() }));
+    // Changing the learning rate mid-run keeps the step count and the weights.
+    let mut t = Trainer::new(&a);
+    t.run(50);
+    t.update_hyper(&Config { learning_rate: 0.001, ..a.clone() });
+    let r = t.run(1);
+    assert_eq!(r.step, 51);
+    assert_eq!(t.current_lr(), 0.001);
+}
+
+#[test]
+fn a_huge_learning_rate_diverges_and_keeps_the_last_good_weights() {
+    let cfg = Config { optimizer: Optimizer::Sgd, learning_rate: 10.0, init: overfit::config::Init::Normal1, ..Config::default() };
+    let mut t = Trainer::new(&cfg);
+    let r = t.run(5000);
+    assert!(r.diverged, "expected divergence");
+    let at = r.diverged_at_step.unwrap();
+    assert!(at <= r.step);
+    assert!(t.model().params.values.iter().all(|v| v.is_finite()), "restored weights must be finite");
+    // Further runs do nothing.
+    assert_eq!(t.run(10).step, r.step);
+}

@@ -1,0 +1,86 @@
+//! Runs under `wasm-pack test --headless --chrome`: the `Session` handle as the page's worker
+//! uses it, built from a JS config object, its snapshot buffers, and errors as JS errors.
+#![cfg(target_arch = "wasm32")]
+
+use overfit::wasm::{default_config, repair_config, Session};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A JS object from a JSON literal, as the worker would build it.
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("property")
+}
+
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let v: JsValue = e.into();
+    js_sys::Error::from(v).message().into()
+}
+
+#[wasm_bindgen_test]
+fn session_from_a_js_object_trains_and_reports() {
+    let mut s = Session::new(js(r#"{"dataset":"moons","hidden":[16,16],"points":400,"batch_size":20}"#)).expect("valid config");
+    assert_eq!(s.classes(), 2);
+    let r = s.run(40).expect("run");
+    assert_eq!(get(&r, "step").as_f64(), Some(40.0));
+    // 400 points, 30 % validation -> 280 training rows, 14 steps per epoch, so 2 epochs ended.
+    assert_eq!(get(&r, "steps_per_epoch").as_f64(), Some(14.0));
+    let evals = js_sys::Array::from(&get(&r, "evals"));
+    assert_eq!(evals.length(), 2);
+    let acc = get(&evals.get(1), "val_acc").as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&acc));
+    assert_eq!(js_sys::Array::from(&s.history().unwrap()).length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn snapshot_buffers_have_the_documented_lengths() {
+    let mut s = Session::new(js(r#"{"dataset":"spiral","classes":4,"points":200}"#)).unwrap();
+    assert_eq!(s.points().len(), 200 * 4);
+    assert_eq!(s.extent().len(), 4);
+    let grid = s.decision_grid(32);
+    assert_eq!(grid.len(), 32 * 32 * 4);
+    // Each cell holds class probabilities that sum to 1.
+    for cell in grid.chunks(4) {
+        let sum: f32 = cell.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_bad_config_comes_back_as_a_js_error_naming_the_field() {
+    let e = Session::new(js(r#"{"learning_rate": -1}"#)).err().expect("must fail");
+    let msg = error_message(e);
+    assert!(msg.starts_with("learning_rate:"), "{msg}");
+    assert!(msg.contains("(0, 10]"), "{msg}");
+    let e = Session::new(js(r#"{"activation": "swish"}"#)).err().expect("must fail");
+    assert!(error_message(e).starts_with("activation:"));
+    // set_config with a bad config keeps the old one.
+    let mut s = Session::new(js("{}")).unwrap();
+    assert!(s.set_config(js(r#"{"batch_size": 0}"#)).is_err());
+    assert_eq!(get(&s.config().unwrap(), "batch_size").as_f64(), Some(32.0));
+}
+
+#[wasm_bindgen_test]
+fn learning_rate_updates_in_place_and_layers_rebuild() {
+    let mut s = Session::new(default_config().unwrap()).unwrap();
+    s.run(10).unwrap();
+    assert_eq!(s.set_config(js(r#"{"learning_rate": 0.001}"#)).unwrap(), "updated");
+    assert_eq!(get(&s.run(1).unwrap(), "step").as_f64(), Some(11.0));
+    assert_eq!(s.set_config(js(r#"{"learning_rate": 0.001, "hidden": [8]}"#)).unwrap(), "rebuilt");
+    assert_eq!(get(&s.run(1).unwrap(), "step").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn repair_config_replaces_bad_fields_and_lists_them() {
+    let out = repair_config(js(r#"{"learning_rate":"abc","hidden":[10000],"seed":5}"#)).unwrap();
+    let cfg = get(&out, "config");
+    assert_eq!(get(&cfg, "seed").as_f64(), Some(5.0));
+    assert_eq!(get(&cfg, "learning_rate").as_f64(), Some(0.01f32 as f64));
+    let problems = js_sys::Array::from(&get(&out, "problems"));
+    assert_eq!(problems.length(), 2);
+}
