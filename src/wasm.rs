@@ -156,3 +156,29 @@ fn extent(t: &Trainer) -> [f32; 4] {
     let pad = 0.1 * (b[1] - b[0]).max(b[3] - b[2]).max(1e-3);
     [b[0] - pad, b[1] + pad, b[2] - pad, b[3] + pad]
 }
+
+/// The benchmark workload (see `bench.rs`), for `npm run bench` in Node and for the page.
+#[wasm_bindgen]
+pub struct Bench {
+    inner: crate::bench::Bench,
+}
+
+#[wasm_bindgen]
+impl Bench {
+    /// An MLP features-hidden...-classes trained with plain SGD at batch size `batch`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(features: u32, hidden: Vec<u32>, classes: u32, batch: u32, seed: u32) -> Bench {
+        let hidden: Vec<usize> = hidden.iter().map(|&h| h as usize).collect();
+        Bench { inner: crate::bench::Bench::new(features as usize, &hidden, classes as usize, batch as usize, seed) }
+    }
+
+    /// Runs `steps` training steps; returns the last batch loss.
+    pub fn run(&mut self, steps: u32) -> f32 {
+        self.inner.run(steps as usize);
+        self.inner.last_loss
+    }
+
+    pub fn flops_per_step(&self) -> f64 {
+        self.inner.flops_per_step()
+    }
+}

@@ -11,6 +11,8 @@ const USAGE: &str = "usage:
   overfit config                                   print the default config as JSON
   overfit train [CONFIG.json] [--epochs N] [--seed S]
                                                    train; one JSON line per epoch, then a summary line
+  overfit bench [--batch 64] [--steps 200] [--runs 7] [--hidden 256,256] [--features 784] [--classes 10]
+                                                   time the benchmark workload (median of runs), print JSON
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.";
@@ -96,6 +98,13 @@ fn run(args: &[String]) -> Result<(), String> {
             println!("{}", serde_json::to_string(&stats).expect("stats serialize"));
             Ok(())
         }
+        "bench" => {
+            let (pos, flags) = parse_flags(&args[1..], &["batch", "steps", "runs", "hidden", "features", "classes"])?;
+            if !pos.is_empty() {
+                return Err(format!("bench takes no positional arguments\n{USAGE}"));
+            }
+            bench(&flags)
+        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -134,4 +143,54 @@ fn train(cfg: &Config) {
         }
     });
     println!("{summary}");
+}
+
+fn flag<T: std::str::FromStr>(flags: &[(String, String)], name: &str, default: T, lo: T, hi: T) -> Result<T, String>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    match flags.iter().rev().find(|(k, _)| k == name) {
+        None => Ok(default),
+        Some((_, v)) => match v.parse::<T>() {
+            Ok(x) if x >= lo && x <= hi => Ok(x),
+            _ => Err(format!("--{name}: must be a number from {lo} to {hi}, got {v}")),
+        },
+    }
+}
+
+/// Times the benchmark workload natively: warm-up, then the median of `runs` timed runs.
+fn bench(flags: &[(String, String)]) -> Result<(), String> {
+    let batch = flag(flags, "batch", 64usize, 1, 4096)?;
+    let steps = flag(flags, "steps", 200usize, 1, 1_000_000)?;
+    let runs = flag(flags, "runs", 7usize, 1, 100)?;
+    let features = flag(flags, "features", 784usize, 1, 100_000)?;
+    let classes = flag(flags, "classes", 10usize, 2, 1000)?;
+    let hidden: Vec<usize> = match flags.iter().rev().find(|(k, _)| k == "hidden") {
+        None => vec![256, 256],
+        Some((_, v)) if v.trim().is_empty() => vec![],
+        Some((_, v)) => v
+            .split(',')
+            .map(|s| s.trim().parse::<usize>().ok().filter(|&w| (1..=8192).contains(&w)))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("--hidden: comma-separated widths from 1 to 8192, got {v}"))?,
+    };
+    let mut b = overfit::bench::Bench::new(features, &hidden, classes, batch, 1);
+    b.run(steps.min(50).max(5));
+    let mut rates = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = std::time::Instant::now();
+        b.run(steps);
+        rates.push(steps as f64 / t.elapsed().as_secs_f64());
+    }
+    rates.sort_by(|a, b| a.total_cmp(b));
+    let median = rates[runs / 2];
+    let out = serde_json::json!({
+        "workload": {"features": features, "hidden": hidden, "classes": classes, "batch": batch},
+        "steps_per_sec": median,
+        "gflops": median * b.flops_per_step() / 1e9,
+        "runs": rates,
+        "last_loss": b.last_loss,
+    });
+    println!("{out}");
+    Ok(())
 }
