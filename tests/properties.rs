@@ -1,0 +1,257 @@
+//! The lecture's claims and the toolbox's invariants, checked as properties: dropout, BatchNorm,
+//! LayerNorm, L2 decay, early stopping, ensembles, schedules, zero init, and the init lab.
+
+use overfit::config::{Activation, Config, Dataset, Init, Norm, Optimizer, Schedule};
+use overfit::init_lab;
+use overfit::layers::{BatchNorm, Dropout, LayerNorm, Mode};
+use overfit::optim::{Hyper, OptimizerState};
+use overfit::params::{ParamKind, Params};
+use overfit::rng::Rng;
+use overfit::tensor::Matrix;
+use overfit::Trainer;
+
+fn random(rows: usize, cols: usize, seed: u64) -> Matrix {
+    let mut r = Rng::new(seed, 0);
+    Matrix::from_vec(rows, cols, (0..rows * cols).map(|_| 3.0 * r.normal() + 1.0).collect())
+}
+
+#[test]
+fn dropout_with_p_zero_is_the_identity_in_training() {
+    let x = random(8, 5, 1);
+    let mut y = Matrix::zeros(8, 5);
+    let mut d = Dropout::new(0.0, true);
+    d.forward(&x, &mut y, Mode::Train, &mut Rng::new(1, 0));
+    assert_eq!(x, y);
+}
+
+#[test]
+fn dropout_in_eval_mode_is_the_identity() {
+    let x = random(8, 5, 2);
+    let mut y = Matrix::zeros(8, 5);
+    for scale in [true, false] {
+        let mut d = Dropout::new(0.5, scale);
+        d.forward(&x, &mut y, Mode::Eval, &mut Rng::new(1, 0));
+        assert_eq!(x, y);
+    }
+}
+
+#[test]
+fn inverted_dropout_preserves_the_mean_and_unscaled_dropout_does_not() {
+    let x = Matrix::from_vec(1, 4, vec![1.0, -2.0, 0.5, 3.0]);
+    let mut y = Matrix::zeros(1, 4);
+    let mut rng = Rng::new(3, 0);
+    for (scale, factor) in [(true, 1.0f64), (false, 0.7)] {
+        let mut d = Dropout::new(0.3, scale);
+        let mut sum = [0.0f64; 4];
+        let n = 200_000;
+        for _ in 0..n {
+            d.forward(&x, &mut y, Mode::Train, &mut rng);
+            for j in 0..4 {
+                sum[j] += y.data[j] as f64;
+            }
+        }
+        for j in 0..4 {
+            let mean = sum[j] / n as f64;
+            let want = x.data[j] as f64 * factor;
+            assert!((mean - want).abs() < 0.01 * want.abs().max(1.0), "scale={scale} unit {j}: {mean} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn batch_norm_train_output_is_standardized_per_feature() {
+    let mut p = Params::default();
+    let mut bn = BatchNorm::new(&mut p, 6, 0.9, 1);
+    let x = random(32, 6, 4);
+    let mut y = Matrix::zeros(32, 6);
+    bn.forward(&mut p.values, &x, &mut y, Mode::Train);
+    for j in 0..6 {
+        let col: Vec<f64> = (0..32).map(|r| y.data[r * 6 + j] as f64).collect();
+        let mean = col.iter().sum::<f64>() / 32.0;
+        let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 32.0;
+        assert!(mean.abs() < 1e-5, "feature {j} mean {mean}");
+        assert!((var - 1.0).abs() < 1e-3, "feature {j} var {var}");
+    }
+}
+
+#[test]
+fn batch_norm_eval_output_of_a_sample_ignores_the_rest_of_the_batch() {
+    let mut p = Params::default();
+    let mut bn = BatchNorm::new(&mut p, 4, 0.9, 1);
+    let mut y = Matrix::zeros(0, 4);
+    for s in 0..5 {
+        bn.forward(&mut p.values, &random(16, 4, 10 + s), &mut y, Mode::Train);
+    }
+    let a = random(8, 4, 20);
+    let mut b = random(8, 4, 21);
+    b.row_mut(0).copy_from_slice(a.row(0));
+    let mut ya = Matrix::zeros(8, 4);
+    let mut yb = Matrix::zeros(8, 4);
+    bn.forward(&mut p.values, &a, &mut ya, Mode::Eval);
+    bn.forward(&mut p.values, &b, &mut yb, Mode::Eval);
+    assert_eq!(ya.row(0), yb.row(0));
+    // With batch statistics (the mistake the page can show) it does depend on the others.
+    bn.forward(&mut p.values, &a, &mut ya, Mode::EvalBatchStats);
+    bn.forward(&mut p.values, &b, &mut yb, Mode::EvalBatchStats);
+    assert_ne!(ya.row(0), yb.row(0));
+}
+
+#[test]
+fn layer_norm_output_is_standardized_per_sample() {
+    let mut p = Params::default();
+    let mut ln = LayerNorm::new(&mut p, 10, 1);
+    let x = random(5, 10, 6);
+    let mut y = Matrix::zeros(5, 10);
+    ln.forward(&p.values, &x, &mut y);
+    for r in 0..5 {
+        let row = y.row(r);
+        let mean = row.iter().map(|&v| v as f64).sum::<f64>() / 10.0;
+        let var = row.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / 10.0;
+        assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-3, "row {r}: {mean} {var}");
+    }
+}
+
+#[test]
+fn sgd_with_l2_and_zero_data_gradient_scales_weights_by_one_minus_lr_lambda() {
+    let mut p = Params::default();
+    let w = p.add("w", ParamKind::Weight, 5, 0.0);
+    let b = p.add("b", ParamKind::Bias, 2, 0.0);
+    p.values.copy_from_slice(&[1.0, -2.0, 0.5, 3.0, -0.25, 7.0, -7.0]);
+    let before = p.values.clone();
+    let (lr, lambda) = (0.1f32, 0.3f32);
+    let h = Hyper { lr, momentum: 0.0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, l2: lambda, l1: 0.0 };
+    let mut opt = OptimizerState::new(Optimizer::Sgd, p.values.len());
+    opt.step(&mut p, &h);
+    for i in w {
+        let want = before[i] * (1.0 - lr * lambda);
+        assert!((p.values[i] - want).abs() <= f32::EPSILON * want.abs() * 2.0, "{} vs {want}", p.values[i]);
+    }
+    // Biases are not decayed.
+    for i in b {
+        assert_eq!(p.values[i], before[i]);
+    }
+}
+
+#[test]
+fn early_stopping_restores_the_best_epoch() {
+    // A big network on few noisy points overfits, so the validation loss turns up.
+    let cfg = Config { points: 120, noise: 0.4, hidden: vec![128, 128], patience: 5, epochs: 500, ..Config::default() };
+    let mut t = Trainer::new(&cfg);
+    let spe = t.steps_per_epoch();
+    let r = t.run(500 * spe);
+    assert!(r.stopped, "early stopping should trigger");
+    let best = r.best_epoch.unwrap();
+    let best_rec = t.history.iter().find(|h| h.epoch == best).unwrap().clone();
+    assert_eq!(t.history.last().unwrap().epoch, best + cfg.patience);
+    let (val_loss, val_acc, _) = t.evaluate_split(false, Mode::Eval);
+    assert_eq!(val_acc, best_rec.val_acc);
+    assert_eq!(val_loss, best_rec.val_loss);
+}
+
+#[test]
+fn an_ensemble_reports_members_and_is_not_worse_than_its_average_member() {
+    let cfg = Config { ensemble: 5, points: 300, noise: 0.3, hidden: vec![32], ..Config::default() };
+    let mut t = Trainer::new(&cfg);
+    let spe = t.steps_per_epoch();
+    t.run(30 * spe);
+    let last = t.history.last().unwrap();
+    assert_eq!(last.members_val_acc.len(), 5);
+    let mean = last.members_val_acc.iter().sum::<f32>() / 5.0;
+    // Members differ (own init, own bootstrap sample).
+    assert!(last.members_val_acc.iter().any(|&a| a != last.members_val_acc[0]));
+    assert!(last.val_acc >= mean - 0.02, "ensemble {} vs mean member {mean}", last.val_acc);
+}
+
+#[test]
+fn step_schedule_decays_the_learning_rate() {
+    let cfg = Config { schedule: Schedule::Step, decay_every: 2, decay_factor: 0.5, learning_rate: 0.08, ..Config::default() };
+    let mut t = Trainer::new(&cfg);
+    let spe = t.steps_per_epoch();
+    t.run(6 * spe);
+    let lrs: Vec<f32> = t.history.iter().map(|h| h.lr).collect();
+    assert_eq!(lrs, vec![0.08, 0.04, 0.04, 0.02, 0.02, 0.01]);
+}
+
+#[test]
+fn zero_init_keeps_hidden_units_identical() {
+    // The symmetry problem: with all weights 0 every hidden unit computes the same function
+    // and receives the same gradient, forever.
+    let cfg = Config { init: Init::Zeros, hidden: vec![8], activation: Activation::Tanh, ..Config::default() };
+    let mut t = Trainer::new(&cfg);
+    t.run(200);
+    let m = t.model();
+    let w1 = &m.params.values[m.params.groups[0].range.clone()]; // 2 x 8
+    for r in 0..2 {
+        let row = &w1[r * 8..(r + 1) * 8];
+        assert!(row.iter().all(|&v| v == row[0]), "row {r}: {row:?}");
+    }
+}
+
+#[test]
+fn batch_norm_makes_a_deep_sigmoid_net_trainable() {
+    let base = Config {
+        dataset: Dataset::Spiral,
+        hidden: vec![32; 8],
+        activation: Activation::Sigmoid,
+        init: Init::Normal001,
+        optimizer: Optimizer::Sgd,
+        learning_rate: 0.1,
+        ..Config::default()
+    };
+    let acc = |cfg: &Config| {
+        let mut t = Trainer::new(cfg);
+        let spe = t.steps_per_epoch();
+        t.run(20 * spe);
+        t.history.last().unwrap().val_acc
+    };
+    let plain = acc(&base);
+    let bn = acc(&Config { norm: Norm::Batch, ..base.clone() });
+    assert!(plain < 0.5, "without BatchNorm the deep sigmoid net should be stuck, got {plain}");
+    assert!(bn > plain + 0.2, "BatchNorm {bn} vs plain {plain}");
+}
+
+fn lab(init: Init, act: Activation) -> init_lab::LabReport {
+    init_lab::run(&Config { lab_init: init, lab_activation: act, ..Config::default() })
+}
+
+#[test]
+fn init_lab_small_init_makes_tanh_activations_and_gradients_vanish() {
+    let r = lab(Init::Normal001, Activation::Tanh);
+    assert_eq!(r.layers.len(), 10);
+    for w in r.layers.windows(2) {
+        assert!(w[1].std < 0.5 * w[0].std, "std must shrink layer by layer");
+    }
+    assert!(r.layers[9].std < 1e-5, "last layer std {}", r.layers[9].std);
+    assert!(r.layers[0].grad_std < 1e-4 * r.layers[9].grad_std, "gradients vanish towards the input");
+}
+
+#[test]
+fn init_lab_unit_init_saturates_tanh() {
+    let r = lab(Init::Normal1, Activation::Tanh);
+    for l in &r.layers {
+        assert!(l.saturated > 0.8, "layer {}: {} saturated", l.layer, l.saturated);
+    }
+}
+
+#[test]
+fn init_lab_xavier_keeps_tanh_alive() {
+    let r = lab(Init::Xavier, Activation::Tanh);
+    for l in &r.layers {
+        assert!(l.std > 0.15 && l.saturated < 0.05, "layer {}: std {} saturated {}", l.layer, l.std, l.saturated);
+    }
+}
+
+#[test]
+fn init_lab_relu_xavier_halves_the_variance_and_he_keeps_it() {
+    let x = lab(Init::Xavier, Activation::Relu);
+    let h = lab(Init::He, Activation::Relu);
+    for w in x.layers.windows(2) {
+        let ratio = (w[1].std / w[0].std).powi(2);
+        assert!((ratio - 0.5).abs() < 0.1, "Xavier+ReLU variance ratio {ratio}");
+    }
+    for w in h.layers.windows(2) {
+        let ratio = (w[1].std / w[0].std).powi(2);
+        assert!((ratio - 1.0).abs() < 0.15, "He+ReLU variance ratio {ratio}");
+    }
+    assert!(x.layers.iter().all(|l| (l.dead - 0.5).abs() < 0.05), "ReLU zeroes about half");
+}
