@@ -18,8 +18,9 @@ export default defineConfig({
     host: '127.0.0.1',
     headers: isolation,
     fs: { allow: [root] },
-    // Cargo writes thousands of files under target/; the page never loads them.
-    watch: { ignored: ['**/target/**'] },
+    // Cargo writes thousands of files under target/, and the tests write screenshots; the page
+    // loads none of them.
+    watch: { ignored: ['**/target/**', '**/dist/**', '**/tests/e2e/artifacts/**'] },
   },
   preview: {
     host: '127.0.0.1',

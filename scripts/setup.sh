@@ -32,20 +32,15 @@ if ! command -v wasm-pack >/dev/null; then
 fi
 
 # 4. Chromium and ChromeDriver from Debian, for wasm-pack's headless tests and the end-to-end tests.
-#    wasm-opt (binaryen) is optional and makes the wasm a little faster.
 SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || {
-    # binaryen is a nicety; chromium and its driver are not.
-    $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-  }
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # 5. npm packages, exactly as locked, only when the lock file changed since the last install.

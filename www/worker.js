@@ -14,8 +14,11 @@ const { Session, default_config } = wasm;
 
 /** Wall-clock budget of one chunk of training steps, in milliseconds. */
 const TARGET_MS = 25;
-/** Resolution of the decision-region grid (cells per side). */
-const GRID_RES = 80;
+/** Largest and smallest resolution of the decision-region grid (cells per side). */
+const GRID_RES_MAX = 80;
+const GRID_RES_MIN = 12;
+/** Time budget of one decision grid; big networks get a coarser grid so the worker stays responsive. */
+const GRID_BUDGET_MS = 30;
 /** The step count of a chunk stays within these bounds. */
 const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
@@ -34,6 +37,8 @@ let pointsSentForRun = -1;
 let gridDueAt = 0;
 /** The newest training report, kept for snapshots that do not train (pause, config). */
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
+/** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
+let nsPerMac = 0.5;
 /** Throughput, measured over windows of at least a quarter of a second. */
 const rate = { t: 0, step: 0, value: 0 };
 
@@ -128,13 +133,18 @@ function post(report, { grid }) {
       pointsSentForRun = run;
     }
     if (grid) {
+      const macs = macsPerPoint();
+      const res = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
       const g0 = performance.now();
-      msg.grid = owned(session.decision_grid(GRID_RES));
-      msg.gridRes = GRID_RES;
+      msg.grid = owned(session.decision_grid(res));
+      const ms = performance.now() - g0;
+      msg.gridRes = res;
       msg.gridClasses = session.classes();
       transfer.push(msg.grid.buffer);
-      // Keep the grid under ~10 % of the worker's time, and at most ten per second.
-      gridDueAt = performance.now() + Math.max(100, 9 * (performance.now() - g0));
+      // Small grids are dominated by fixed costs, so only grids of some size update the estimate.
+      if (ms > 2) nsPerMac = (ms * 1e6) / (res * res * macs);
+      // Keep the grid under ~7 % of the worker's time, and at most about seven per second.
+      gridDueAt = performance.now() + Math.max(150, 14 * ms);
     }
   } catch (e) {
     crash(e);
@@ -143,13 +153,20 @@ function post(report, { grid }) {
   self.postMessage(msg, transfer);
 }
 
-/** Marks the start of a new run (rebuild or reset): the step counter is back to its start. */
+/** Multiply-adds of one forward pass of the current network (2 inputs, hidden layers, classes). */
+function macsPerPoint() {
+  const widths = [2, ...(Array.isArray(config?.hidden) ? config.hidden : []), session.classes()];
+  let macs = 0;
+  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i];
+  return Math.max(1, macs);
+}
+
+/** Marks the start of a new run (rebuild or reset): the step counter is back to 0. */
 function newRun() {
   run += 1;
   last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: last.stepsPerEpoch, batchLoss: NaN, diverged: false, stopped: false };
   rate.t = performance.now();
   rate.step = 0;
-  stepsPerChunk = Math.max(1, Math.min(stepsPerChunk, 64));
 }
 
 /** A wasm trap or an unexpected exception: stop, report, and rebuild on the next reset. */
@@ -205,6 +222,9 @@ function applyConfig(next, lenient = false) {
   }
   config = next;
   if (result === 'rebuilt') newRun();
+  // A new network or batch size may cost far more per step: ramp the chunk size up again
+  // (x4 per chunk) rather than risk one chunk that blocks the worker for seconds.
+  if (result !== 'unchanged') stepsPerChunk = 1;
   self.postMessage({ type: 'applied', result, config, problems, lenient });
   if (result === 'rebuilt' || !playing) post(null, { grid: result === 'rebuilt' });
 }

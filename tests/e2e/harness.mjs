@@ -80,9 +80,22 @@ export async function openPage(env, hash = '', { colorScheme = 'light' } = {}) {
   return { page, context, problems };
 }
 
-/** Waits until the worker has started and has accepted the page's first config. */
+/**
+ * Waits until the worker has started and has accepted the page's first config; fails at once,
+ * with the page's own message, when the wasm core cannot start.
+ */
 export async function waitReady(page) {
-  await page.waitForSelector('body[data-ready="true"][data-applied]', { timeout: 30_000 });
+  const outcome = await page.waitForFunction(
+    () => {
+      if (document.body.dataset.ready === 'true' && document.body.dataset.applied) return 'ready';
+      const text = document.querySelector('[data-testid="message"]')?.textContent ?? '';
+      return /could not start|worker failed/i.test(text) ? text : false;
+    },
+    null,
+    { timeout: 30_000 },
+  );
+  const value = await outcome.jsonValue();
+  if (value !== 'ready') throw new Error(`the page did not start: ${value}`);
 }
 
 /** The number shown in a live figure, e.g. "12,345" -> 12345 and "93.4 %" -> 93.4 (NaN if none). */

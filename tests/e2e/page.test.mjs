@@ -134,6 +134,17 @@ test('a link with a config restores the controls, and a reload gives the same fi
     await page.waitForFunction(() => location.hash.includes('seed=8'));
     const c = await firstEpoch();
     assert.notDeepEqual([c.train, c.val], [a.train, a.val]);
+
+    // Editing the hash by hand (or going back) loads that config too.
+    await page.evaluate(() => {
+      location.hash = 'dataset=blobs&classes=5&hidden=8';
+    });
+    await page.waitForFunction(() => location.hash.includes('classes=5&') && location.hash.includes('batch_size='));
+    assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'blobs');
+    assert.equal(await page.getByLabel('Classes', { exact: true }).inputValue(), '5');
+    assert.ok(await page.getByLabel('Classes', { exact: true }).isEnabled());
+    assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '8');
+    await page.waitForFunction(() => document.querySelectorAll('#boundary-legend li').length === 5 + 2);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

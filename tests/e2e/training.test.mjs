@@ -43,7 +43,8 @@ test('Play trains the default 3-class spiral past 90 % validation accuracy', asy
     await waitFigure(page, 'val-acc', '>', 90, 60_000);
     const valAcc = await page.getByTestId('val-acc').textContent();
     assert.match(valAcc, /^\d+\.\d %$/, 'accuracy shown as a percentage');
-    assert.ok((await figure(page, 'steps-per-sec')) > 0, 'steps per second is shown while playing');
+    // Steps per second is measured over a quarter of a second, so it may trail the accuracy.
+    await waitFigure(page, 'steps-per-sec', '>', 0, 5_000);
     assert.ok((await figure(page, 'epoch')) >= 1);
     // The charts have drawn something: uPlot's legend shows the latest values.
     await pause(page);

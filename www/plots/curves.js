@@ -7,6 +7,10 @@ import 'uplot/dist/uPlot.min.css';
 /** Charts show at most this many points per series; longer histories are thinned evenly. */
 const MAX_POINTS = 3000;
 
+/** Tick spacings of the epoch axis: whole epochs only (1, 2, 5, 10, 20, 50, ...). */
+const EPOCH_INCRS = [];
+for (let m = 1; m <= 1e9; m *= 10) EPOCH_INCRS.push(m, 2 * m, 5 * m);
+
 /** Reads a CSS custom property of the document, e.g. '--train'. */
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -59,7 +63,7 @@ class Chart {
           : { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1] },
       },
       axes: [
-        { ...axis, label: 'epoch', labelSize: 18, size: 32 },
+        { ...axis, label: 'epoch', labelSize: 18, size: 32, incrs: EPOCH_INCRS },
         {
           ...axis, label: this.yLabel, labelSize: 18, size: 48,
           values: (u, splits) => splits.map((v) => (percent ? `${v}%` : String(+v.toPrecision(3)))),
