@@ -22,12 +22,25 @@ pub enum Dataset {
     Blobs,
     /// Two interleaving half circles: two classes.
     Moons,
+    /// The UCI handwritten digits shipped with the project: 1,797 images of 8x8, 10 classes.
+    Digits,
+    /// Generated shapes (circle, square, triangle, cross, ring) at `image_size`, grey or colour.
+    Shapes,
+    /// Generated arrows pointing left or right: a horizontal flip changes the label.
+    Arrows,
+    /// The user's own images, loaded in the page (the core receives the pixels).
+    User,
 }
 
 impl Dataset {
     /// Whether the number of classes is free (otherwise the dataset is 2-class).
     pub fn has_free_classes(self) -> bool {
-        matches!(self, Dataset::Spiral | Dataset::Blobs)
+        matches!(self, Dataset::Spiral | Dataset::Blobs | Dataset::Shapes)
+    }
+
+    /// Whether samples are images (and augmentation applies).
+    pub fn is_image(self) -> bool {
+        matches!(self, Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User)
     }
 }
 
@@ -142,6 +155,29 @@ pub enum Preprocess {
     Standardize,
 }
 
+/// How random crops fill the border they pad.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Padding {
+    #[default]
+    Zero,
+    /// Mirror the image at its border (without repeating the edge pixel).
+    Reflect,
+}
+
+/// What evaluation does with augmentation in mind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TestTime {
+    /// Evaluate each image as it is.
+    #[default]
+    None,
+    /// Average the class probabilities of the image and its horizontal mirror.
+    Flip,
+    /// Evaluate the centre (size - 2 * crop_pad) window scaled back up to full size.
+    CenterCrop,
+}
+
 /// Settings for one hidden layer that override the network-wide ones.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -170,6 +206,32 @@ pub struct Config {
     /// Seed of the one explicit RNG: data, split, init, batches, dropout, augmentation.
     pub seed: u32,
     pub preprocess: Preprocess,
+    /// Fraction of training labels replaced by a random class (validation labels stay clean).
+    pub label_noise: f32,
+    /// Image datasets: training images per class (0 = all that the split leaves).
+    pub train_per_class: usize,
+    /// Shapes and arrows: image side in pixels.
+    pub image_size: usize,
+    /// Shapes: colour (3 channels) instead of grey.
+    pub color: bool,
+    /// Shapes and arrows: amount of background clutter, 0 to 1.
+    pub clutter: f32,
+
+    // --- augmentation (image datasets, applied per training batch) ---
+    /// Probability of mirroring an image left-right.
+    pub hflip: f32,
+    /// Probability of mirroring an image top-bottom.
+    pub vflip: f32,
+    /// Random crop: pad by this many pixels, then crop a window of the original size.
+    pub crop_pad: usize,
+    pub padding: Padding,
+    /// Random translation by up to this many pixels in x and y (zero fill).
+    pub translate: usize,
+    /// Brightness jitter: add a uniform value in [-b, b].
+    pub brightness: f32,
+    /// Contrast jitter: scale deviations from the image mean by a factor in [1 - c, 1 + c].
+    pub contrast: f32,
+    pub test_time: TestTime,
 
     // --- architecture ---
     /// Width of each hidden layer; empty means a linear classifier.
@@ -240,6 +302,19 @@ impl Default for Config {
             val_fraction: 0.3,
             seed: 1,
             preprocess: Preprocess::Standardize,
+            label_noise: 0.0,
+            train_per_class: 0,
+            image_size: 16,
+            color: false,
+            clutter: 0.2,
+            hflip: 0.0,
+            vflip: 0.0,
+            crop_pad: 0,
+            padding: Padding::Zero,
+            translate: 0,
+            brightness: 0.0,
+            contrast: 0.0,
+            test_time: TestTime::None,
             hidden: vec![64, 64],
             activation: Activation::Relu,
             leaky_slope: 0.01,
@@ -331,6 +406,8 @@ pub const MAX_LAYERS: usize = 16;
 pub const MAX_WIDTH: usize = 1024;
 /// Parameter budget: 8 million f32 (32 MB) per model, checked before anything is allocated.
 pub const MAX_PARAMS: usize = 8_000_000;
+/// Data budget for the raw and pre-processed samples: 256 MB.
+pub const MAX_DATA_BYTES: usize = 256 << 20;
 
 impl Config {
     /// Parses a JSON object strictly; missing fields take their defaults. The first unknown,
@@ -410,11 +487,29 @@ impl Config {
 
     /// The number of classes the data actually has.
     pub fn num_classes(&self) -> usize {
-        if self.dataset.has_free_classes() {
-            self.classes
-        } else {
-            2
+        match self.dataset {
+            Dataset::Digits => 10,
+            Dataset::Shapes => self.classes.min(crate::data::shapes::SHAPE_NAMES.len()),
+            Dataset::User => self.classes,
+            d if d.has_free_classes() => self.classes,
+            _ => 2,
         }
+    }
+
+    /// (width, height, channels) of one sample for image datasets.
+    pub fn image_shape(&self) -> Option<(usize, usize, usize)> {
+        match self.dataset {
+            Dataset::Digits => Some((8, 8, 1)),
+            Dataset::Shapes => Some((self.image_size, self.image_size, if self.color { 3 } else { 1 })),
+            Dataset::Arrows => Some((self.image_size, self.image_size, 1)),
+            Dataset::User => Some((self.image_size, self.image_size, if self.color { 3 } else { 1 })),
+            _ => None,
+        }
+    }
+
+    /// Input features per sample.
+    pub fn features(&self) -> usize {
+        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(2)
     }
 
     /// The activation of hidden layer `layer` (0-based), after overrides.
@@ -438,10 +533,36 @@ impl Config {
 
     /// Checks every field against its allowed range; the error names the first bad field.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        int("classes", self.classes, 2, 8)?;
+        int("classes", self.classes, 2, if self.dataset == Dataset::User { 100 } else { 8 })?;
+        if self.dataset == Dataset::Shapes && self.classes > crate::data::shapes::SHAPE_NAMES.len() {
+            return Err(err("classes", format!("shapes has at most {} classes, got {}", crate::data::shapes::SHAPE_NAMES.len(), self.classes)));
+        }
         int("points", self.points, 20, 20_000)?;
         real("noise", self.noise, 0.0, 1.0)?;
         real("val_fraction", self.val_fraction, 0.05, 0.9)?;
+        real("label_noise", self.label_noise, 0.0, 1.0)?;
+        int("train_per_class", self.train_per_class, 0, 20_000)?;
+        int("image_size", self.image_size, 8, 32)?;
+        real("clutter", self.clutter, 0.0, 1.0)?;
+        real("hflip", self.hflip, 0.0, 1.0)?;
+        real("vflip", self.vflip, 0.0, 1.0)?;
+        int("crop_pad", self.crop_pad, 0, 8)?;
+        int("translate", self.translate, 0, 8)?;
+        real("brightness", self.brightness, 0.0, 1.0)?;
+        real("contrast", self.contrast, 0.0, 1.0)?;
+        if let Some((w, _, _)) = self.image_shape() {
+            if 2 * self.crop_pad >= w {
+                return Err(err("crop_pad", format!("must be less than half the image size {w}, got {}", self.crop_pad)));
+            }
+        }
+        // Data budget: raw and pre-processed copies of every sample, 4 bytes per value.
+        let data_bytes = 8 * self.points.saturating_mul(self.features());
+        if data_bytes > MAX_DATA_BYTES {
+            return Err(err(
+                "points",
+                format!("{} samples of {} values need {} MB, more than the budget of {} MB", self.points, self.features(), data_bytes >> 20, MAX_DATA_BYTES >> 20),
+            ));
+        }
         if self.hidden.len() > MAX_LAYERS {
             return Err(err("hidden", format!("at most {MAX_LAYERS} layers, got {}", self.hidden.len())));
         }
@@ -493,7 +614,7 @@ impl Config {
         int("lab_depth", self.lab_depth, 1, 50)?;
         int("lab_width", self.lab_width, 1, 2048)?;
         int("lab_batch", self.lab_batch, 1, 10_000)?;
-        let params = self.parameter_count(2);
+        let params = self.parameter_count(self.features());
         if params > MAX_PARAMS {
             return Err(err(
                 "hidden",

@@ -1,11 +1,24 @@
 //! Row-major f32 matrices and the GEMM kernels every layer uses, writing into caller-owned output.
 //!
 //! Why a hand-written GEMM: no maintained Rust crate gives a single-threaded f32 GEMM with wasm
-//! SIMD128 kernels and the same summation order natively and in wasm (which keeps runs bit-for-bit
-//! reproducible across the two). The kernel is a 4x8 register block: four rows of A times an
-//! 8-column panel of B, eight f32x4 accumulators, one splat of A and two loads of B per k step.
-//! Each output element is accumulated as c = c + a * b in ascending k, with a separate multiply
-//! and add (no fused multiply-add), on every architecture, so results are identical everywhere.
+//! SIMD128 kernels and the same summation order natively and in wasm, and that order is what keeps
+//! training runs bit-for-bit reproducible across the two builds. (matrixmultiply and gemm target
+//! x86/ARM and split or reorder the k loop; BLAS is not available in the browser.)
+//!
+//! The contract every path keeps, on every architecture: each output element starts from its
+//! initial value (zero, its current value, or the bias of its column) and then adds a(i, p) *
+//! b(p, j) for p = 0, 1, ..., k - 1 in ascending order, with a separately rounded multiply and
+//! add (never a fused multiply-add). Vector lanes only ever hold different output elements, never
+//! partial sums of one element, so the lane width (4 on wasm SIMD128 and SSE) and the blocking do
+//! not change a single bit: the result equals the naive triple loop exactly.
+//!
+//! How it is fast: C is computed in register blocks of MR = 4 rows by NR = 8 columns (eight f32x4
+//! accumulators). B is copied ("packed") one panel at a time, KC rows by 8 columns, into a small
+//! buffer on the stack, so the inner loop reads B with unit stride from L1 however B is laid out
+//! (this is also where a transposed B, the input gradient dX = dY W^T, is transposed, four by four
+//! in registers, so no full transpose of W is ever written). Each panel is then reused by every
+//! row block of A. A is read in place: four row pointers (A normal) or one column (A transposed,
+//! the weight gradient dW = X^T dY), one broadcast per element.
 
 /// A dense row-major matrix. `resize_rows` keeps the allocation, so a batch of a different size
 /// never reallocates once the largest batch has been seen.
@@ -41,7 +54,81 @@ impl Matrix {
     }
 }
 
-/// How to read the left operand A of a product.
+/// One operand of a product: a row-major buffer with leading dimension `ld`, used as stored
+/// (`transposed == false`) or transposed.
+#[derive(Clone, Copy, Debug)]
+pub struct Operand<'a> {
+    pub data: &'a [f32],
+    pub ld: usize,
+    pub transposed: bool,
+}
+
+impl<'a> Operand<'a> {
+    /// The matrix as stored: element (r, c) is data[r * ld + c].
+    pub fn normal(data: &'a [f32], ld: usize) -> Operand<'a> {
+        Operand { data, ld, transposed: false }
+    }
+
+    /// The transpose of the stored matrix: element (r, c) is data[c * ld + r].
+    pub fn transposed(data: &'a [f32], ld: usize) -> Operand<'a> {
+        Operand { data, ld, transposed: true }
+    }
+
+    /// The smallest buffer length that holds a rows x cols operand.
+    fn needed(&self, rows: usize, cols: usize) -> usize {
+        if rows == 0 || cols == 0 {
+            return 0;
+        }
+        if self.transposed {
+            (cols - 1) * self.ld + rows
+        } else {
+            (rows - 1) * self.ld + cols
+        }
+    }
+}
+
+/// What each element of C holds before the products are added to it.
+#[derive(Clone, Copy, Debug)]
+pub enum Init<'a> {
+    /// C = A B.
+    Zero,
+    /// C += A B (C's current value is the starting point).
+    Accumulate,
+    /// C = bias + A B, with bias[j] the starting value of every element of column j (the fused
+    /// bias of a dense layer).
+    Bias(&'a [f32]),
+}
+
+/// Rows of C per register block.
+const MR: usize = 4;
+/// Columns of C per register block and per packed panel of B (two f32x4 vectors).
+const NR: usize = 8;
+/// Rows of B per packed panel: 256 x 8 floats = 8 KiB, which stays in L1 next to the rows of A.
+const KC: usize = 256;
+
+/// C (m x n, row-major, leading dimension ldc) = init + A (m x k) B (k x n).
+///
+/// Dense-layer uses, with x (B, in), W (in, out), dy (B, out):
+/// forward          y  = b + x W      `gemm_into(B, out, in, normal(x), normal(W), y, Bias(b))`
+/// weight gradient  dW += x^T dy      `gemm_into(in, out, B, transposed(x), normal(dy), dW, Accumulate)`
+/// input gradient   dx = dy W^T       `gemm_into(B, in, out, normal(dy), transposed(W), dx, Zero)`
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(a.data.len() >= a.needed(m, k), "gemm: A too short");
+    assert!(b.data.len() >= b.needed(k, n), "gemm: B too short");
+    assert!(ldc >= n && c.len() >= (m - 1) * ldc + n, "gemm: C too short");
+    if let Init::Bias(bias) = init {
+        assert!(bias.len() >= n, "gemm: bias too short");
+    }
+    // SAFETY: the asserts above bound every element the kernels read or write: A(i, p) for i < m,
+    // p < k, B(p, j) for p < k, j < n, C(i, j) for i < m, j < n, and bias[j] for j < n.
+    unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, init) }
+}
+
+/// How to read the left operand A of a product (the older interface, kept for `init_lab`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// A is stored m x k row-major: A(i, p) = a[i * lda + p].
@@ -52,10 +139,6 @@ pub enum Layout {
 
 /// C = A * B (or C += A * B when `accumulate`), with B stored k x n row-major (ldb = n) and C
 /// stored m x n row-major (ldc = n). A is m x k, read as `layout` says with leading dimension lda.
-///
-/// Forward of a dense layer: Y[B,out] = X[B,in] * W[in,out]          (Normal)
-/// Weight gradient:          dW[in,out] = X^T[in,B] * dY[B,out]     (Transposed)
-/// Input gradient:           dX[B,in] = dY[B,out] * Wt[out,in]       (Normal, W transposed once)
 #[allow(clippy::too_many_arguments)]
 pub fn gemm(
     layout: Layout,
@@ -68,25 +151,9 @@ pub fn gemm(
     c: &mut [f32],
     accumulate: bool,
 ) {
-    if m == 0 || n == 0 {
-        return;
-    }
-    match layout {
-        Layout::Normal => assert!(m == 0 || k == 0 || a.len() >= (m - 1) * lda + k, "gemm: A too short"),
-        Layout::Transposed => assert!(k == 0 || a.len() >= (k - 1) * lda + m, "gemm: A too short"),
-    }
-    assert!(b.len() >= k * n, "gemm: B too short");
-    assert!(c.len() >= m * n, "gemm: C too short");
-    let (rs, cs) = match layout {
-        Layout::Normal => (lda, 1),
-        Layout::Transposed => (1, lda),
-    };
-    if !accumulate {
-        c[..m * n].fill(0.0);
-    }
-    // SAFETY: the asserts above bound every index the kernels touch: rows i < m, columns j < n,
-    // depth p < k, with A(i,p) at i*rs + p*cs, B(p,j) at p*n + j and C(i,j) at i*n + j.
-    unsafe { gemm_kernel(m, n, k, a.as_ptr(), rs, cs, b.as_ptr(), c.as_mut_ptr()) }
+    let a = Operand { data: a, ld: lda, transposed: layout == Layout::Transposed };
+    let init = if accumulate { Init::Accumulate } else { Init::Zero };
+    gemm_into(m, n, k, a, Operand::normal(b, n), c, n, init);
 }
 
 /// out[j * rows + i] = m[i * cols + j]: writes the transpose of a rows x cols matrix.
@@ -106,6 +173,9 @@ pub fn transpose(rows: usize, cols: usize, m: &[f32], out: &mut [f32]) {
 }
 
 // ---- 4-lane vector primitives: wasm SIMD128, x86_64 SSE, or plain arrays elsewhere ----
+//
+// Only instructions every build of the target has are used: SIMD128 is switched on for wasm32 in
+// .cargo/config.toml, and SSE2 is part of the x86_64 baseline, so no runtime detection is needed.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod v4 {
@@ -120,13 +190,32 @@ mod v4 {
         v128_store(p as *mut v128, v)
     }
     #[inline(always)]
-    pub fn splat(x: f32) -> V {
-        f32x4_splat(x)
+    pub fn zero() -> V {
+        f32x4_splat(0.0)
+    }
+    /// Four copies of *p (one `v128.load32_splat`).
+    #[inline(always)]
+    pub unsafe fn load_splat(p: *const f32) -> V {
+        v128_load32_splat(p as *const u32)
     }
     /// acc + a * b as two rounded operations (not fused).
     #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         f32x4_add(acc, f32x4_mul(a, b))
+    }
+    /// The 4x4 transpose of the rows r0..r3.
+    #[inline(always)]
+    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+        let t1 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+        let t2 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+        [
+            i64x2_shuffle::<0, 2>(t0, t2),
+            i64x2_shuffle::<1, 3>(t0, t2),
+            i64x2_shuffle::<0, 2>(t1, t3),
+            i64x2_shuffle::<1, 3>(t1, t3),
+        ]
     }
 }
 
@@ -144,14 +233,31 @@ mod v4 {
     }
     #[inline(always)]
     #[allow(unused_unsafe)]
-    pub fn splat(x: f32) -> V {
-        unsafe { _mm_set1_ps(x) }
+    pub fn zero() -> V {
+        unsafe { _mm_setzero_ps() }
+    }
+    /// Four copies of *p (a scalar load and a shuffle with SSE2; one broadcast with AVX).
+    #[inline(always)]
+    pub unsafe fn load_splat(p: *const f32) -> V {
+        _mm_set1_ps(*p)
     }
     /// acc + a * b as two rounded operations (not fused).
     #[inline(always)]
     #[allow(unused_unsafe)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         unsafe { _mm_add_ps(acc, _mm_mul_ps(a, b)) }
+    }
+    /// The 4x4 transpose of the rows r0..r3.
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
+        unsafe {
+            let t0 = _mm_unpacklo_ps(r0, r1);
+            let t1 = _mm_unpackhi_ps(r0, r1);
+            let t2 = _mm_unpacklo_ps(r2, r3);
+            let t3 = _mm_unpackhi_ps(r2, r3);
+            [_mm_movelh_ps(t0, t2), _mm_movehl_ps(t2, t0), _mm_movelh_ps(t1, t3), _mm_movehl_ps(t3, t1)]
+        }
     }
 }
 
@@ -169,110 +275,258 @@ mod v4 {
         }
     }
     #[inline(always)]
-    pub fn splat(x: f32) -> V {
-        [x; 4]
+    pub fn zero() -> V {
+        [0.0; 4]
+    }
+    #[inline(always)]
+    pub unsafe fn load_splat(p: *const f32) -> V {
+        [*p; 4]
     }
     #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
     }
+    #[inline(always)]
+    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
+        let r = [r0, r1, r2, r3];
+        let mut t = [[0.0; 4]; 4];
+        for (i, row) in r.iter().enumerate() {
+            for (j, x) in row.iter().enumerate() {
+                t[j][i] = *x;
+            }
+        }
+        t
+    }
 }
 
-/// The blocked kernel: column panels of 8 (then 4, then 1) outer, row blocks of 4 (then 1) inner,
-/// so one panel of B stays in L1 while the rows of A stream past it.
+use v4::V;
+
+/// Where a register block's accumulators start (the `Init` of the first K block; later K blocks
+/// always continue from C).
+#[derive(Clone, Copy)]
+enum Start {
+    Zero,
+    LoadC,
+    /// A pointer to the bias of the block's first column.
+    Bias(*const f32),
+}
+
+/// The blocked driver: K blocks of KC outer; in each, panels of NR columns of B are packed one at
+/// a time and swept by every row block of A.
+#[allow(clippy::too_many_arguments)]
+unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init) {
+    if k == 0 {
+        for i in 0..m {
+            let row = core::slice::from_raw_parts_mut(c.add(i * ldc), n);
+            match init {
+                Init::Zero => row.fill(0.0),
+                Init::Accumulate => {}
+                Init::Bias(bias) => row.copy_from_slice(&bias[..n]),
+            }
+        }
+        return;
+    }
+    let mut panel = [0.0f32; KC * NR];
+    let (ap, bp) = (a.data.as_ptr(), b.data.as_ptr());
+    let mut p0 = 0;
+    while p0 < k {
+        let kc = KC.min(k - p0);
+        let mut j0 = 0;
+        while j0 < n {
+            let nr = NR.min(n - j0);
+            if b.transposed {
+                pack_transposed(kc, nr, bp.add(j0 * b.ld + p0), b.ld, panel.as_mut_ptr());
+            } else {
+                pack_normal(kc, nr, bp.add(p0 * b.ld + j0), b.ld, panel.as_mut_ptr());
+            }
+            let start = if p0 > 0 {
+                Start::LoadC
+            } else {
+                match init {
+                    Init::Zero => Start::Zero,
+                    Init::Accumulate => Start::LoadC,
+                    Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
+                }
+            };
+            // A(i, p0) is at a + i * rs + p0 * cs.
+            let a0 = if a.transposed { ap.add(p0 * a.ld) } else { ap.add(p0) };
+            let mut i = 0;
+            while i < m {
+                let mr = MR.min(m - i);
+                let ai = if a.transposed { a0.add(i) } else { a0.add(i * a.ld) };
+                let ci = c.add(i * ldc + j0);
+                if nr == NR {
+                    block(mr, a.transposed, kc, ai, a.ld, panel.as_ptr(), ci, ldc, start);
+                } else {
+                    // A partial panel: compute a full block into a copy and write back the valid
+                    // columns. The packed panel is zero beyond column nr, so those lanes only
+                    // ever hold zeros and are discarded.
+                    let mut tmp = [0.0f32; MR * NR];
+                    let tstart = match start {
+                        Start::Zero => Start::Zero,
+                        Start::LoadC | Start::Bias(_) => {
+                            for r in 0..mr {
+                                for q in 0..nr {
+                                    tmp[r * NR + q] = match start {
+                                        Start::Bias(bias) => *bias.add(q),
+                                        _ => *ci.add(r * ldc + q),
+                                    };
+                                }
+                            }
+                            Start::LoadC
+                        }
+                    };
+                    block(mr, a.transposed, kc, ai, a.ld, panel.as_ptr(), tmp.as_mut_ptr(), NR, tstart);
+                    for r in 0..mr {
+                        for q in 0..nr {
+                            *ci.add(r * ldc + q) = tmp[r * NR + q];
+                        }
+                    }
+                }
+                i += mr;
+            }
+            j0 += nr;
+        }
+        p0 += kc;
+    }
+}
+
+/// Copies B(p, j0 + q) for p < kc, q < nr (B normal: at b[p * ldb + q]) into panel[p * NR + q],
+/// with zeros in the columns q >= nr.
+#[inline(always)]
+unsafe fn pack_normal(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *mut f32) {
+    use v4::*;
+    if nr == NR {
+        for p in 0..kc {
+            let src = b.add(p * ldb);
+            let dst = panel.add(p * NR);
+            store(dst, load(src));
+            store(dst.add(4), load(src.add(4)));
+        }
+    } else {
+        for p in 0..kc {
+            for q in 0..NR {
+                *panel.add(p * NR + q) = if q < nr { *b.add(p * ldb + q) } else { 0.0 };
+            }
+        }
+    }
+}
+
+/// Copies B(p, j0 + q) for p < kc, q < nr (B transposed: at b[q * ldb + p]) into
+/// panel[p * NR + q], zero beyond nr. Full panels are transposed four by four in registers.
+#[inline(always)]
+unsafe fn pack_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *mut f32) {
+    use v4::*;
+    let mut p = 0;
+    if nr == NR {
+        while p + 4 <= kc {
+            for h in 0..2 {
+                let r = b.add(4 * h * ldb + p);
+                let t = transpose4(load(r), load(r.add(ldb)), load(r.add(2 * ldb)), load(r.add(3 * ldb)));
+                for (s, v) in t.iter().enumerate() {
+                    store(panel.add((p + s) * NR + 4 * h), *v);
+                }
+            }
+            p += 4;
+        }
+    }
+    while p < kc {
+        for q in 0..NR {
+            *panel.add(p * NR + q) = if q < nr { *b.add(q * ldb + p) } else { 0.0 };
+        }
+        p += 1;
+    }
+}
+
+/// Dispatches a register block of `mr` (1..=MR) rows to the kernel compiled for that height.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn block(mr: usize, at: bool, kc: usize, a: *const f32, lda: usize, panel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    match (mr, at) {
+        (4, false) => kernel::<4, false>(kc, a, lda, panel, c, ldc, start),
+        (4, true) => kernel::<4, true>(kc, a, lda, panel, c, ldc, start),
+        (3, false) => kernel::<3, false>(kc, a, lda, panel, c, ldc, start),
+        (3, true) => kernel::<3, true>(kc, a, lda, panel, c, ldc, start),
+        (2, false) => kernel::<2, false>(kc, a, lda, panel, c, ldc, start),
+        (2, true) => kernel::<2, true>(kc, a, lda, panel, c, ldc, start),
+        (1, false) => kernel::<1, false>(kc, a, lda, panel, c, ldc, start),
+        (1, true) => kernel::<1, true>(kc, a, lda, panel, c, ldc, start),
+        _ => unreachable!("block height {mr}"),
+    }
+}
+
+/// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
+/// A(r, p) * panel[p * 8 .. p * 8 + 8], in ascending p. A(r, p) is a[r * lda + p] when `AT` is
+/// false and a[p * lda + r] when it is true. R * 2 accumulators, two loads of B and R broadcasts
+/// of A per step.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-unsafe fn gemm_kernel(
-    m: usize,
-    n: usize,
-    k: usize,
+unsafe fn kernel<const R: usize, const AT: bool>(
+    kc: usize,
     a: *const f32,
-    rs: usize,
-    cs: usize,
-    b: *const f32,
+    lda: usize,
+    panel: *const f32,
     c: *mut f32,
+    ldc: usize,
+    start: Start,
 ) {
     use v4::*;
-    let mut j = 0;
-    while j + 8 <= n {
-        let mut i = 0;
-        while i + 4 <= m {
-            let c0 = c.add(i * n + j);
-            let c1 = c0.add(n);
-            let c2 = c1.add(n);
-            let c3 = c2.add(n);
-            let (mut x00, mut x01) = (load(c0), load(c0.add(4)));
-            let (mut x10, mut x11) = (load(c1), load(c1.add(4)));
-            let (mut x20, mut x21) = (load(c2), load(c2.add(4)));
-            let (mut x30, mut x31) = (load(c3), load(c3.add(4)));
-            let a0 = a.add(i * rs);
-            for p in 0..k {
-                let bp = b.add(p * n + j);
-                let b0 = load(bp);
-                let b1 = load(bp.add(4));
-                let ap = a0.add(p * cs);
-                let s0 = splat(*ap);
-                x00 = mul_add(x00, s0, b0);
-                x01 = mul_add(x01, s0, b1);
-                let s1 = splat(*ap.add(rs));
-                x10 = mul_add(x10, s1, b0);
-                x11 = mul_add(x11, s1, b1);
-                let s2 = splat(*ap.add(2 * rs));
-                x20 = mul_add(x20, s2, b0);
-                x21 = mul_add(x21, s2, b1);
-                let s3 = splat(*ap.add(3 * rs));
-                x30 = mul_add(x30, s3, b0);
-                x31 = mul_add(x31, s3, b1);
+    let mut acc = [[zero(); 2]; R];
+    match start {
+        Start::Zero => {}
+        Start::LoadC => {
+            for (r, row) in acc.iter_mut().enumerate() {
+                row[0] = load(c.add(r * ldc));
+                row[1] = load(c.add(r * ldc + 4));
             }
-            store(c0, x00);
-            store(c0.add(4), x01);
-            store(c1, x10);
-            store(c1.add(4), x11);
-            store(c2, x20);
-            store(c2.add(4), x21);
-            store(c3, x30);
-            store(c3.add(4), x31);
-            i += 4;
         }
-        while i < m {
-            let c0 = c.add(i * n + j);
-            let (mut x0, mut x1) = (load(c0), load(c0.add(4)));
-            let a0 = a.add(i * rs);
-            for p in 0..k {
-                let bp = b.add(p * n + j);
-                let s = splat(*a0.add(p * cs));
-                x0 = mul_add(x0, s, load(bp));
-                x1 = mul_add(x1, s, load(bp.add(4)));
+        Start::Bias(bias) => {
+            let (b0, b1) = (load(bias), load(bias.add(4)));
+            for row in acc.iter_mut() {
+                *row = [b0, b1];
             }
-            store(c0, x0);
-            store(c0.add(4), x1);
-            i += 1;
         }
-        j += 8;
     }
-    while j + 4 <= n {
-        for i in 0..m {
-            let c0 = c.add(i * n + j);
-            let mut x0 = load(c0);
-            let a0 = a.add(i * rs);
-            for p in 0..k {
-                x0 = mul_add(x0, splat(*a0.add(p * cs)), load(b.add(p * n + j)));
-            }
-            store(c0, x0);
-        }
-        j += 4;
+    // Row pointers of A (A normal) or the column pointer (A transposed).
+    let mut rows = [a; R];
+    for (r, ptr) in rows.iter_mut().enumerate() {
+        *ptr = if AT { a.add(r) } else { a.add(r * lda) };
     }
-    while j < n {
-        for i in 0..m {
-            let cij = c.add(i * n + j);
-            let mut x = *cij;
-            let a0 = a.add(i * rs);
-            for p in 0..k {
-                x += *a0.add(p * cs) * *b.add(p * n + j);
+    let step = if AT { lda } else { 1 };
+    let mut bp = panel;
+    // Four steps of p per iteration, so the loop's own instructions are spread over 64 R
+    // multiply-adds; the order of the additions into each accumulator is unchanged.
+    let mut left = kc;
+    while left >= 4 {
+        for u in 0..4 {
+            let b0 = load(bp.add(u * NR));
+            let b1 = load(bp.add(u * NR + 4));
+            for r in 0..R {
+                let s = load_splat(rows[r].add(u * step));
+                acc[r][0] = mul_add(acc[r][0], s, b0);
+                acc[r][1] = mul_add(acc[r][1], s, b1);
             }
-            *cij = x;
         }
-        j += 1;
+        for ptr in rows.iter_mut() {
+            *ptr = ptr.add(4 * step);
+        }
+        bp = bp.add(4 * NR);
+        left -= 4;
+    }
+    for _ in 0..left {
+        let b0 = load(bp);
+        let b1 = load(bp.add(4));
+        for r in 0..R {
+            let s = load_splat(rows[r]);
+            acc[r][0] = mul_add(acc[r][0], s, b0);
+            acc[r][1] = mul_add(acc[r][1], s, b1);
+            rows[r] = rows[r].add(step);
+        }
+        bp = bp.add(NR);
+    }
+    for (r, row) in acc.iter().enumerate() {
+        store(c.add(r * ldc), row[0]);
+        store(c.add(r * ldc + 4), row[1]);
     }
 }
 
@@ -281,42 +535,94 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
 
-    fn naive(layout: Layout, m: usize, n: usize, k: usize, a: &[f32], lda: usize, b: &[f32]) -> Vec<f32> {
-        let mut c = vec![0.0f32; m * n];
+    /// The reference: every element starts from its initial value and adds a * b in ascending k.
+    #[allow(clippy::too_many_arguments)]
+    fn naive(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
         for i in 0..m {
             for j in 0..n {
-                let mut s = 0.0f32;
+                let mut s = match init {
+                    Init::Zero => 0.0f32,
+                    Init::Accumulate => c[i * ldc + j],
+                    Init::Bias(bias) => bias[j],
+                };
                 for p in 0..k {
-                    let aip = match layout {
-                        Layout::Normal => a[i * lda + p],
-                        Layout::Transposed => a[p * lda + i],
-                    };
-                    s += aip * b[p * n + j];
+                    let aip = if a.transposed { a.data[p * a.ld + i] } else { a.data[i * a.ld + p] };
+                    let bpj = if b.transposed { b.data[j * b.ld + p] } else { b.data[p * b.ld + j] };
+                    s += aip * bpj;
                 }
-                c[i * n + j] = s;
+                c[i * ldc + j] = s;
             }
         }
-        c
+    }
+
+    fn random(r: &mut Rng, n: usize) -> Vec<f32> {
+        (0..n).map(|_| r.normal()).collect()
     }
 
     #[test]
-    fn gemm_matches_naive_bit_for_bit_on_odd_shapes() {
+    fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
         let mut r = Rng::new(1, 0);
-        for &(m, n, k) in &[(1, 1, 1), (3, 5, 7), (4, 8, 3), (9, 17, 13), (64, 33, 30), (5, 12, 0)] {
-            for layout in [Layout::Normal, Layout::Transposed] {
-                let lda = if layout == Layout::Normal { k } else { m };
-                let a: Vec<f32> = (0..m * k).map(|_| r.normal()).collect();
-                let b: Vec<f32> = (0..k * n).map(|_| r.normal()).collect();
-                let mut c = vec![7.0; m * n];
-                gemm(layout, m, n, k, &a, lda, &b, &mut c, false);
-                // Same order of operations as the naive loop, so equal to the bit.
-                assert_eq!(c, naive(layout, m, n, k, &a, lda, &b), "{layout:?} {m}x{n}x{k}");
-                let mut c2 = c.clone();
-                gemm(layout, m, n, k, &a, lda, &b, &mut c2, true);
-                for (x, y) in c2.iter().zip(&c) {
-                    assert!((x - 2.0 * y).abs() <= 1e-4 * y.abs().max(1.0));
+        // Shapes around the block sizes (MR = 4, NR = 8, KC = 256), degenerate ones, and the
+        // benchmark's layers.
+        let shapes = [
+            (1, 1, 1),
+            (3, 5, 7),
+            (4, 8, 3),
+            (5, 9, 4),
+            (9, 17, 13),
+            (64, 33, 30),
+            (5, 12, 0),
+            (7, 7, 255),
+            (6, 16, 256),
+            (3, 10, 257),
+            (13, 24, 600),
+            (1, 256, 784),
+            (64, 10, 256),
+            (33, 41, 64),
+        ];
+        for &(m, n, k) in &shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                // Leading dimensions a little larger than needed, to exercise the strides.
+                let lda = if ta { m + 3 } else { k + 2 };
+                let ldb = if tb { k + 1 } else { n + 5 };
+                let ldc = n + 4;
+                let a_rows = if ta { k } else { m };
+                let b_rows = if tb { n } else { k };
+                let a_data = random(&mut r, a_rows * lda);
+                let b_data = random(&mut r, b_rows * ldb);
+                let bias = random(&mut r, n);
+                let a = Operand { data: &a_data, ld: lda, transposed: ta };
+                let b = Operand { data: &b_data, ld: ldb, transposed: tb };
+                let c0 = random(&mut r, m * ldc);
+                for init in [Init::Zero, Init::Accumulate, Init::Bias(&bias)] {
+                    let mut got = c0.clone();
+                    let mut want = c0.clone();
+                    gemm_into(m, n, k, a, b, &mut got, ldc, init);
+                    naive(m, n, k, a, b, &mut want, ldc, init);
+                    let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_older_interface_still_means_the_same_products() {
+        let mut r = Rng::new(2, 0);
+        let (m, n, k) = (9, 17, 13);
+        for layout in [Layout::Normal, Layout::Transposed] {
+            let lda = if layout == Layout::Normal { k } else { m };
+            let a = random(&mut r, m * k);
+            let b = random(&mut r, k * n);
+            let mut c = vec![7.0; m * n];
+            gemm(layout, m, n, k, &a, lda, &b, &mut c, false);
+            let mut want = vec![0.0; m * n];
+            let op = Operand { data: &a, ld: lda, transposed: layout == Layout::Transposed };
+            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Init::Zero);
+            assert_eq!(c, want);
+            gemm(layout, m, n, k, &a, lda, &b, &mut c, true);
+            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Init::Accumulate);
+            assert_eq!(c, want);
         }
     }
 

@@ -6,7 +6,8 @@
 //! resample of the training split (Breiman 1996); they step together and are evaluated by
 //! averaging their class probabilities.
 
-use crate::config::{Config, Schedule};
+use crate::config::{Config, ConfigError, Schedule, TestTime};
+use crate::data::augment::{Augment, Shape};
 use crate::data::Data;
 use crate::layers::Mode;
 use crate::loss;
@@ -86,14 +87,25 @@ pub struct Trainer {
     pub stopped: bool,
     last_batch_loss: f32,
     order_rng: Rng,
+    augment_rng: Rng,
 }
 
 impl Trainer {
-    /// Builds data and models from a validated config.
-    pub fn new(cfg: &Config) -> Trainer {
+    /// Builds data and models from a validated config (errors only for the user's dataset when
+    /// no images were given).
+    pub fn new(cfg: &Config) -> Result<Trainer, ConfigError> {
         let mut root = Rng::new(cfg.seed as u64, 0);
         let mut data_rng = root.fork(STREAM_DATA);
-        let data = Data::build(cfg, &mut data_rng);
+        let data = Data::build(cfg, &mut data_rng)?;
+        Ok(Trainer::with_data(cfg, data, &mut root))
+    }
+
+    /// Builds a trainer over the user's own samples (rows of `x`, labels `y`).
+    pub fn with_samples(cfg: &Config, x: Matrix, y: Vec<u32>, image: Option<Shape>, class_names: Vec<String>) -> Trainer {
+        let mut root = Rng::new(cfg.seed as u64, 0);
+        let mut data_rng = root.fork(STREAM_DATA);
+        let classes = cfg.num_classes();
+        let data = Data::from_samples(x, y, classes, image, class_names, cfg, &mut data_rng);
         Trainer::with_data(cfg, data, &mut root)
     }
 
@@ -114,13 +126,16 @@ impl Trainer {
         }
         let last_good = members.iter().map(|m| m.model.params.values.clone()).collect();
         let order_rng = root.fork(STREAM_DATA + 1);
+        let augment_rng = root.fork(STREAM_DATA + 2);
+        let features = data.features;
         Trainer {
+            augment_rng,
             cfg: cfg.clone(),
             data,
             members,
             cursor: n, // forces a shuffle at the first step
             order: (0..n as u32).collect(),
-            batch_x: Matrix::zeros(0, 2),
+            batch_x: Matrix::zeros(0, features),
             batch_y: Vec::new(),
             batch_idx: Vec::new(),
             step: 0,
@@ -145,6 +160,7 @@ impl Trainer {
     pub fn update_hyper(&mut self, cfg: &Config) {
         let optimizer_changed = cfg.optimizer != self.cfg.optimizer;
         self.cfg = cfg.clone();
+        self.data.augment = Augment::from_config(cfg);
         for m in &mut self.members {
             m.model.apply_hyper(cfg);
             if optimizer_changed {
@@ -211,7 +227,7 @@ impl Trainer {
             // Each member maps the shared shuffled positions through its own (bootstrap) rows.
             self.batch_idx.clear();
             self.batch_idx.extend(self.order[positions.clone()].iter().map(|&p| m.rows[p as usize]));
-            self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y);
+            self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y, &mut self.augment_rng);
             let input = m.model.input_mut(self.batch_x.rows);
             input.data.copy_from_slice(&self.batch_x.data);
             m.model.params.zero_grads();
@@ -294,38 +310,80 @@ impl Trainer {
     }
 
     /// (loss, accuracy, per-member accuracy) of the training or validation split in `mode`.
-    /// A single model reports its own loss; an ensemble averages its members' probabilities and
-    /// reports the cross-entropy of that average.
+    /// A single model with no test-time view reports its own loss; otherwise the class
+    /// probabilities are averaged over members and views (image and mirror for flip averaging)
+    /// and the loss is the cross-entropy of that average.
     pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<f32>) {
-        let (x, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
-        let n = x.rows;
-        if self.members.len() == 1 {
+        let view = if self.data.image.is_some() { self.cfg.test_time } else { TestTime::None };
+        let transformed = self.data.test_view(train, view, self.cfg.crop_pad);
+        let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
+        let n = plain.rows;
+        if n == 0 {
+            return (f32::NAN, f32::NAN, vec![]);
+        }
+        // The matrices each member evaluates: flip averaging uses the image and its mirror,
+        // the centre crop replaces the image.
+        let views: Vec<&Matrix> = match (&transformed, view) {
+            (Some(t), TestTime::Flip) => vec![plain, t],
+            (Some(t), _) => vec![t],
+            (None, _) => vec![plain],
+        };
+        if self.members.len() == 1 && views.len() == 1 {
             let m = &mut self.members[0];
             let mut eval_rng = m.rng.clone();
-            let b = m.model.evaluate(x, y, mode, &mut eval_rng, EVAL_CHUNK, None);
+            let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, EVAL_CHUNK, None);
             return ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32, vec![b.correct as f32 / n as f32]);
         }
         let classes = self.data.classes;
-        let k = self.members.len() as f32;
+        let weight = 1.0 / (self.members.len() * views.len()) as f32;
         let mut avg = Matrix::zeros(n, classes);
         let mut probs = Matrix::zeros(n, classes);
+        let mut member_probs = Matrix::zeros(n, classes);
         let mut member_acc = Vec::new();
         for m in &mut self.members {
-            let mut eval_rng = m.rng.clone();
-            let b = m.model.evaluate(x, y, mode, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
-            member_acc.push(b.correct as f32 / n as f32);
-            for (a, p) in avg.data.iter_mut().zip(&probs.data) {
-                *a += p / k;
+            member_probs.data.fill(0.0);
+            for v in &views {
+                let mut eval_rng = m.rng.clone();
+                m.model.evaluate(v, y, mode, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
+                for ((a, mp), p) in avg.data.iter_mut().zip(member_probs.data.iter_mut()).zip(&probs.data) {
+                    *a += p * weight;
+                    *mp += p;
+                }
             }
+            member_acc.push(accuracy(&member_probs, y));
         }
         let mut nll = 0.0f64;
-        let mut correct = 0;
         for r in 0..n {
-            let row = avg.row(r);
-            nll -= (row[y[r] as usize].max(1e-12) as f64).ln();
-            correct += (loss::argmax(row) == y[r] as usize) as usize;
+            nll -= (avg.row(r)[y[r] as usize].max(1e-12) as f64).ln();
         }
-        ((nll / n as f64) as f32, correct as f32 / n as f32, member_acc)
+        ((nll / n as f64) as f32, accuracy(&avg, y), member_acc)
+    }
+
+    /// Averaged class probabilities (ensemble and test-time views) for every row of a split,
+    /// for the confusion matrix and the image grid.
+    pub fn split_probabilities(&mut self, train: bool) -> Matrix {
+        let view = if self.data.image.is_some() { self.cfg.test_time } else { TestTime::None };
+        let transformed = self.data.test_view(train, view, self.cfg.crop_pad);
+        let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
+        let views: Vec<&Matrix> = match (&transformed, view) {
+            (Some(t), TestTime::Flip) => vec![plain, t],
+            (Some(t), _) => vec![t],
+            (None, _) => vec![plain],
+        };
+        let n = plain.rows;
+        let weight = 1.0 / (self.members.len() * views.len()) as f32;
+        let mut avg = Matrix::zeros(n, self.data.classes);
+        let mut probs = Matrix::zeros(n, self.data.classes);
+        for m in &mut self.members {
+            for v in &views {
+                let mut eval_rng = m.rng.clone();
+                m.model.evaluate(v, y, Mode::Eval, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
+                for (a, p) in avg.data.iter_mut().zip(&probs.data) {
+                    *a += p * weight;
+                }
+            }
+        }
+        avg
     }
 
     /// Class probabilities (rows x classes) at raw input points, averaged over members; used for
@@ -362,6 +420,12 @@ impl Trainer {
     }
 }
 
+/// Fraction of rows whose largest probability is at the label.
+fn accuracy(probs: &Matrix, y: &[u32]) -> f32 {
+    let correct = (0..probs.rows).filter(|&r| loss::argmax(probs.row(r)) == y[r] as usize).count();
+    correct as f32 / probs.rows.max(1) as f32
+}
+
 /// Whether changing `old` into `new` needs a rebuild (data, architecture, init, seed) or only
 /// updates hyper-parameters of the running trainer.
 pub fn needs_rebuild(old: &Config, new: &Config) -> bool {
@@ -372,6 +436,11 @@ pub fn needs_rebuild(old: &Config, new: &Config) -> bool {
         || old.val_fraction != new.val_fraction
         || old.seed != new.seed
         || old.preprocess != new.preprocess
+        || old.label_noise != new.label_noise
+        || old.train_per_class != new.train_per_class
+        || old.image_size != new.image_size
+        || old.color != new.color
+        || old.clutter != new.clutter
         || old.hidden != new.hidden
         || old.activation != new.activation
         || old.leaky_slope != new.leaky_slope

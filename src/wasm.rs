@@ -2,7 +2,9 @@
 //! with coarse calls (set a config, run n steps, read a snapshot buffer). Nothing crosses the
 //! boundary per weight or per sample.
 
-use crate::config::Config;
+use crate::config::{Config, Dataset};
+use crate::data::augment::{self, Augment, Shape};
+use crate::rng::Rng;
 use crate::tensor::Matrix;
 use crate::train::{needs_rebuild, Trainer};
 use wasm_bindgen::prelude::*;
@@ -46,10 +48,45 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsError> {
     to_js(&Repaired { config: cfg, problems })
 }
 
+/// The user's own images as the page decoded them.
+struct UserSamples {
+    pixels: Vec<f32>,
+    labels: Vec<u32>,
+    size: usize,
+    channels: usize,
+    names: Vec<String>,
+}
+
+/// Most user images the core accepts, and most classes.
+pub const MAX_USER_IMAGES: usize = 20_000;
+pub const MAX_USER_CLASSES: usize = 100;
+
+/// Builds the trainer for `cfg`, from the user's samples when the dataset is theirs.
+fn build(cfg: &Config, user: Option<&UserSamples>) -> Result<Trainer, JsError> {
+    if cfg.dataset == Dataset::User {
+        let u = user.ok_or_else(|| JsError::new("dataset: load your own images first (choose a folder or files)"))?;
+        if cfg.image_size != u.size || (cfg.color as usize * 2 + 1) != u.channels || cfg.classes != u.names.len() {
+            return Err(JsError::new(&format!(
+                "dataset: the loaded images are {}x{} with {} channel(s) in {} classes; set image_size, color and classes to match",
+                u.size,
+                u.size,
+                u.channels,
+                u.names.len()
+            )));
+        }
+        let n = u.labels.len();
+        let x = Matrix::from_vec(n, u.size * u.size * u.channels, u.pixels.clone());
+        let shape = Shape { w: u.size, h: u.size, c: u.channels };
+        return Ok(Trainer::with_samples(cfg, x, u.labels.clone(), Some(shape), u.names.clone()));
+    }
+    Trainer::new(cfg).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// A training session: one config, one trainer.
 #[wasm_bindgen]
 pub struct Session {
     trainer: Trainer,
+    user: Option<UserSamples>,
 }
 
 #[wasm_bindgen]
@@ -58,7 +95,35 @@ impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Session, JsError> {
         let cfg = config_from_js(config)?;
-        Ok(Session { trainer: Trainer::new(&cfg) })
+        Ok(Session { trainer: build(&cfg, None)?, user: None })
+    }
+
+    /// Gives the session the user's own images: `pixels` holds n images of size x size x
+    /// channels (HWC, values 0-1), `labels` their classes as indices into `names`. Validates
+    /// everything before it replaces anything; the config must then use dataset "user".
+    pub fn set_user_data(&mut self, pixels: Vec<f32>, labels: Vec<u32>, size: u32, channels: u32, names: Vec<String>) -> Result<(), JsError> {
+        let (size, channels) = (size as usize, channels as usize);
+        let n = labels.len();
+        if !(8..=32).contains(&size) || !(channels == 1 || channels == 3) {
+            return Err(JsError::new(&format!("images: size must be 8 to 32 and channels 1 or 3, got {size} and {channels}")));
+        }
+        if n < 4 || n > MAX_USER_IMAGES {
+            return Err(JsError::new(&format!("images: need 4 to {MAX_USER_IMAGES} images, got {n}")));
+        }
+        if names.len() < 2 || names.len() > MAX_USER_CLASSES {
+            return Err(JsError::new(&format!("images: need 2 to {MAX_USER_CLASSES} classes, got {}", names.len())));
+        }
+        if pixels.len() != n * size * size * channels {
+            return Err(JsError::new("images: pixel buffer does not match the image count and size"));
+        }
+        if labels.iter().any(|&l| l as usize >= names.len()) || pixels.iter().any(|v| !v.is_finite()) {
+            return Err(JsError::new("images: a label or pixel value is out of range"));
+        }
+        self.user = Some(UserSamples { pixels, labels, size, channels, names });
+        if self.trainer.cfg.dataset == Dataset::User {
+            self.trainer = build(&self.trainer.cfg.clone(), self.user.as_ref())?;
+        }
+        Ok(())
     }
 
     /// Applies a new config: "rebuilt" when data or architecture changed (training restarts from
@@ -70,7 +135,7 @@ impl Session {
             return Ok("unchanged".into());
         }
         if needs_rebuild(&self.trainer.cfg, &cfg) {
-            self.trainer = Trainer::new(&cfg);
+            self.trainer = build(&cfg, self.user.as_ref())?;
             Ok("rebuilt".into())
         } else {
             self.trainer.update_hyper(&cfg);
@@ -84,9 +149,101 @@ impl Session {
     }
 
     /// Rebuilds from the same config: the same seed gives the same curve.
-    pub fn reset(&mut self) {
+    pub fn reset(&mut self) -> Result<(), JsError> {
         let cfg = self.trainer.cfg.clone();
-        self.trainer = Trainer::new(&cfg);
+        self.trainer = build(&cfg, self.user.as_ref())?;
+        Ok(())
+    }
+
+    /// For image data: `{width, height, channels, class_names, train, val}`; null for 2D data.
+    pub fn image_info(&self) -> Result<JsValue, JsError> {
+        let d = &self.trainer.data;
+        match d.image {
+            None => Ok(JsValue::NULL),
+            Some(s) => {
+                #[derive(serde::Serialize)]
+                struct Info<'a> {
+                    width: usize,
+                    height: usize,
+                    channels: usize,
+                    class_names: &'a [String],
+                    train: usize,
+                    val: usize,
+                }
+                to_js(&Info { width: s.w, height: s.h, channels: s.c, class_names: &d.class_names, train: d.train_raw.rows, val: d.val_raw.rows })
+            }
+        }
+    }
+
+    /// The first `max` validation images (raw pixels, HWC, 0-1), concatenated.
+    pub fn val_images(&self, max: u32) -> Vec<f32> {
+        let d = &self.trainer.data;
+        let n = (max as usize).min(d.val_raw.rows);
+        d.val_raw.data[..n * d.val_raw.cols].to_vec()
+    }
+
+    /// Validation labels, in split order.
+    pub fn val_labels(&self) -> Vec<u32> {
+        self.trainer.data.val_y.clone()
+    }
+
+    /// Class probabilities for every validation sample (n_val * classes), averaged over the
+    /// ensemble and the test-time views.
+    pub fn val_probabilities(&mut self) -> Vec<f32> {
+        self.trainer.split_probabilities(false).data
+    }
+
+    /// Confusion matrix of the validation split: classes * classes counts, row = true class,
+    /// column = predicted class.
+    pub fn confusion(&mut self) -> Vec<f32> {
+        let k = self.trainer.data.classes;
+        let probs = self.trainer.split_probabilities(false);
+        let mut m = vec![0.0f32; k * k];
+        for (r, &y) in self.trainer.data.val_y.iter().enumerate() {
+            m[y as usize * k + crate::loss::argmax(probs.row(r))] += 1.0;
+        }
+        m
+    }
+
+    /// The first linear layer's weights, n_in x n_out row-major: column j, reshaped to the
+    /// image, is what hidden unit j looks for.
+    pub fn first_layer_weights(&self) -> Vec<f32> {
+        let m = self.trainer.model();
+        match m.layers.first() {
+            Some(crate::layers::Layer::Linear(l)) => m.params.values[l.w.clone()].to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Width of the first linear layer's output (the number of weight images).
+    pub fn first_layer_units(&self) -> u32 {
+        match self.trainer.model().layers.first() {
+            Some(crate::layers::Layer::Linear(l)) => l.n_out as u32,
+            _ => 0,
+        }
+    }
+
+    /// One training image followed by `count` augmented versions of it under the current
+    /// settings, concatenated (raw pixels). Uses its own RNG, so training is not disturbed.
+    pub fn augment_preview(&self, index: u32, count: u32) -> Vec<f32> {
+        let d = &self.trainer.data;
+        let Some(shape) = d.image else { return Vec::new() };
+        if d.train_raw.rows == 0 {
+            return Vec::new();
+        }
+        let i = index as usize % d.train_raw.rows;
+        let src = d.train_raw.row(i);
+        let a = Augment::from_config(&self.trainer.cfg);
+        let mut rng = Rng::new(self.trainer.cfg.seed as u64 ^ index as u64, 99);
+        let mut out = src.to_vec();
+        let mut img = vec![0.0; src.len()];
+        let mut scratch = vec![0.0; src.len()];
+        for _ in 0..count.min(64) {
+            img.copy_from_slice(src);
+            augment::augment(&mut img, &mut scratch, shape, &a, &mut rng);
+            out.extend_from_slice(&img);
+        }
+        out
     }
 
     /// Runs `steps` training steps and returns the report (step, epoch, losses, evals, flags).

@@ -136,7 +136,7 @@ fn sgd_with_l2_and_zero_data_gradient_scales_weights_by_one_minus_lr_lambda() {
 fn early_stopping_restores_the_best_epoch() {
     // A big network on few noisy points overfits, so the validation loss turns up.
     let cfg = Config { points: 120, noise: 0.4, hidden: vec![128, 128], patience: 5, epochs: 500, ..Config::default() };
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     let spe = t.steps_per_epoch();
     let r = t.run(500 * spe);
     assert!(r.stopped, "early stopping should trigger");
@@ -151,7 +151,7 @@ fn early_stopping_restores_the_best_epoch() {
 #[test]
 fn an_ensemble_reports_members_and_is_not_worse_than_its_average_member() {
     let cfg = Config { ensemble: 5, points: 300, noise: 0.3, hidden: vec![32], ..Config::default() };
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     let spe = t.steps_per_epoch();
     t.run(30 * spe);
     let last = t.history.last().unwrap();
@@ -165,7 +165,7 @@ fn an_ensemble_reports_members_and_is_not_worse_than_its_average_member() {
 #[test]
 fn step_schedule_decays_the_learning_rate() {
     let cfg = Config { schedule: Schedule::Step, decay_every: 2, decay_factor: 0.5, learning_rate: 0.08, ..Config::default() };
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     let spe = t.steps_per_epoch();
     t.run(6 * spe);
     let lrs: Vec<f32> = t.history.iter().map(|h| h.lr).collect();
@@ -177,7 +177,7 @@ fn zero_init_keeps_hidden_units_identical() {
     // The symmetry problem: with all weights 0 every hidden unit computes the same function
     // and receives the same gradient, forever.
     let cfg = Config { init: Init::Zeros, hidden: vec![8], activation: Activation::Tanh, ..Config::default() };
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     t.run(200);
     let m = t.model();
     let w1 = &m.params.values[m.params.groups[0].range.clone()]; // 2 x 8
@@ -199,7 +199,7 @@ fn batch_norm_makes_a_deep_sigmoid_net_trainable() {
         ..Config::default()
     };
     let acc = |cfg: &Config| {
-        let mut t = Trainer::new(cfg);
+        let mut t = Trainer::new(cfg).unwrap();
         let spe = t.steps_per_epoch();
         t.run(20 * spe);
         t.history.last().unwrap().val_acc

@@ -6,7 +6,7 @@ use overfit::train::needs_rebuild;
 use overfit::Trainer;
 
 fn losses(cfg: &Config, steps: usize) -> Vec<f32> {
-    let mut t = Trainer::new(cfg);
+    let mut t = Trainer::new(cfg).unwrap();
     (0..steps).map(|_| t.run(1).batch_loss).collect()
 }
 
@@ -24,7 +24,7 @@ fn same_seed_gives_bit_identical_losses() {
 fn default_network_learns_the_3_class_spiral() {
     let cfg = Config::default();
     assert_eq!((cfg.dataset, cfg.classes), (overfit::config::Dataset::Spiral, 3));
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     // Fixed budget: 40 epochs.
     let spe = t.steps_per_epoch();
     t.run(40 * spe);
@@ -45,7 +45,7 @@ fn every_dataset_and_optimizer_learns_something() {
                 learning_rate: lr,
                 ..Config::default()
             };
-            let mut t = Trainer::new(&cfg);
+            let mut t = Trainer::new(&cfg).unwrap();
             let spe = t.steps_per_epoch();
             t.run(15 * spe);
             let first = &t.history[0];
@@ -64,7 +64,7 @@ fn learning_rate_is_a_hyper_parameter_and_layers_are_structure() {
     assert!(needs_rebuild(&a, &Config { hidden: vec![8], ..a.clone() }));
     assert!(needs_rebuild(&a, &Config { seed: 9, ..a.clone() }));
     // Changing the learning rate mid-run keeps the step count and the weights.
-    let mut t = Trainer::new(&a);
+    let mut t = Trainer::new(&a).unwrap();
     t.run(50);
     t.update_hyper(&Config { learning_rate: 0.001, ..a.clone() });
     let r = t.run(1);
@@ -75,7 +75,7 @@ fn learning_rate_is_a_hyper_parameter_and_layers_are_structure() {
 #[test]
 fn a_huge_learning_rate_diverges_and_keeps_the_last_good_weights() {
     let cfg = Config { optimizer: Optimizer::Sgd, learning_rate: 10.0, init: overfit::config::Init::Normal1, ..Config::default() };
-    let mut t = Trainer::new(&cfg);
+    let mut t = Trainer::new(&cfg).unwrap();
     let r = t.run(5000);
     assert!(r.diverged, "expected divergence");
     let at = r.diverged_at_step.unwrap();

@@ -84,8 +84,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "train" => {
             let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed"])?;
             let cfg = config_with_overrides(pos.first(), &flags)?;
-            train(&cfg);
-            Ok(())
+            train(&cfg)
         }
         "init-stats" => {
             let (pos, flags) = parse_flags(&args[1..], &["init", "activation", "depth", "width", "batch"])?;
@@ -114,8 +113,8 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Trains for `cfg.epochs` epochs (or until early stopping or divergence), one JSON line each.
-fn train(cfg: &Config) {
-    let mut t = Trainer::new(cfg);
+fn train(cfg: &Config) -> Result<(), String> {
+    let mut t = Trainer::new(cfg).map_err(|e| e.to_string())?;
     let spe = t.steps_per_epoch();
     let start = std::time::Instant::now();
     while t.epoch < cfg.epochs && !t.finished() {
@@ -143,6 +142,7 @@ fn train(cfg: &Config) {
         }
     });
     println!("{summary}");
+    Ok(())
 }
 
 fn flag<T: std::str::FromStr>(flags: &[(String, String)], name: &str, default: T, lo: T, hi: T) -> Result<T, String>

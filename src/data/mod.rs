@@ -1,9 +1,13 @@
 //! Datasets as the trainer sees them: generation, the train/validation split, pre-processing with
 //! training-split statistics, and mini-batch gathering.
 
+pub mod augment;
+pub mod digits;
+pub mod shapes;
 pub mod toy2d;
 
-use crate::config::{Config, Preprocess};
+use crate::config::{Config, ConfigError, Dataset, Preprocess, TestTime};
+use augment::{Augment, Shape};
 use crate::rng::Rng;
 use crate::tensor::Matrix;
 
@@ -34,6 +38,30 @@ impl Preprocessor {
         Preprocessor { shift, scale }
     }
 
+    /// Fits one mean (and standard deviation) per colour channel of HWC images, so that every
+    /// pixel of a channel is shifted and scaled alike (the per-channel mean of VGG, as opposed to
+    /// AlexNet's mean image).
+    pub fn fit_channels(kind: Preprocess, x: &Matrix, channels: usize) -> Preprocessor {
+        let d = x.cols;
+        let mut shift = vec![0.0f32; d];
+        let mut scale = vec![1.0f32; d];
+        if kind != Preprocess::None && x.rows > 0 {
+            for ch in 0..channels {
+                let vals = || (0..x.rows).flat_map(move |r| (ch..d).step_by(channels).map(move |j| x.data[r * d + j] as f64));
+                let n = (x.rows * d / channels) as f64;
+                let mean = vals().sum::<f64>() / n;
+                let var = vals().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+                for j in (ch..d).step_by(channels) {
+                    shift[j] = mean as f32;
+                    if kind == Preprocess::Standardize && var > 1e-12 {
+                        scale[j] = (1.0 / var.sqrt()) as f32;
+                    }
+                }
+            }
+        }
+        Preprocessor { shift, scale }
+    }
+
     pub fn apply_row(&self, row: &mut [f32]) {
         for ((v, s), k) in row.iter_mut().zip(&self.shift).zip(&self.scale) {
             *v = (*v - s) * k;
@@ -53,6 +81,12 @@ impl Preprocessor {
 pub struct Data {
     pub features: usize,
     pub classes: usize,
+    /// Geometry of image samples (None for the 2D sets).
+    pub image: Option<Shape>,
+    pub class_names: Vec<String>,
+    /// Augmentation applied to training batches of image data.
+    pub augment: Augment,
+    scratch: Vec<f32>,
     pub train_raw: Matrix,
     pub val_raw: Matrix,
     pub train_x: Matrix,
@@ -63,16 +97,40 @@ pub struct Data {
 }
 
 impl Data {
-    /// Generates the configured dataset and splits it; `rng` is the data stream of the run.
-    pub fn build(cfg: &Config, rng: &mut Rng) -> Data {
+    /// Generates or loads the configured dataset and splits it; `rng` is the data stream of the
+    /// run. The user's own images come through `from_samples` instead.
+    pub fn build(cfg: &Config, rng: &mut Rng) -> Result<Data, ConfigError> {
         let classes = cfg.num_classes();
-        let (x, y) = toy2d::generate(cfg.dataset, cfg.points, classes, cfg.noise, rng);
-        Data::split(Matrix::from_vec(cfg.points, 2, x), y, classes, cfg, rng)
+        let names = |list: &[&str]| list.iter().take(classes).map(|s| s.to_string()).collect::<Vec<_>>();
+        let (x, y, image, class_names) = match cfg.dataset {
+            Dataset::Digits => {
+                let (x, y) = digits::load();
+                let n = y.len();
+                (Matrix::from_vec(n, 64, x), y, Some(Shape { w: 8, h: 8, c: 1 }), (0..10).map(|d| d.to_string()).collect())
+            }
+            Dataset::Shapes | Dataset::Arrows => {
+                let (w, h, c) = cfg.image_shape().expect("image dataset");
+                let arrows = cfg.dataset == Dataset::Arrows;
+                let (x, y) = shapes::generate(cfg.points, w, c, classes, arrows, cfg.noise, cfg.clutter, rng);
+                let list: &[&str] = if arrows { &shapes::ARROW_NAMES } else { &shapes::SHAPE_NAMES };
+                (Matrix::from_vec(cfg.points, w * h * c, x), y, Some(Shape { w, h, c }), names(list))
+            }
+            Dataset::User => {
+                return Err(ConfigError { field: "dataset".into(), message: "load your own images first (choose a folder or files)".into() })
+            }
+            _ => {
+                let (x, y) = toy2d::generate(cfg.dataset, cfg.points, classes, cfg.noise, rng);
+                (Matrix::from_vec(cfg.points, 2, x), y, None, (0..classes).map(|c| format!("class {c}")).collect())
+            }
+        };
+        Ok(Data::from_samples(x, y, classes, image, class_names, cfg, rng))
     }
 
-    /// Shuffles and splits into validation (the first `val_fraction`) and training, then fits the
-    /// pre-processing on the training rows only and applies it unchanged to both.
-    pub fn split(x: Matrix, y: Vec<u32>, classes: usize, cfg: &Config, rng: &mut Rng) -> Data {
+    /// Splits samples into validation (the first `val_fraction` after a shuffle) and training;
+    /// keeps at most `train_per_class` training samples per class; replaces a `label_noise`
+    /// fraction of training labels by random classes; then fits the pre-processing on the
+    /// training rows only and applies it unchanged to both splits.
+    pub fn from_samples(x: Matrix, y: Vec<u32>, classes: usize, image: Option<Shape>, class_names: Vec<String>, cfg: &Config, rng: &mut Rng) -> Data {
         let n = x.rows;
         let d = x.cols;
         let mut order: Vec<usize> = (0..n).collect();
@@ -86,10 +144,29 @@ impl Data {
             m
         };
         let val_idx = &order[..n_val];
-        let train_idx = &order[n_val..];
-        let train_raw = take(train_idx);
+        let mut train_idx: Vec<usize> = order[n_val..].to_vec();
+        if cfg.train_per_class > 0 {
+            let mut count = vec![0usize; classes];
+            train_idx.retain(|&i| {
+                let c = y[i] as usize;
+                count[c] += 1;
+                count[c] <= cfg.train_per_class
+            });
+        }
+        let train_raw = take(&train_idx);
         let val_raw = take(val_idx);
-        let pre = Preprocessor::fit(cfg.preprocess, &train_raw);
+        let mut train_y: Vec<u32> = train_idx.iter().map(|&i| y[i]).collect();
+        if cfg.label_noise > 0.0 {
+            for label in train_y.iter_mut() {
+                if rng.uniform() < cfg.label_noise {
+                    *label = rng.below(classes as u32);
+                }
+            }
+        }
+        let pre = match image {
+            Some(s) => Preprocessor::fit_channels(cfg.preprocess, &train_raw, s.c),
+            None => Preprocessor::fit(cfg.preprocess, &train_raw),
+        };
         let mut train_x = train_raw.clone();
         let mut val_x = val_raw.clone();
         pre.apply(&mut train_x);
@@ -97,7 +174,11 @@ impl Data {
         Data {
             features: d,
             classes,
-            train_y: train_idx.iter().map(|&i| y[i]).collect(),
+            image,
+            class_names,
+            augment: Augment::from_config(cfg),
+            scratch: vec![0.0; d],
+            train_y,
             val_y: val_idx.iter().map(|&i| y[i]).collect(),
             train_raw,
             val_raw,
@@ -107,13 +188,46 @@ impl Data {
         }
     }
 
-    /// Copies the rows `idx` of the training set into `x` and their labels into `y`.
-    pub fn gather_train(&self, idx: &[u32], x: &mut Matrix, y: &mut Vec<u32>) {
+    /// The validation (or training) split as the network sees it under a test-time view:
+    /// mirrored, or centre-cropped, then pre-processed. None for the plain view or 2D data.
+    pub fn test_view(&self, train: bool, view: TestTime, crop_pad: usize) -> Option<Matrix> {
+        let s = self.image?;
+        let raw = if train { &self.train_raw } else { &self.val_raw };
+        let mut out = Matrix::zeros(raw.rows, raw.cols);
+        for r in 0..raw.rows {
+            let src = raw.row(r);
+            let dst = out.row_mut(r);
+            match view {
+                TestTime::None => return None,
+                TestTime::Flip => augment::mirror(src, dst, s),
+                TestTime::CenterCrop => augment::center_crop(src, dst, s, crop_pad),
+            }
+            self.pre.apply_row(dst);
+        }
+        Some(out)
+    }
+
+    /// Copies the rows `idx` of the training set into `x` and their labels into `y`; image rows
+    /// are augmented (from the raw pixels, then pre-processed) when augmentation is on.
+    pub fn gather_train(&mut self, idx: &[u32], x: &mut Matrix, y: &mut Vec<u32>, rng: &mut Rng) {
+        if x.cols != self.features {
+            *x = Matrix::zeros(0, self.features);
+        }
         x.resize_rows(idx.len());
         y.clear();
+        let augmenting = self.image.is_some() && self.augment.active();
         for (r, &i) in idx.iter().enumerate() {
-            x.row_mut(r).copy_from_slice(self.train_x.row(i as usize));
-            y.push(self.train_y[i as usize]);
+            let i = i as usize;
+            y.push(self.train_y[i]);
+            if augmenting {
+                let shape = self.image.expect("image data");
+                let row = x.row_mut(r);
+                row.copy_from_slice(self.train_raw.row(i));
+                augment::augment(row, &mut self.scratch, shape, &self.augment, rng);
+                self.pre.apply_row(row);
+            } else {
+                x.row_mut(r).copy_from_slice(self.train_x.row(i));
+            }
         }
     }
 }
@@ -126,7 +240,7 @@ mod tests {
     fn statistics_come_from_the_training_split_only() {
         let cfg = Config { preprocess: Preprocess::Standardize, points: 400, ..Config::default() };
         let mut rng = Rng::new(1, 0);
-        let d = Data::build(&cfg, &mut rng);
+        let d = Data::build(&cfg, &mut rng).unwrap();
         assert_eq!(d.train_x.rows + d.val_x.rows, 400);
         assert_eq!(d.val_x.rows, 120);
         for j in 0..2 {

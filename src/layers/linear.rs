@@ -1,7 +1,12 @@
 //! Dense layer: y = x W + b, with x (B, n_in), W (n_in, n_out) row-major, b (n_out).
+//!
+//! All three products go through `tensor::gemm_into`: the forward pass with the bias fused into
+//! the accumulators, the weight gradient reading x transposed in place, and the input gradient
+//! reading W transposed in place (the GEMM packs W^T panel by panel, so no transposed copy of W
+//! is written per step and the layer needs no scratch buffer).
 
 use crate::params::{ParamKind, Params};
-use crate::tensor::{gemm, transpose, Layout, Matrix};
+use crate::tensor::{gemm_into, Init, Matrix, Operand};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]
@@ -12,40 +17,34 @@ pub struct Linear {
     pub w: Range<usize>,
     /// b, n_out; absent when a BatchNorm follows (its beta makes a bias redundant).
     pub b: Option<Range<usize>>,
-    /// Scratch for W^T (n_out x n_in), so the input gradient is a plain row-major product.
-    wt: Vec<f32>,
 }
 
 impl Linear {
     pub fn new(params: &mut Params, n_in: usize, n_out: usize, with_bias: bool, index: usize) -> Linear {
         let w = params.add(&format!("linear{index}.weight"), ParamKind::Weight, n_in * n_out, 0.0);
         let b = with_bias.then(|| params.add(&format!("linear{index}.bias"), ParamKind::Bias, n_out, 0.0));
-        Linear { n_in, n_out, w, b, wt: vec![0.0; n_in * n_out] }
+        Linear { n_in, n_out, w, b }
     }
 
-    /// y (B, n_out) = x (B, n_in) W + b. The bias is fused: y starts as b in every row and the
-    /// product accumulates onto it.
+    /// y (B, n_out) = x (B, n_in) W + b. The bias is fused: every output element starts from its
+    /// column's bias and the products are added to it in ascending order of the input index.
     pub fn forward(&self, p: &[f32], x: &Matrix, y: &mut Matrix) {
         debug_assert_eq!(x.cols, self.n_in);
         y.resize_rows(x.rows);
-        let accumulate = match &self.b {
-            Some(b) => {
-                let bias = &p[b.clone()];
-                for r in 0..x.rows {
-                    y.row_mut(r).copy_from_slice(bias);
-                }
-                true
-            }
-            None => false,
+        let init = match &self.b {
+            Some(b) => Init::Bias(&p[b.clone()]),
+            None => Init::Zero,
         };
-        gemm(Layout::Normal, x.rows, self.n_out, self.n_in, &x.data, self.n_in, &p[self.w.clone()], &mut y.data, accumulate);
+        let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
+        gemm_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init);
     }
 
     /// Given dy (B, n_out): dW += x^T dy, db += sum over rows of dy, and, when `dx` is wanted,
     /// dx (B, n_in) = dy W^T.
     pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>) {
         let bsz = x.rows;
-        gemm(Layout::Transposed, self.n_in, self.n_out, bsz, &x.data, self.n_in, &dy.data, &mut g[self.w.clone()], true);
+        let (xt, dys) = (Operand::transposed(&x.data, self.n_in), Operand::normal(&dy.data, self.n_out));
+        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, Init::Accumulate);
         if let Some(b) = &self.b {
             let db = &mut g[b.clone()];
             for r in 0..bsz {
@@ -55,9 +54,9 @@ impl Linear {
             }
         }
         if let Some(dx) = dx {
-            transpose(self.n_in, self.n_out, &p[self.w.clone()], &mut self.wt);
             dx.resize_rows(bsz);
-            gemm(Layout::Normal, bsz, self.n_in, self.n_out, &dy.data, self.n_out, &self.wt, &mut dx.data, false);
+            let wt = Operand::transposed(&p[self.w.clone()], self.n_out);
+            gemm_into(bsz, self.n_in, self.n_out, dys, wt, &mut dx.data, self.n_in, Init::Zero);
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn compute_all() -> Vec<Run> {
         .into_iter()
         .map(|(name, json)| {
             let cfg = Config::from_json(json).expect("reference config is valid");
-            let mut t = Trainer::new(&cfg);
+            let mut t = Trainer::new(&cfg).unwrap();
             let losses = (0..STEPS).map(|_| t.run(1).batch_loss).collect();
             Run { name: name.to_string(), losses }
         })
