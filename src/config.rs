@@ -254,6 +254,9 @@ pub struct Config {
     /// Off: no rescaling anywhere, so test-time activations are larger than in training.
     pub test_time_scaling: bool,
     pub layer_overrides: Vec<LayerOverride>,
+    /// Evaluate BatchNorm with the statistics of each evaluation batch (of `batch_size` rows)
+    /// instead of the running averages: the mistake that shows why running averages exist.
+    pub eval_batch_stats: bool,
 
     // --- objective ---
     pub loss: Loss,
@@ -327,6 +330,7 @@ impl Default for Config {
             dropout: 0.0,
             test_time_scaling: true,
             layer_overrides: Vec::new(),
+            eval_batch_stats: false,
             loss: Loss::Softmax,
             hinge_margin: 1.0,
             l2: 0.0,

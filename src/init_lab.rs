@@ -7,20 +7,11 @@
 
 use crate::config::{Activation, Config};
 use crate::init;
+use crate::metrics::{histogram, mean_std, symmetric_range, Histogram};
 use crate::layers::activation::{apply, derivative};
 use crate::rng::Rng;
 use crate::tensor::{gemm, transpose, Layout};
 use serde::Serialize;
-
-/// Bins of each histogram.
-pub const BINS: usize = 40;
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Histogram {
-    pub lo: f32,
-    pub hi: f32,
-    pub counts: Vec<u32>,
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LayerStats {
@@ -47,31 +38,6 @@ pub struct LabReport {
     pub activation: Activation,
     pub init: crate::config::Init,
     pub layers: Vec<LayerStats>,
-}
-
-fn mean_std(v: &[f32]) -> (f32, f32) {
-    let n = v.len().max(1) as f64;
-    let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
-    (mean as f32, var.sqrt() as f32)
-}
-
-/// A histogram over [lo, hi]; values outside are counted in the end bins.
-pub fn histogram(v: &[f32], lo: f32, hi: f32) -> Histogram {
-    let mut counts = vec![0u32; BINS];
-    let width = (hi - lo).max(1e-12);
-    for &x in v {
-        let b = (((x - lo) / width) * BINS as f32).floor();
-        let b = if b.is_nan() { 0 } else { (b.max(0.0) as usize).min(BINS - 1) };
-        counts[b] += 1;
-    }
-    Histogram { lo, hi, counts }
-}
-
-/// A symmetric range that covers the values (at least +-1e-6).
-fn symmetric_range(v: &[f32]) -> (f32, f32) {
-    let m = v.iter().fold(0.0f32, |a, &x| if x.is_finite() { a.max(x.abs()) } else { a }).max(1e-6);
-    (-m, m)
 }
 
 /// Runs the lab with the `lab_*` fields of `cfg` and its seed.

@@ -8,6 +8,7 @@ pub mod init;
 pub mod init_lab;
 pub mod layers;
 pub mod loss;
+pub mod metrics;
 pub mod model;
 pub mod optim;
 pub mod params;

@@ -11,6 +11,7 @@ use crate::data::augment::{Augment, Shape};
 use crate::data::Data;
 use crate::layers::Mode;
 use crate::loss;
+use crate::metrics;
 use crate::model::Model;
 use crate::optim::{Hyper, OptimizerState};
 use crate::rng::Rng;
@@ -36,6 +37,16 @@ pub struct EpochRecord {
     pub lr: f32,
     /// Validation accuracy of each ensemble member (empty for a single model).
     pub members_val_acc: Vec<f32>,
+}
+
+/// The live view of one hidden layer.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerView {
+    pub layer: usize,
+    pub activation: crate::config::Activation,
+    pub pre: metrics::Summary,
+    pub act: metrics::Summary,
+    pub grad: metrics::Summary,
 }
 
 /// What one call of `run` reports.
@@ -275,9 +286,29 @@ impl Trainer {
         Some(epoch)
     }
 
+    /// The evaluation mode: running averages, or (the switch) batch statistics.
+    pub fn eval_mode(&self) -> Mode {
+        if self.cfg.eval_batch_stats {
+            Mode::EvalBatchStats
+        } else {
+            Mode::Eval
+        }
+    }
+
+    /// Rows per evaluation forward pass: with batch statistics the evaluation batch is a
+    /// training-sized batch, so small batches show their noise.
+    fn eval_chunk(&self) -> usize {
+        if self.cfg.eval_batch_stats {
+            self.cfg.batch_size
+        } else {
+            EVAL_CHUNK
+        }
+    }
+
     fn evaluate_epoch(&mut self) -> EpochRecord {
-        let (train_loss, train_acc, _) = self.evaluate_split(true, Mode::Eval);
-        let (val_loss, val_acc, members_val_acc) = self.evaluate_split(false, Mode::Eval);
+        let mode = self.eval_mode();
+        let (train_loss, train_acc, _) = self.evaluate_split(true, mode);
+        let (val_loss, val_acc, members_val_acc) = self.evaluate_split(false, mode);
         let rec = EpochRecord {
             epoch: self.epoch,
             step: self.step,
@@ -328,10 +359,11 @@ impl Trainer {
             (Some(t), _) => vec![t],
             (None, _) => vec![plain],
         };
+        let chunk = self.eval_chunk();
         if self.members.len() == 1 && views.len() == 1 {
             let m = &mut self.members[0];
             let mut eval_rng = m.rng.clone();
-            let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, EVAL_CHUNK, None);
+            let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, chunk, None);
             return ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32, vec![b.correct as f32 / n as f32]);
         }
         let classes = self.data.classes;
@@ -344,7 +376,7 @@ impl Trainer {
             member_probs.data.fill(0.0);
             for v in &views {
                 let mut eval_rng = m.rng.clone();
-                m.model.evaluate(v, y, mode, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
+                m.model.evaluate(v, y, mode, &mut eval_rng, chunk, Some(&mut probs));
                 for ((a, mp), p) in avg.data.iter_mut().zip(member_probs.data.iter_mut()).zip(&probs.data) {
                     *a += p * weight;
                     *mp += p;
@@ -404,6 +436,40 @@ impl Trainer {
             }
         }
         avg
+    }
+
+    /// Per hidden layer: statistics of the pre-activations (the activation function's input),
+    /// the activations and the gradient reaching them, on a fixed probe batch of up to 256
+    /// training samples, forward and backward in eval mode on the first member. Uses its own
+    /// RNG clone and changes no parameter or running statistic, so it never alters training.
+    pub fn layer_stats(&mut self) -> Vec<LayerView> {
+        let rows = self.data.train_x.rows.min(256);
+        let m = &mut self.members[0];
+        let input = m.model.input_mut(rows);
+        input.data.copy_from_slice(&self.data.train_x.data[..rows * self.data.features]);
+        let mut rng = m.rng.clone();
+        m.model.forward(Mode::Eval, &mut rng);
+        m.model.backward(&self.data.train_y[..rows]);
+        let taps = m.model.hidden_taps.clone();
+        let views = taps
+            .iter()
+            .enumerate()
+            .map(|(l, &(_, act_index))| {
+                let kind = match &m.model.layers[act_index] {
+                    crate::layers::Layer::Activation(a) => a.kind,
+                    _ => crate::config::Activation::Maxout,
+                };
+                LayerView {
+                    layer: l + 1,
+                    activation: kind,
+                    pre: metrics::summarize_free(&m.model.activation(act_index).data),
+                    act: metrics::summarize_activations(&m.model.activation(act_index + 1).data, kind),
+                    grad: metrics::summarize_free(&m.model.gradient(act_index + 1).data),
+                }
+            })
+            .collect();
+        m.model.params.zero_grads();
+        views
     }
 
     /// The first member's model (views read its layers).

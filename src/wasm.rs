@@ -82,6 +82,15 @@ fn build(cfg: &Config, user: Option<&UserSamples>) -> Result<Trainer, JsError> {
     Trainer::new(cfg).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// The init lab for a config's `lab_*` fields and seed: `{depth, width, batch, activation,
+/// init, layers: [{layer, mean, std, saturated, dead, grad_std, weight_grad_std, hist,
+/// grad_hist}]}`. No training; one forward and one backward pass.
+#[wasm_bindgen]
+pub fn init_lab(config: JsValue) -> Result<JsValue, JsError> {
+    let cfg = config_from_js(config)?;
+    to_js(&crate::init_lab::run(&cfg))
+}
+
 /// A training session: one config, one trainer.
 #[wasm_bindgen]
 pub struct Session {
@@ -250,6 +259,12 @@ impl Session {
     pub fn run(&mut self, steps: u32) -> Result<JsValue, JsError> {
         let report = self.trainer.run(steps as usize);
         to_js(&report)
+    }
+
+    /// Per hidden layer: {layer, activation, pre, act, grad}, each {mean, std, saturated, dead,
+    /// hist: {lo, hi, counts}}, from a fixed probe batch (see `Trainer::layer_stats`).
+    pub fn layer_stats(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.layer_stats())
     }
 
     /// Every epoch record so far.

@@ -255,3 +255,35 @@ fn init_lab_relu_xavier_halves_the_variance_and_he_keeps_it() {
     }
     assert!(x.layers.iter().all(|l| (l.dead - 0.5).abs() < 0.05), "ReLU zeroes about half");
 }
+
+#[test]
+fn layer_stats_do_not_change_training() {
+    let cfg = Config { dropout: 0.3, norm: Norm::Batch, ..Config::default() };
+    let mut a = Trainer::new(&cfg).unwrap();
+    let mut b = Trainer::new(&cfg).unwrap();
+    for _ in 0..30 {
+        a.run(7);
+        b.run(7);
+        let views = b.layer_stats();
+        assert_eq!(views.len(), 2);
+        assert_eq!(views[0].act.hist.counts.iter().sum::<u32>() as usize, 256 * 64);
+    }
+    assert_eq!(a.run(1).batch_loss.to_bits(), b.run(1).batch_loss.to_bits());
+}
+
+#[test]
+fn evaluating_batchnorm_with_batch_statistics_of_tiny_batches_hurts() {
+    let cfg = Config { norm: Norm::Batch, hidden: vec![32, 32], ..Config::default() };
+    let mut t = Trainer::new(&cfg).unwrap();
+    let spe = t.steps_per_epoch();
+    t.run(20 * spe);
+    let (_, running, _) = t.evaluate_split(false, Mode::Eval);
+    let mut switched = cfg.clone();
+    switched.eval_batch_stats = true;
+    switched.batch_size = 2;
+    t.update_hyper(&switched);
+    let (_, batch_stats, _) = t.evaluate_split(false, t.eval_mode());
+    eprintln!("validation accuracy: running averages {running}, statistics of batches of 2: {batch_stats}");
+    assert!(running > 0.9);
+    assert!(batch_stats < running - 0.1, "batch stats {batch_stats} vs running {running}");
+}
