@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn histogram_counts_everything_once() {
-        let v: Vec<f32> = (0..1000).map(|i| (i as f32 / 500.0) - 1.0).collect();
+        let v: Vec<f32> = (0..1000).map(|i| ((i as f32 + 0.5) / 500.0) - 1.0).collect();
         let h = histogram(&v, -1.0, 1.0);
         assert_eq!(h.counts.iter().sum::<u32>(), 1000);
         assert!(h.counts.iter().all(|&c| c == 25));
