@@ -18,9 +18,12 @@ export default defineConfig({
     host: '127.0.0.1',
     headers: isolation,
     fs: { allow: [root] },
-    // Cargo writes thousands of files under target/, and the tests write screenshots; the page
-    // loads none of them.
-    watch: { ignored: ['**/target/**', '**/dist/**', '**/tests/e2e/artifacts/**'] },
+    // Cargo writes thousands of files under target/, the tests write screenshots, and Python
+    // virtual environments (for reference scripts) hold tens of thousands of files; the page loads
+    // none of them, and watching them slows the server's start by many seconds.
+    watch: {
+      ignored: ['**/target/**', '**/dist/**', '**/tests/e2e/artifacts/**', '**/.venv*/**', '**/venv/**', '**/__pycache__/**'],
+    },
   },
   preview: {
     host: '127.0.0.1',

@@ -9,10 +9,10 @@ echo "== 1/4 native: cargo test"
 cargo test --release
 
 echo "== 2/4 wasm in Node: wasm-pack test --node"
-wasm-pack test --node --release -- --test wasm_node
+wasm-pack test --node -- --test wasm_node
 
 echo "== 3/4 wasm in headless Chromium: wasm-pack test --headless --chrome"
-CHROMEDRIVER="$(command -v chromedriver)" wasm-pack test --headless --chrome --release -- --test wasm_browser
+CHROMEDRIVER="$(command -v chromedriver)" wasm-pack test --headless --chrome -- --test wasm_browser
 
 echo "== 4/4 browser end-to-end: playwright-core + Debian Chromium"
 bash scripts/build-wasm.sh

@@ -1,12 +1,21 @@
-//! The benchmark workload shared by `overfit bench`, the wasm `Bench` handle and `npm run bench`:
-//! an MLP (default 784-256-256-10, ReLU, softmax cross-entropy, plain SGD) trained on N(0, 1)
-//! inputs with random labels. One step = forward + backward + update on one batch.
+//! The benchmark workloads shared by `overfit bench`, the wasm `Bench`/`TrainerBench` handles and
+//! `npm run bench`.
+//!
+//! `Bench` is the fixed synthetic workload of the performance issue: an MLP (by default
+//! 784-256-256-10, ReLU, He initialization, softmax cross-entropy, plain SGD with learning rate
+//! 0.01, float32) trained on N(0, 1) inputs with uniformly random labels, from a fixed seed.
+//! Eight distinct batches are generated up front and cycled, so the inputs are not one cached
+//! batch. One step = copy the batch in, forward, loss, backward, SGD update.
+//!
+//! `TrainerBench` runs the real `Trainer` on a `Config` (the page's default when the config is
+//! `{}`): data batching, the configured optimizer, and the per-epoch evaluation the page shows.
 
-use crate::config::{Activation, Config, Init, Optimizer, Preprocess};
-use crate::layers::Mode;
+use crate::config::{Activation, Config, ConfigError, Init, Optimizer, Preprocess};
+use crate::layers::{Layer, Mode};
 use crate::model::Model;
 use crate::optim::{Hyper, OptimizerState};
 use crate::rng::Rng;
+use crate::train::Trainer;
 
 /// Distinct batches cycled through, so the inputs are not one cached batch.
 const POOL: usize = 8;
@@ -64,15 +73,49 @@ impl Bench {
     /// Floating-point operations of one step: 2 M N K per GEMM, three GEMMs per layer (forward,
     /// weight gradient, input gradient) except no input gradient for the first layer.
     pub fn flops_per_step(&self) -> f64 {
-        let mut total = 0.0;
-        let mut first = true;
-        for layer in &self.model.layers {
-            if let crate::layers::Layer::Linear(l) = layer {
-                let one = 2.0 * self.batch as f64 * l.n_in as f64 * l.n_out as f64;
-                total += if first { 2.0 * one } else { 3.0 * one };
-                first = false;
-            }
+        gemm_flops(&self.model, self.batch)
+    }
+
+    /// The trained model (for tests that look at its parameters).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+}
+
+/// GEMM floating-point operations of one training step of `model` at batch size `batch`.
+pub fn gemm_flops(model: &Model, batch: usize) -> f64 {
+    let mut total = 0.0;
+    let mut first = true;
+    for layer in &model.layers {
+        if let Layer::Linear(l) = layer {
+            let one = 2.0 * batch as f64 * l.n_in as f64 * l.n_out as f64;
+            total += if first { 2.0 * one } else { 3.0 * one };
+            first = false;
         }
-        total
+    }
+    total
+}
+
+/// The real training loop on a config, timed the same way as `Bench`.
+pub struct TrainerBench {
+    pub trainer: Trainer,
+}
+
+impl TrainerBench {
+    /// A trainer for `cfg`. Any number of steps can be timed: the trainer itself never stops on
+    /// `epochs` (the page and the CLI do), only on divergence or early stopping.
+    pub fn new(cfg: &Config) -> Result<TrainerBench, ConfigError> {
+        Ok(TrainerBench { trainer: Trainer::new(cfg)? })
+    }
+
+    /// Runs `n` training steps; returns the last batch loss.
+    pub fn run(&mut self, n: usize) -> f32 {
+        self.trainer.run(n).batch_loss
+    }
+
+    /// GEMM floating-point operations of one training step (evaluation not counted).
+    pub fn flops_per_step(&self) -> f64 {
+        let batch = self.trainer.cfg.batch_size;
+        gemm_flops(self.trainer.model(), batch) * self.trainer.members() as f64
     }
 }

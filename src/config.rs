@@ -410,6 +410,8 @@ pub const MAX_LAYERS: usize = 16;
 pub const MAX_WIDTH: usize = 1024;
 /// Parameter budget: 8 million f32 (32 MB) per model, checked before anything is allocated.
 pub const MAX_PARAMS: usize = 8_000_000;
+/// Memory budget of one run (and of the init lab): 1 GiB, well inside wasm32's 4 GiB.
+pub const MAX_MEMORY_BYTES: usize = 1 << 30;
 /// Data budget for the raw and pre-processed samples: 256 MB.
 pub const MAX_DATA_BYTES: usize = 256 << 20;
 
@@ -618,6 +620,26 @@ impl Config {
         int("lab_depth", self.lab_depth, 1, 50)?;
         int("lab_width", self.lab_width, 1, 2048)?;
         int("lab_batch", self.lab_batch, 1, 10_000)?;
+        let mb = |b: usize| (b as f64 / (1 << 20) as f64).ceil() as usize;
+        let train_bytes = self.memory_estimate();
+        if train_bytes > MAX_MEMORY_BYTES {
+            return Err(err(
+                "hidden",
+                format!(
+                    "this network and batch need about {} MB (parameters, optimizer state, activations, data), more than the budget of {} MB; use fewer or narrower layers, a smaller batch or fewer ensemble members",
+                    mb(train_bytes),
+                    mb(MAX_MEMORY_BYTES)
+                ),
+            ));
+        }
+        // The init lab keeps every layer's pre-activations and activations.
+        let lab_bytes = 4 * (2 * (self.lab_depth + 1) * self.lab_batch * self.lab_width + self.lab_depth * self.lab_width * self.lab_width);
+        if lab_bytes > MAX_MEMORY_BYTES {
+            return Err(err(
+                "lab_batch",
+                format!("the init lab would need about {} MB, more than the budget of {} MB; lower lab_batch, lab_width or lab_depth", mb(lab_bytes), mb(MAX_MEMORY_BYTES)),
+            ));
+        }
         let params = self.parameter_count(self.features());
         if params > MAX_PARAMS {
             return Err(err(
@@ -626,6 +648,24 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Bytes a run needs, estimated before anything is allocated: per ensemble member the
+    /// parameters four times (values, gradients, two optimizer moments) and the activations and
+    /// their gradients for the larger of a training batch and an evaluation chunk (256 rows),
+    /// plus the raw and pre-processed data.
+    pub fn memory_estimate(&self) -> usize {
+        let params = self.parameter_count(self.features());
+        let mut widths = self.features();
+        for (l, &w) in self.hidden.iter().enumerate() {
+            let pieces = if self.layer_activation(l) == Activation::Maxout { self.maxout_k } else { 1 };
+            // Linear output, norm, activation and dropout buffers.
+            widths = widths.saturating_add(w * pieces * 2 + w * 2);
+        }
+        let rows = self.batch_size.max(256);
+        let per_member = params.saturating_mul(4).saturating_add(rows.saturating_mul(widths).saturating_mul(2));
+        let data = 2 * self.points.saturating_mul(self.features());
+        4usize.saturating_mul(per_member.saturating_mul(self.ensemble).saturating_add(data))
     }
 
     /// Number of learnable parameters of one model for `inputs` input features.
@@ -665,7 +705,7 @@ pub fn json_error(msg: &str) -> ConfigError {
     err(&field, msg.to_string())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -697,6 +737,10 @@ mod tests {
         assert_eq!(e.field, "hidden");
         let e = Config::from_json(r#"{"activation": "swish"}"#).unwrap_err();
         assert!(e.to_string().contains("swish"), "{e}");
+        let e = Config::from_json(r#"{"hidden": [1024, 1024, 1024, 1024, 1024, 1024, 1024], "batch_size": 4096, "ensemble": 10}"#).unwrap_err();
+        assert!(e.message.contains("MB"), "{e}");
+        let e = Config::from_json(r#"{"lab_batch": 10000, "lab_width": 2048, "lab_depth": 50}"#).unwrap_err();
+        assert_eq!(e.field, "lab_batch");
         let e = Config::from_json(r#"{"bogus": 1}"#).unwrap_err();
         assert_eq!(e.field, "bogus");
         let e = Config::from_json(r#"{"learning_rate": "abc"}"#).unwrap_err();

@@ -29,7 +29,7 @@ pub fn fill(w: &mut [f32], init: Init, fan_in: usize, init_scale: f32, rng: &mut
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

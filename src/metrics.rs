@@ -79,7 +79,7 @@ fn summarize(v: &[f32], act: Activation, lo: f32, hi: f32) -> Summary {
     Summary { mean, std, saturated, dead, hist: histogram(v, lo, hi) }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

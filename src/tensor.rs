@@ -105,6 +105,8 @@ const MR: usize = 4;
 const NR: usize = 8;
 /// Rows of B per packed panel: 256 x 8 floats = 8 KiB, which stays in L1 next to the rows of A.
 const KC: usize = 256;
+/// Rows of A per packed block: 64 x 256 floats = 64 KiB on the stack, read from L2.
+const MC: usize = 64;
 
 /// C (m x n, row-major, leading dimension ldc) = init + A (m x k) B (k x n).
 ///
@@ -198,6 +200,12 @@ mod v4 {
     pub unsafe fn load_splat(p: *const f32) -> V {
         v128_load32_splat(p as *const u32)
     }
+    /// Broadcasts of p[0..4]: four `v128.load32_splat`, which V8 turns into four broadcast
+    /// loads (no shuffle).
+    #[inline(always)]
+    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
+        [load_splat(p), load_splat(p.add(1)), load_splat(p.add(2)), load_splat(p.add(3))]
+    }
     /// acc + a * b as two rounded operations (not fused).
     #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
@@ -241,6 +249,20 @@ mod v4 {
     pub unsafe fn load_splat(p: *const f32) -> V {
         _mm_set1_ps(*p)
     }
+    /// Broadcasts of p[0..4]. With AVX enabled at compile time, four broadcast loads; with the
+    /// SSE2 baseline, one load and four shuffles (instead of four loads and four shuffles).
+    #[inline(always)]
+    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
+        #[cfg(target_feature = "avx")]
+        {
+            [_mm_broadcast_ss(&*p), _mm_broadcast_ss(&*p.add(1)), _mm_broadcast_ss(&*p.add(2)), _mm_broadcast_ss(&*p.add(3))]
+        }
+        #[cfg(not(target_feature = "avx"))]
+        {
+            let v = _mm_loadu_ps(p);
+            [_mm_shuffle_ps::<0x00>(v, v), _mm_shuffle_ps::<0x55>(v, v), _mm_shuffle_ps::<0xAA>(v, v), _mm_shuffle_ps::<0xFF>(v, v)]
+        }
+    }
     /// acc + a * b as two rounded operations (not fused).
     #[inline(always)]
     #[allow(unused_unsafe)]
@@ -283,6 +305,10 @@ mod v4 {
         [*p; 4]
     }
     #[inline(always)]
+    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
+        [[*p; 4], [*p.add(1); 4], [*p.add(2); 4], [*p.add(3); 4]]
+    }
+    #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
     }
@@ -299,7 +325,6 @@ mod v4 {
     }
 }
 
-use v4::V;
 
 /// Where a register block's accumulators start (the `Init` of the first K block; later K blocks
 /// always continue from C).
@@ -311,8 +336,13 @@ enum Start {
     Bias(*const f32),
 }
 
-/// The blocked driver: K blocks of KC outer; in each, panels of NR columns of B are packed one at
-/// a time and swept by every row block of A.
+/// The blocked driver. K blocks of at most KC outer. When B is normal (row-major k x n, the
+/// forward pass and the weight gradient), the whole K block of B is packed first, reading its
+/// rows front to back (unit stride, which the hardware prefetchers follow), into a scratch
+/// buffer of column panels. Then blocks of MC rows of A are packed into a stack buffer (MR rows
+/// interleaved per step of p, so the kernel reads A with unit stride), and for each panel of NR
+/// columns of B (when B is transposed, packed here from NR rows of the stored matrix), every
+/// MR-row block of the packed A sweeps it while the panel stays in L1.
 #[allow(clippy::too_many_arguments)]
 unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init) {
     if k == 0 {
@@ -326,87 +356,178 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
         }
         return;
     }
-    let mut panel = [0.0f32; KC * NR];
+    // K blocks of equal depth (784 = 4 x 196 rather than 3 x 256 + 16).
+    let kblock = k.div_ceil(k.div_ceil(KC));
+    let panels = n.div_ceil(NR);
+    if b.transposed {
+        run_blocks(m, n, k, kblock, a, b, c, ldc, init, core::ptr::null_mut());
+    } else {
+        B_SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let need = kblock * panels * NR;
+            if scratch.len() < need {
+                // Grows to the largest product seen, then is reused: no allocation per step.
+                scratch.resize(need, 0.0);
+            }
+            run_blocks(m, n, k, kblock, a, b, c, ldc, init, scratch.as_mut_ptr());
+        });
+    }
+}
+
+std::thread_local! {
+    /// Packed K blocks of a normal B, kept between calls so that steady-state training allocates
+    /// nothing. (wasm32 has one thread; natively each thread has its own.)
+    static B_SCRATCH: core::cell::RefCell<Vec<f32>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// The loops of `gemm_blocked`; `bblock` is the scratch for a packed K block of a normal B (null
+/// when B is transposed).
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, bblock: *mut f32) {
+    // Uninitialized on purpose: every element the kernels read is written by a pack first.
+    let mut a_buf = core::mem::MaybeUninit::<[f32; MC * KC]>::uninit();
+    let mut b_buf = core::mem::MaybeUninit::<[f32; KC * NR]>::uninit();
+    let (apack, bpack) = (a_buf.as_mut_ptr() as *mut f32, b_buf.as_mut_ptr() as *mut f32);
     let (ap, bp) = (a.data.as_ptr(), b.data.as_ptr());
     let mut p0 = 0;
     while p0 < k {
-        let kc = KC.min(k - p0);
-        let mut j0 = 0;
-        while j0 < n {
-            let nr = NR.min(n - j0);
-            if b.transposed {
-                pack_transposed(kc, nr, bp.add(j0 * b.ld + p0), b.ld, panel.as_mut_ptr());
-            } else {
-                pack_normal(kc, nr, bp.add(p0 * b.ld + j0), b.ld, panel.as_mut_ptr());
-            }
-            let start = if p0 > 0 {
-                Start::LoadC
-            } else {
-                match init {
-                    Init::Zero => Start::Zero,
-                    Init::Accumulate => Start::LoadC,
-                    Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
-                }
-            };
-            // A(i, p0) is at a + i * rs + p0 * cs.
-            let a0 = if a.transposed { ap.add(p0 * a.ld) } else { ap.add(p0) };
-            let mut i = 0;
-            while i < m {
-                let mr = MR.min(m - i);
-                let ai = if a.transposed { a0.add(i) } else { a0.add(i * a.ld) };
-                let ci = c.add(i * ldc + j0);
-                if nr == NR {
-                    block(mr, a.transposed, kc, ai, a.ld, panel.as_ptr(), ci, ldc, start);
+        let kc = kblock.min(k - p0);
+        if !b.transposed {
+            pack_b_block(kc, n, bp.add(p0 * b.ld), b.ld, bblock);
+        }
+        let mut i0 = 0;
+        while i0 < m {
+            let mc = MC.min(m - i0);
+            pack_a(mc, kc, ap, a.ld, a.transposed, i0, p0, apack);
+            let mut j0 = 0;
+            while j0 < n {
+                let nr = NR.min(n - j0);
+                let panel = if b.transposed {
+                    pack_b_transposed(kc, nr, bp.add(j0 * b.ld + p0), b.ld, bpack);
+                    bpack as *const f32
                 } else {
-                    // A partial panel: compute a full block into a copy and write back the valid
-                    // columns. The packed panel is zero beyond column nr, so those lanes only
-                    // ever hold zeros and are discarded.
-                    let mut tmp = [0.0f32; MR * NR];
-                    let tstart = match start {
-                        Start::Zero => Start::Zero,
-                        Start::LoadC | Start::Bias(_) => {
-                            for r in 0..mr {
-                                for q in 0..nr {
-                                    tmp[r * NR + q] = match start {
-                                        Start::Bias(bias) => *bias.add(q),
-                                        _ => *ci.add(r * ldc + q),
-                                    };
+                    bblock.add(j0 * kc) as *const f32
+                };
+                let start = if p0 > 0 {
+                    Start::LoadC
+                } else {
+                    match init {
+                        Init::Zero => Start::Zero,
+                        Init::Accumulate => Start::LoadC,
+                        Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
+                    }
+                };
+                let mut i = 0;
+                while i < mc {
+                    let mr = MR.min(mc - i);
+                    let apanel = apack.add(i * kc);
+                    let ci = c.add((i0 + i) * ldc + j0);
+                    if nr == NR {
+                        block(mr, kc, apanel, panel, ci, ldc, start);
+                    } else {
+                        // A partial panel: compute a full block into a copy and write back the
+                        // valid columns. The packed panel is zero beyond column nr, so those
+                        // lanes only ever hold zeros and are discarded.
+                        let mut tmp = [0.0f32; MR * NR];
+                        let tstart = match start {
+                            Start::Zero => Start::Zero,
+                            Start::LoadC | Start::Bias(_) => {
+                                for r in 0..mr {
+                                    for q in 0..nr {
+                                        tmp[r * NR + q] = match start {
+                                            Start::Bias(bias) => *bias.add(q),
+                                            _ => *ci.add(r * ldc + q),
+                                        };
+                                    }
                                 }
+                                Start::LoadC
                             }
-                            Start::LoadC
-                        }
-                    };
-                    block(mr, a.transposed, kc, ai, a.ld, panel.as_ptr(), tmp.as_mut_ptr(), NR, tstart);
-                    for r in 0..mr {
-                        for q in 0..nr {
-                            *ci.add(r * ldc + q) = tmp[r * NR + q];
+                        };
+                        block(mr, kc, apanel, panel, tmp.as_mut_ptr(), NR, tstart);
+                        for r in 0..mr {
+                            for q in 0..nr {
+                                *ci.add(r * ldc + q) = tmp[r * NR + q];
+                            }
                         }
                     }
+                    i += mr;
                 }
-                i += mr;
+                j0 += nr;
             }
-            j0 += nr;
+            i0 += mc;
         }
         p0 += kc;
     }
 }
 
-/// Copies B(p, j0 + q) for p < kc, q < nr (B normal: at b[p * ldb + q]) into panel[p * NR + q],
-/// with zeros in the columns q >= nr.
-#[inline(always)]
-unsafe fn pack_normal(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *mut f32) {
+/// Packs A(i0 + i, p0 + p) for i < mc, p < kc into blocks of MR rows: the block starting at row i
+/// holds, at apack[i * kc + p * MR + r], the element of row i + r (a last, shorter block of R rows
+/// uses the stride MR all the same, with its unused slots left unwritten and never read).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn pack_a(mc: usize, kc: usize, a: *const f32, lda: usize, transposed: bool, i0: usize, p0: usize, apack: *mut f32) {
     use v4::*;
-    if nr == NR {
-        for p in 0..kc {
-            let src = b.add(p * ldb);
-            let dst = panel.add(p * NR);
-            store(dst, load(src));
-            store(dst.add(4), load(src.add(4)));
+    let mut i = 0;
+    while i < mc {
+        let mr = MR.min(mc - i);
+        let dst = apack.add(i * kc);
+        if transposed {
+            // A(i, p) = a[p * lda + i]: each step of p is MR consecutive floats of a row.
+            let src = a.add(p0 * lda + i0 + i);
+            if mr == MR {
+                for p in 0..kc {
+                    store(dst.add(p * MR), load(src.add(p * lda)));
+                }
+            } else {
+                for p in 0..kc {
+                    for r in 0..mr {
+                        *dst.add(p * MR + r) = *src.add(p * lda + r);
+                    }
+                }
+            }
+        } else {
+            // A(i, p) = a[i * lda + p]: MR rows, transposed four by four in registers.
+            let src = a.add((i0 + i) * lda + p0);
+            let mut p = 0;
+            if mr == MR {
+                while p + 4 <= kc {
+                    let t = transpose4(load(src.add(p)), load(src.add(lda + p)), load(src.add(2 * lda + p)), load(src.add(3 * lda + p)));
+                    for (u, v) in t.iter().enumerate() {
+                        store(dst.add((p + u) * MR), *v);
+                    }
+                    p += 4;
+                }
+            }
+            while p < kc {
+                for r in 0..mr {
+                    *dst.add(p * MR + r) = *src.add(r * lda + p);
+                }
+                p += 1;
+            }
         }
-    } else {
-        for p in 0..kc {
+        i += mr;
+    }
+}
+
+/// Packs rows 0..kc of a normal B (row p at b[p * ldb], n columns) into column panels: panel t
+/// (columns 8t..8t + 8) is at out[t * kc * NR], element (p, q) at [p * NR + q], with zeros past
+/// column n in the last panel. B is read row by row.
+#[inline(never)]
+unsafe fn pack_b_block(kc: usize, n: usize, b: *const f32, ldb: usize, out: *mut f32) {
+    use v4::*;
+    let full = n / NR;
+    let rest = n - full * NR;
+    for p in 0..kc {
+        let src = b.add(p * ldb);
+        let mut dst = out.add(p * NR);
+        for t in 0..full {
+            store(dst, load(src.add(t * NR)));
+            store(dst.add(4), load(src.add(t * NR + 4)));
+            dst = dst.add(kc * NR);
+        }
+        if rest > 0 {
             for q in 0..NR {
-                *panel.add(p * NR + q) = if q < nr { *b.add(p * ldb + q) } else { 0.0 };
+                *dst.add(q) = if q < rest { *src.add(full * NR + q) } else { 0.0 };
             }
         }
     }
@@ -414,8 +535,8 @@ unsafe fn pack_normal(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *m
 
 /// Copies B(p, j0 + q) for p < kc, q < nr (B transposed: at b[q * ldb + p]) into
 /// panel[p * NR + q], zero beyond nr. Full panels are transposed four by four in registers.
-#[inline(always)]
-unsafe fn pack_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *mut f32) {
+#[inline(never)]
+unsafe fn pack_b_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, panel: *mut f32) {
     use v4::*;
     let mut p = 0;
     if nr == NR {
@@ -441,35 +562,22 @@ unsafe fn pack_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, panel
 /// Dispatches a register block of `mr` (1..=MR) rows to the kernel compiled for that height.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn block(mr: usize, at: bool, kc: usize, a: *const f32, lda: usize, panel: *const f32, c: *mut f32, ldc: usize, start: Start) {
-    match (mr, at) {
-        (4, false) => kernel::<4, false>(kc, a, lda, panel, c, ldc, start),
-        (4, true) => kernel::<4, true>(kc, a, lda, panel, c, ldc, start),
-        (3, false) => kernel::<3, false>(kc, a, lda, panel, c, ldc, start),
-        (3, true) => kernel::<3, true>(kc, a, lda, panel, c, ldc, start),
-        (2, false) => kernel::<2, false>(kc, a, lda, panel, c, ldc, start),
-        (2, true) => kernel::<2, true>(kc, a, lda, panel, c, ldc, start),
-        (1, false) => kernel::<1, false>(kc, a, lda, panel, c, ldc, start),
-        (1, true) => kernel::<1, true>(kc, a, lda, panel, c, ldc, start),
+unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    match mr {
+        4 => kernel::<4>(kc, apanel, bpanel, c, ldc, start),
+        3 => kernel::<3>(kc, apanel, bpanel, c, ldc, start),
+        2 => kernel::<2>(kc, apanel, bpanel, c, ldc, start),
+        1 => kernel::<1>(kc, apanel, bpanel, c, ldc, start),
         _ => unreachable!("block height {mr}"),
     }
 }
 
 /// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
-/// A(r, p) * panel[p * 8 .. p * 8 + 8], in ascending p. A(r, p) is a[r * lda + p] when `AT` is
-/// false and a[p * lda + r] when it is true. R * 2 accumulators, two loads of B and R broadcasts
-/// of A per step.
+/// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
+/// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-unsafe fn kernel<const R: usize, const AT: bool>(
-    kc: usize,
-    a: *const f32,
-    lda: usize,
-    panel: *const f32,
-    c: *mut f32,
-    ldc: usize,
-    start: Start,
-) {
+unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
     use v4::*;
     let mut acc = [[zero(); 2]; R];
     match start {
@@ -487,41 +595,30 @@ unsafe fn kernel<const R: usize, const AT: bool>(
             }
         }
     }
-    // Row pointers of A (A normal) or the column pointer (A transposed).
-    let mut rows = [a; R];
-    for (r, ptr) in rows.iter_mut().enumerate() {
-        *ptr = if AT { a.add(r) } else { a.add(r * lda) };
-    }
-    let step = if AT { lda } else { 1 };
-    let mut bp = panel;
-    // Four steps of p per iteration, so the loop's own instructions are spread over 64 R
-    // multiply-adds; the order of the additions into each accumulator is unchanged.
-    let mut left = kc;
-    while left >= 4 {
-        for u in 0..4 {
-            let b0 = load(bp.add(u * NR));
-            let b1 = load(bp.add(u * NR + 4));
-            for r in 0..R {
-                let s = load_splat(rows[r].add(u * step));
-                acc[r][0] = mul_add(acc[r][0], s, b0);
-                acc[r][1] = mul_add(acc[r][1], s, b1);
-            }
-        }
-        for ptr in rows.iter_mut() {
-            *ptr = ptr.add(4 * step);
-        }
-        bp = bp.add(4 * NR);
-        left -= 4;
-    }
-    for _ in 0..left {
+    // The store addresses are recomputed after the loop (black_box hides that they equal the
+    // load addresses), so the loop does not keep R row pointers of C alive in registers.
+    let (c, ldc) = core::hint::black_box((c, ldc));
+    let mut ap = apanel;
+    let mut bp = bpanel;
+    let end = ap.add(kc * MR);
+    while ap < end {
         let b0 = load(bp);
         let b1 = load(bp.add(4));
-        for r in 0..R {
-            let s = load_splat(rows[r]);
-            acc[r][0] = mul_add(acc[r][0], s, b0);
-            acc[r][1] = mul_add(acc[r][1], s, b1);
-            rows[r] = rows[r].add(step);
+        if R == MR {
+            // A full block: all MR slots of this step of the packed A are written.
+            let s = splat4(ap);
+            for (r, row) in acc.iter_mut().enumerate() {
+                row[0] = mul_add(row[0], s[r], b0);
+                row[1] = mul_add(row[1], s[r], b1);
+            }
+        } else {
+            for (r, row) in acc.iter_mut().enumerate() {
+                let s = load_splat(ap.add(r));
+                row[0] = mul_add(row[0], s, b0);
+                row[1] = mul_add(row[1], s, b1);
+            }
         }
+        ap = ap.add(MR);
         bp = bp.add(NR);
     }
     for (r, row) in acc.iter().enumerate() {
@@ -530,7 +627,7 @@ unsafe fn kernel<const R: usize, const AT: bool>(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::rng::Rng;

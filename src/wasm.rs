@@ -48,6 +48,14 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsError> {
     to_js(&Repaired { config: cfg, problems })
 }
 
+/// The run as one self-contained PyTorch script (the page's "Export as PyTorch" button); the
+/// config is read strictly, so a bad field throws an Error naming it.
+#[wasm_bindgen]
+pub fn export_pytorch(config: JsValue) -> Result<String, JsError> {
+    let cfg = config_from_js(config)?;
+    Ok(crate::export_pytorch::export(&cfg))
+}
+
 /// The user's own images as the page decoded them.
 struct UserSamples {
     pixels: Vec<f32>,
@@ -60,6 +68,8 @@ struct UserSamples {
 /// Most user images the core accepts, and most classes.
 pub const MAX_USER_IMAGES: usize = 20_000;
 pub const MAX_USER_CLASSES: usize = 100;
+/// Most bytes of user pixels the core accepts (one copy; the trainer keeps a few more).
+pub const MAX_USER_BYTES: usize = 64 << 20;
 
 /// Builds the trainer for `cfg`, from the user's samples when the dataset is theirs.
 fn build(cfg: &Config, user: Option<&UserSamples>) -> Result<Trainer, JsError> {
@@ -128,10 +138,19 @@ impl Session {
         if labels.iter().any(|&l| l as usize >= names.len()) || pixels.iter().any(|v| !v.is_finite()) {
             return Err(JsError::new("images: a label or pixel value is out of range"));
         }
-        self.user = Some(UserSamples { pixels, labels, size, channels, names });
-        if self.trainer.cfg.dataset == Dataset::User {
-            self.trainer = build(&self.trainer.cfg.clone(), self.user.as_ref())?;
+        // The session keeps the pixels and the trainer holds raw and pre-processed copies of
+        // both splits, so the budget is checked on one copy before anything is kept.
+        let bytes = pixels.len() * 4;
+        if bytes > MAX_USER_BYTES {
+            return Err(JsError::new(&format!(
+                "images: {n} images of {size}x{size}x{channels} take {} MB, more than the limit of {} MB; use fewer or smaller images, or grey",
+                bytes >> 20,
+                MAX_USER_BYTES >> 20
+            )));
         }
+        // The trainer is rebuilt when the page next applies a config with dataset "user"
+        // (matching size, colour and classes), so a failed config never loses the images.
+        self.user = Some(UserSamples { pixels, labels, size, channels, names });
         Ok(())
     }
 
@@ -348,6 +367,32 @@ impl Bench {
     pub fn run(&mut self, steps: u32) -> f32 {
         self.inner.run(steps as usize);
         self.inner.last_loss
+    }
+
+    pub fn flops_per_step(&self) -> f64 {
+        self.inner.flops_per_step()
+    }
+}
+
+/// The real `Trainer` on a config given as JSON (`"{}"` is the page's default), timed by
+/// `npm run bench` like `Bench`.
+#[wasm_bindgen]
+pub struct TrainerBench {
+    inner: crate::bench::TrainerBench,
+}
+
+#[wasm_bindgen]
+impl TrainerBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<TrainerBench, JsError> {
+        let cfg = crate::config::Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        let inner = crate::bench::TrainerBench::new(&cfg).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(TrainerBench { inner })
+    }
+
+    /// Runs `steps` training steps; returns the last batch loss.
+    pub fn run(&mut self, steps: u32) -> f32 {
+        self.inner.run(steps as usize)
     }
 
     pub fn flops_per_step(&self) -> f64 {

@@ -3,6 +3,9 @@
 //! L2/L1 penalties, and each loss. The analytic gradient from `Model::backward` is compared with
 //! the central difference (L(w + h) - L(w - h)) / 2h computed in f64 around f32 parameters.
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use overfit::config::{Activation, Config, Init, Loss, Norm, NormPosition};
 use overfit::layers::Mode;
 use overfit::loss;

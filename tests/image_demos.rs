@@ -2,6 +2,9 @@
 //! overfitting on a small shapes set, flip + crop augmentation fighting it (median of 3 seeds),
 //! horizontal flips hurting the left/right arrows, and the real digits reaching 96 %.
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use overfit::config::Config;
 use overfit::Trainer;
 

@@ -1,6 +1,9 @@
 //! The lecture's claims and the toolbox's invariants, checked as properties: dropout, BatchNorm,
 //! LayerNorm, L2 decay, early stopping, ensembles, schedules, zero init, and the init lab.
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use overfit::config::{Activation, Config, Dataset, Init, Norm, Optimizer, Schedule};
 use overfit::init_lab;
 use overfit::layers::{BatchNorm, Dropout, LayerNorm, Mode};

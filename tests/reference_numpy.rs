@@ -77,6 +77,9 @@
 //!     w = w - 0.1 * (mom / (1 - 0.9**t)) / (np.sqrt(vel / (1 - 0.999**t)) + 1e-8)
 //!     print("adam_step", t, w.tolist())
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use overfit::config::{Loss, Optimizer};
 use overfit::layers::{BatchNorm, Maxout, Mode};
 use overfit::loss;

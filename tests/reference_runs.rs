@@ -3,6 +3,9 @@
 //! build no longer produces the stored numbers; `tests/wasm_node.rs` checks the wasm build against
 //! the same file. Regenerate with `OVERFIT_BLESS=1 cargo test --test reference_runs`.
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "common/reference.rs"]
 mod reference;
 

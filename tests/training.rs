@@ -1,6 +1,9 @@
 //! End-to-end properties of training: reproducibility, the default network learning the spiral,
 //! hyper-parameter updates without a rebuild, and divergence handling.
 
+// Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
 use overfit::config::{Config, Optimizer};
 use overfit::train::needs_rebuild;
 use overfit::Trainer;

@@ -1,64 +1,91 @@
-// Owns the config controls: builds one labelled input per field description, shows a config in
-// them, and reports edits as (key, value) pairs. It holds no training logic and no config state.
+// Owns the config controls: builds one labelled input per field description (grouped in
+// collapsible sections, plus the per-hidden-layer table), shows a config in them, hides the
+// sub-controls that do not apply, and reports edits as (key, value) pairs. It holds no training
+// logic and no config state.
 
-import { GROUPS, OTHER_GROUP, formatList, formatValue, parseList, parseValue } from './state.js';
+import { ACTIVATIONS, GROUPS, NORMS, OTHER_GROUP, applies, formatList, formatValue, normalizeOverrides, parseList, parseValue } from './state.js';
 
 /**
  * Builds the controls for `fields` inside `form` and returns an object with:
- *   set(config)        shows a config in every control and updates enabled states,
+ *   set(config)        shows a config in every control and updates shown/enabled states,
  *   markInvalid(key)   flags one control as invalid (aria-invalid) or clears all flags with null,
- *   has(key)           whether a control exists for a config key.
+ *   has(key)           whether a control exists for a config key,
+ *   reveal(key)        opens the section of a control (e.g. when a link sets it).
  * `onChange(key, value)` is called with a parsed value after the user commits an edit;
  * `onInvalid(key, message)` is called when the text cannot be parsed at all.
+ * `slots` maps a field key to {element, showWhen}: the element is placed right after that
+ * field's row and shown when showWhen(config) holds (the user-images loader uses this).
  */
-export function buildControls(form, fields, defaults, { onChange, onInvalid, describedBy }) {
+export function buildControls(form, fields, defaults, { onChange, onInvalid, describedBy, slots = {} }) {
   form.replaceChildren();
   const inputs = new Map();
+  const rows = [];
+  const sections = [];
+  let layers = null;
 
   const groups = [...GROUPS, ...new Set(fields.map((f) => f.group).filter((g) => !GROUPS.includes(g)))];
   for (const group of groups) {
     const members = fields.filter((f) => f.group === group);
     if (members.length === 0) continue;
-    let box;
-    if (group === OTHER_GROUP) {
-      // Raw fields without a dedicated control stay out of the way until asked for.
-      box = document.createElement('details');
-      box.className = 'group other';
-      const summary = document.createElement('summary');
-      summary.textContent = group;
-      summary.title = 'Config fields from the wasm core that have no dedicated control yet.';
-      box.append(summary);
-    } else {
-      box = document.createElement('fieldset');
-      box.className = 'group';
-      const legend = document.createElement('legend');
-      legend.textContent = group;
-      box.append(legend);
-    }
+    // Every section collapses; the raw fields without a dedicated control start closed.
+    const box = document.createElement('details');
+    box.className = group === OTHER_GROUP ? 'group other' : 'group';
+    box.open = group !== OTHER_GROUP;
+    const summary = document.createElement('summary');
+    const summaryId = `group-${group.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+    summary.id = summaryId;
+    summary.textContent = group;
+    summary.title = group === OTHER_GROUP
+      ? 'Config fields from the wasm core that have no dedicated control yet.'
+      : `Show or hide the ${group.toLowerCase()} settings.`;
+    const body = document.createElement('div');
+    body.setAttribute('role', 'group');
+    body.setAttribute('aria-labelledby', summaryId);
+    box.append(summary, body);
+    const sectionRows = [];
     for (const field of members) {
-      const row = document.createElement('div');
-      row.className = 'row';
-      const id = `ctl-${field.key}`;
-      const label = document.createElement('label');
-      label.htmlFor = id;
-      label.textContent = field.label;
-      label.title = field.tooltip;
-      const input = makeInput(field, id);
-      input.title = field.tooltip;
-      if (describedBy) input.setAttribute('aria-describedby', describedBy);
-      input.addEventListener('change', () => commit(field, input));
-      inputs.set(field.key, { field, input });
-      row.append(label, input);
-      box.append(row);
+      const row = field.kind === 'layers' ? makeLayersRow(field) : makeRow(field);
+      rows.push({ field, row });
+      sectionRows.push(row);
+      body.append(row);
+      const slot = slots[field.key];
+      if (slot) {
+        slot.element.hidden = false;
+        slot.element.classList.add('slot');
+        body.append(slot.element);
+        rows.push({ field: { showWhen: slot.showWhen }, row: slot.element, slot: true });
+      }
     }
+    sections.push({ group, box, rows: sectionRows });
     form.append(box);
+  }
+
+  function makeRow(field) {
+    const row = document.createElement('div');
+    row.className = 'row';
+    const id = `ctl-${field.key}`;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = field.label;
+    label.title = field.tooltip;
+    const input = makeInput(field, id);
+    input.title = field.tooltip;
+    if (describedBy) input.setAttribute('aria-describedby', describedBy);
+    input.addEventListener('change', () => commit(field, input));
+    inputs.set(field.key, { field, input });
+    row.append(label, input);
+    return row;
   }
 
   function makeInput(field, id) {
     let input;
     if (field.kind === 'select') {
       input = document.createElement('select');
-      for (const [value, text] of field.options) input.append(new Option(text, value));
+      for (const [value, text, title] of field.options) {
+        const option = new Option(text, value);
+        if (title) option.title = title;
+        input.append(option);
+      }
     } else {
       input = document.createElement('input');
       if (field.kind === 'number') {
@@ -98,29 +125,166 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
     onChange(field.key, parsed.value);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // The per-layer table: one row per hidden layer, one cell per overridable setting, each cell
+  // "(all)" (no override) by default.
+
+  function makeLayersRow(field) {
+    const row = document.createElement('div');
+    row.className = 'row layers-row';
+    const caption = document.createElement('p');
+    caption.className = 'layers-caption';
+    caption.id = 'layers-caption';
+    caption.textContent = field.label;
+    caption.title = field.tooltip;
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = ' (“(all)”: as set below)';
+    caption.append(hint);
+    const table = document.createElement('table');
+    table.className = 'layers';
+    table.setAttribute('aria-labelledby', 'layers-caption');
+    table.title = field.tooltip;
+    const head = document.createElement('thead');
+    const hr = document.createElement('tr');
+    for (const text of ['Layer', 'Activation', 'Dropout', 'Norm']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = text;
+      hr.append(th);
+    }
+    head.append(hr);
+    const body = document.createElement('tbody');
+    table.append(head, body);
+    row.append(caption, table);
+    layers = { field, body, cells: [], shape: '' };
+    inputs.set(field.key, { field, input: table, layers: true });
+    return row;
+  }
+
+  function layerSelect(label, title, choices) {
+    const select = document.createElement('select');
+    select.setAttribute('aria-label', label);
+    select.title = title;
+    const all = new Option('(all)', '');
+    all.title = 'No override: the network-wide setting applies.';
+    select.append(all);
+    for (const [value, text, formula] of choices) {
+      const option = new Option(text, value);
+      if (formula) option.title = formula;
+      select.append(option);
+    }
+    return select;
+  }
+
+  /** Rebuilds the table rows when the number or widths of the hidden layers change. */
+  function shapeLayers(hidden) {
+    const shape = hidden.join(',');
+    if (layers.shape === shape) return;
+    layers.shape = shape;
+    layers.cells = [];
+    const trs = hidden.map((width, i) => {
+      const n = i + 1;
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = String(n);
+      th.title = `Hidden layer ${n}, ${width} units`;
+      const activation = layerSelect(`Layer ${n} activation`, `Activation of hidden layer ${n} only (overrides Activation).`, ACTIVATIONS);
+      const dropout = document.createElement('input');
+      dropout.type = 'number';
+      dropout.min = '0';
+      dropout.max = '0.95';
+      dropout.step = '0.05';
+      dropout.placeholder = '(all)';
+      dropout.setAttribute('aria-label', `Layer ${n} dropout`);
+      dropout.title = `Dropout probability of hidden layer ${n} only (overrides Dropout); empty = the network-wide value.`;
+      const norm = layerSelect(`Layer ${n} normalization`, `Normalization of hidden layer ${n} only (overrides Normalization).`, NORMS);
+      for (const el of [activation, dropout, norm]) {
+        if (describedBy) el.setAttribute('aria-describedby', describedBy);
+        el.addEventListener('change', commitLayers);
+      }
+      const cells = [activation, dropout, norm].map((el) => {
+        const td = document.createElement('td');
+        td.append(el);
+        return td;
+      });
+      tr.append(th, ...cells);
+      layers.cells.push({ layer: n, activation, dropout, norm });
+      return tr;
+    });
+    layers.body.replaceChildren(...trs);
+  }
+
+  function commitLayers() {
+    const out = [];
+    for (const c of layers.cells) {
+      const o = { layer: c.layer };
+      if (c.activation.value) o.activation = c.activation.value;
+      if (c.norm.value) o.norm = c.norm.value;
+      if (c.dropout.value.trim() !== '') {
+        const p = Number(c.dropout.value);
+        if (!Number.isFinite(p)) {
+          c.dropout.setAttribute('aria-invalid', 'true');
+          onInvalid('layer_overrides', `Layer ${c.layer} dropout: enter a number or leave it empty`);
+          return;
+        }
+        o.dropout = p;
+      }
+      out.push(o);
+    }
+    onChange('layer_overrides', normalizeOverrides(out));
+  }
+
+  function setLayers(config) {
+    const hidden = Array.isArray(config.hidden) ? config.hidden : [];
+    shapeLayers(hidden);
+    const byLayer = new Map(normalizeOverrides(config.layer_overrides).map((o) => [o.layer, o]));
+    for (const c of layers.cells) {
+      const o = byLayer.get(c.layer) ?? {};
+      setSelect(c.activation, o.activation ?? '');
+      setSelect(c.norm, o.norm ?? '');
+      c.dropout.value = o.dropout === undefined ? '' : String(o.dropout);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  function setSelect(select, value) {
+    // A value the table does not list yet (e.g. a new activation in the wasm core) still shows.
+    if (![...select.options].some((o) => o.value === value)) select.append(new Option(String(value), String(value)));
+    select.value = value;
+  }
+
   function set(config) {
-    for (const { field, input } of inputs.values()) {
+    for (const { field, input, layers: isTable } of inputs.values()) {
       const value = config[field.key];
-      if (field.kind === 'select') {
-        // A value the table does not list yet (e.g. a new activation in the wasm core) still shows.
-        if (![...input.options].some((o) => o.value === value)) input.append(new Option(String(value), String(value)));
-        input.value = value;
-      } else if (field.kind === 'checkbox') input.checked = Boolean(value);
+      if (isTable) setLayers(config);
+      else if (field.kind === 'select') setSelect(input, value);
+      else if (field.kind === 'checkbox') input.checked = Boolean(value);
       else if (field.kind === 'list') input.value = Array.isArray(value) ? formatList(value) : String(value);
       else if (field.kind === 'number') input.value = String(value);
       else input.value = typeof value === 'string' ? value : formatValue(value);
-      input.disabled = field.enabledWhen ? !field.enabledWhen(config) : false;
+      if (!isTable) input.disabled = field.enabledWhen ? !field.enabledWhen(config) : false;
     }
+    for (const { field, row } of rows) row.hidden = !applies(field, config);
+    // A section whose controls all do not apply (augmentation for 2D data) disappears.
+    for (const s of sections) s.box.hidden = s.rows.every((r) => r.hidden);
   }
 
   function markInvalid(key) {
-    for (const { field, input } of inputs.values()) {
-      if (key === null || field.key === key) {
-        if (key === null) input.removeAttribute('aria-invalid');
-        else input.setAttribute('aria-invalid', 'true');
-      }
+    for (const { field, input, layers: isTable } of inputs.values()) {
+      const targets = isTable ? [...input.querySelectorAll('select, input')] : [input];
+      if (key === null) for (const t of targets) t.removeAttribute('aria-invalid');
+      else if (field.key === key) for (const t of isTable ? [] : targets) t.setAttribute('aria-invalid', 'true');
     }
   }
 
-  return { set, markInvalid, has: (key) => inputs.has(key) };
+  function reveal(key) {
+    const entry = inputs.get(key);
+    const box = entry?.input.closest('details');
+    if (box) box.open = true;
+  }
+
+  return { set, markInvalid, has: (key) => inputs.has(key), reveal };
 }

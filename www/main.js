@@ -1,19 +1,27 @@
 // Owns the page bootstrap: starts the training worker, keeps the config in sync with the controls
-// and the URL hash, collects the worker's snapshots and draws the newest one on each animation frame.
+// and the URL hash, hands the user's decoded images to the worker, collects the worker's snapshots
+// and draws the newest one on each animation frame (decision regions for 2D data, image views for
+// image data).
 
 import { buildControls } from './controls.js';
-import { clone, fieldsFor, parseHash, serializeHash, tidyConfig } from './state.js';
+import { clone, fieldsFor, normalizeOverrides, parseHash, serializeHash, tidyConfig } from './state.js';
 import { Curves } from './plots/curves.js';
 import { Boundary } from './plots/boundary.js';
+import { ImageGrid } from './plots/image-grid.js';
+import { ConfusionMatrix } from './plots/confusion.js';
+import { WeightTiles } from './plots/weights.js';
+import { AugmentPreview } from './plots/augment-preview.js';
+import { UserImages } from './user-images.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+const byId = (id) => document.getElementById(id);
 
 const ui = {
-  form: document.getElementById('controls'),
-  play: document.getElementById('play'),
-  pause: document.getElementById('pause'),
-  step: document.getElementById('step'),
-  reset: document.getElementById('reset'),
+  form: byId('controls'),
+  play: byId('play'),
+  pause: byId('pause'),
+  step: byId('step'),
+  reset: byId('reset'),
   message: $('message'),
   epoch: $('epoch'),
   stepCount: $('step'),
@@ -22,6 +30,12 @@ const ui = {
   valLoss: $('val-loss'),
   trainAcc: $('train-acc'),
   valAcc: $('val-acc'),
+  members: $('members'),
+  viewTitle: byId('view-title'),
+  regionsView: byId('regions-view'),
+  imagesView: byId('images-view'),
+  previewNext: byId('preview-next'),
+  userImages: byId('user-images'),
 };
 
 const state = {
@@ -34,11 +48,13 @@ const state = {
   writtenHash: null,
   playing: false,
   run: -1,
+  /** 'regions' (2D data) or 'images', following what the worker trains, not the controls. */
+  view: 'regions',
   /** Every evaluation of the current run, as columns for the charts. */
   history: emptyHistory(),
   /** The newest snapshot not yet drawn, and what it changed. */
   latest: null,
-  dirty: { figures: false, curves: false, boundary: false },
+  dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false },
   framePending: false,
   /** Notes about the link (unknown keys, unreadable values) stay until the next edit. */
   linkNotes: [],
@@ -46,11 +62,19 @@ const state = {
   configError: null,
   /** Why training stopped by itself (divergence, early stopping), until the next run. */
   runNote: null,
+  /** The image index the augmentation preview shows. */
+  previewIndex: 0,
+  /** The number of classes of the user's loaded images (null until some are loaded). */
+  userClasses: null,
 };
 
 let controls = null;
-const curves = new Curves(document.getElementById('loss-chart'), document.getElementById('acc-chart'));
-const boundary = new Boundary(document.getElementById('boundary'), document.getElementById('boundary-legend'));
+const curves = new Curves(byId('loss-chart'), byId('acc-chart'));
+const boundary = new Boundary(byId('boundary'), byId('boundary-legend'));
+const grid = new ImageGrid(byId('val-grid'), $('grid-note'));
+const confusion = new ConfusionMatrix(byId('confusion'), $('confusion-note'));
+const weights = new WeightTiles(byId('weights'), $('weights-note'));
+const preview = new AugmentPreview(byId('aug-preview'), $('preview-note'));
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (event) => onWorkerMessage(event.data);
@@ -60,8 +84,16 @@ worker.onerror = (event) => {
   renderMessage();
 };
 
+const userImages = new UserImages(
+  { folderInput: byId('user-folder'), filesInput: byId('user-files'), status: byId('user-status'), classList: byId('user-classes') },
+  {
+    settings: () => ({ size: state.config?.image_size ?? 16, color: Boolean(state.config?.color) }),
+    onData: sendUserData,
+  },
+);
+
 function emptyHistory() {
-  return { epoch: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
+  return { epoch: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [], members: [], lastMembers: [] };
 }
 
 function appendEvals(evals) {
@@ -72,6 +104,11 @@ function appendEvals(evals) {
     h.valLoss.push(e.val_loss);
     h.trainAcc.push(100 * e.train_acc);
     h.valAcc.push(100 * e.val_acc);
+    // One column per ensemble member; a single model has none.
+    const m = e.members_val_acc ?? [];
+    while (h.members.length < m.length) h.members.push(new Array(h.epoch.length - 1).fill(null));
+    h.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));
+    h.lastMembers = m.map((a) => 100 * a);
   }
 }
 
@@ -106,6 +143,7 @@ function onReady(defaults) {
       renderMessage();
     },
     describedBy: 'message',
+    slots: { dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' } },
   });
   loadHash();
   for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
@@ -130,13 +168,46 @@ function setConfig(config, lenient = false) {
   worker.postMessage({ type: 'config', config: clone(config), lenient });
 }
 
+/**
+ * Applies an edited config. For the user's images, the config must match the loaded images
+ * (classes, image_size, color): a new size or colour decodes the kept files again and sends them
+ * with the config; otherwise classes follows the loaded set.
+ */
+async function applyEdit(config) {
+  if (config.dataset === 'user' && userImages.ready) {
+    state.config = config;
+    controls.set(config);
+    if (await userImages.refresh(config.image_size, Boolean(config.color))) return;
+    if (state.userClasses) config = { ...config, classes: state.userClasses };
+  }
+  setConfig(config);
+}
+
 function onControlChange(key, value) {
   // Old notes and errors go; if the config still holds a rejected value, the worker says so again.
   state.linkNotes = [];
   state.configError = null;
   controls.markInvalid(null);
   renderMessage();
-  setConfig({ ...state.config, [key]: value });
+  const next = { ...state.config, [key]: value };
+  // Overrides of hidden layers that no longer exist would be rejected by the core: drop them.
+  if (key === 'hidden') next.layer_overrides = normalizeOverrides(next.layer_overrides, value.length);
+  applyEdit(next);
+}
+
+/** Hands newly decoded user images to the worker together with the config that matches them. */
+function sendUserData(data) {
+  state.userClasses = data.names.length;
+  state.linkNotes = [];
+  state.configError = null;
+  renderMessage();
+  const config = { ...state.config, dataset: 'user', classes: data.names.length, image_size: data.size, color: data.channels === 3 };
+  state.config = config;
+  controls.set(config);
+  worker.postMessage(
+    { type: 'user-data', pixels: data.pixels, labels: data.labels, size: data.size, channels: data.channels, names: data.names, config: clone(config) },
+    [data.pixels.buffer, data.labels.buffer],
+  );
 }
 
 function onApplied({ result, problems = [], lenient }, config) {
@@ -160,6 +231,7 @@ function onApplied({ result, problems = [], lenient }, config) {
   renderMessage();
   // A plain marker for scripts and tests: how many configs the worker has accepted so far.
   document.body.dataset.applied = String(Number(document.body.dataset.applied || 0) + 1);
+  document.body.dataset.result = result;
 }
 
 function onError(msg) {
@@ -180,16 +252,41 @@ function onSnapshot(msg) {
   }
   if (msg.run !== state.run || msg.history || msg.evals.length > 0) state.dirty.curves = true;
   state.run = msg.run;
-  if (msg.points) boundary.setPoints(msg.points, msg.extent, msg.classes);
+  // A plain marker for scripts and tests: the worker's run number (it grows on rebuild and reset).
+  document.body.dataset.run = String(msg.run);
+  if (msg.points) {
+    boundary.setPoints(msg.points, msg.extent, msg.classes);
+    setView('regions');
+    state.dirty.boundary = true;
+  }
   if (msg.grid) {
     boundary.setGrid(msg.grid, msg.gridRes, msg.gridClasses);
     state.dirty.boundary = true;
   }
-  if (msg.points) state.dirty.boundary = true;
+  if (msg.image) {
+    const shape = msg.image;
+    grid.setImages(shape, shape.class_names, msg.valImages, msg.valLabels);
+    confusion.setClasses(shape.class_names);
+    weights.setShape(shape);
+    preview.setShape(shape);
+    document.body.dataset.valCount = String(shape.val);
+    setView('images', shape);
+    Object.assign(state.dirty, { grid: true, confusion: true, weights: true, preview: true });
+  }
+  if (msg.valProbs) {
+    grid.setPredictions(msg.valProbs);
+    confusion.setMatrix(msg.confusion);
+    weights.setWeights(msg.weights, msg.weightUnits, msg.weightTotal, msg.weightsOutput);
+    Object.assign(state.dirty, { grid: true, confusion: true, weights: true });
+  }
+  if (msg.preview) {
+    preview.setPreview(msg.preview, msg.previewActive);
+    state.dirty.preview = true;
+  }
   const runNote = msg.diverged
     ? `Training diverged at step ${msg.diverged_at_step ?? msg.step} (the loss is not finite); the last good weights are kept. Lower the learning rate and press Reset.`
     : msg.stopped
-      ? 'Early stopping ended training: the validation loss stopped improving.'
+      ? `Early stopping restored epoch ${msg.best_epoch ?? '?'}, the one with the lowest validation loss: it did not improve for ${state.applied?.patience ?? 'the set number of'} epochs. Press Reset to train again.`
       : null;
   if (runNote !== state.runNote) {
     state.runNote = runNote;
@@ -199,6 +296,22 @@ function onSnapshot(msg) {
   state.latest = msg;
   state.dirty.figures = true;
   requestFrame();
+}
+
+/** Switches the middle panel between decision regions (2D data) and the image views. */
+function setView(view, shape = null) {
+  if (shape) {
+    const { width, height, channels, train, val } = shape;
+    ui.imagesView.dataset.shape = `${width}x${height}x${channels}`;
+    ui.imagesView.title = `${width}×${height} ${channels === 3 ? 'colour' : 'grey'} images: ${train} for training, ${val} for validation.`;
+  }
+  if (state.view === view) return;
+  state.view = view;
+  const images = view === 'images';
+  ui.regionsView.hidden = images;
+  ui.imagesView.hidden = !images;
+  ui.viewTitle.textContent = images ? 'Images' : 'Decision regions';
+  document.body.dataset.view = view;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,10 +326,18 @@ function requestFrame() {
 
 function frame() {
   state.framePending = false;
-  if (state.dirty.figures) renderFigures();
-  if (state.dirty.curves) curves.update(state.history);
-  if (state.dirty.boundary) boundary.draw();
-  state.dirty = { figures: false, curves: false, boundary: false };
+  const d = state.dirty;
+  if (d.figures) renderFigures();
+  if (d.curves) curves.update(state.history);
+  if (state.view === 'regions') {
+    if (d.boundary) boundary.draw();
+  } else {
+    if (d.grid) grid.draw();
+    if (d.confusion) confusion.draw();
+    if (d.weights) weights.draw();
+    if (d.preview) preview.draw();
+  }
+  state.dirty = { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false };
 }
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -251,6 +372,16 @@ function renderFigures() {
   } else {
     for (const el of [ui.trainLoss, ui.valLoss, ui.trainAcc, ui.valAcc]) setFigure(el, '–', '');
   }
+  // The ensemble's members, each on its own bootstrap sample, next to the averaged prediction.
+  if (n > 0 && h.lastMembers.length > 0) {
+    const text = `Members (validation): ${h.lastMembers.map(formatAcc).join(', ')} · ensemble ${formatAcc(h.valAcc[n - 1])}`;
+    if (ui.members.textContent !== text) ui.members.textContent = text;
+    ui.members.dataset.count = String(h.lastMembers.length);
+    ui.members.hidden = false;
+  } else {
+    ui.members.hidden = true;
+    ui.members.dataset.count = '0';
+  }
   ui.play.setAttribute('aria-pressed', String(state.playing));
   document.body.dataset.playing = String(state.playing);
 }
@@ -259,7 +390,7 @@ function renderFigures() {
 function renderMessage() {
   const lines = [];
   if (state.configError) lines.push({ text: state.configError, kind: 'error' });
-  if (state.runNote) lines.push({ text: state.runNote, kind: 'error' });
+  if (state.runNote) lines.push({ text: state.runNote, kind: state.runNote.startsWith('Early') ? 'note' : 'error' });
   for (const note of state.linkNotes) lines.push({ text: note, kind: 'note' });
   ui.message.replaceChildren(
     ...lines.map(({ text, kind }) => {
@@ -278,6 +409,10 @@ ui.play.addEventListener('click', () => worker.postMessage({ type: 'play' }));
 ui.pause.addEventListener('click', () => worker.postMessage({ type: 'pause' }));
 ui.step.addEventListener('click', () => worker.postMessage({ type: 'step' }));
 ui.reset.addEventListener('click', () => worker.postMessage({ type: 'reset' }));
+ui.previewNext.addEventListener('click', () => {
+  state.previewIndex += 1;
+  worker.postMessage({ type: 'preview', index: state.previewIndex });
+});
 ui.form.addEventListener('submit', (event) => event.preventDefault());
 
 window.addEventListener('hashchange', () => {
@@ -289,4 +424,8 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   curves.restyle();
   curves.update(state.history);
   boundary.restyle();
+  for (const view of [grid, confusion, weights, preview]) {
+    view.restyle();
+    view.draw();
+  }
 });

@@ -1,8 +1,14 @@
 // Owns the wasm Session: applies configs, runs training in ~25 ms chunks and posts snapshots.
 //
-// Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'}, {type:'reset'}.
+// Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'},
+//               {type:'reset'}, {type:'preview', index} (another image for the augmentation
+//               preview), {type:'user-data', pixels, labels, size, channels, names, config}.
 // Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
-//               {type:'snapshot', ...} (Float32Array buffers transferred), {type:'error', message, field}.
+//               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field}.
+// A snapshot carries, once per run, either the 2D points or the image info with the first
+// validation images; then, at most a few times per second (adapted to their cost), either the
+// decision grid or the image views (predictions of the shown images, confusion matrix, first-layer
+// weights); and the augmentation preview whenever the config or the previewed image changed.
 // There is exactly one training loop: `schedule()` queues at most one chunk at a time, and each
 // chunk re-checks `playing`, so Play twice never starts a second loop and Pause takes effect
 // before the next chunk. Chunks are separated by a MessageChannel task, so messages from the
@@ -19,6 +25,13 @@ const GRID_RES_MAX = 80;
 const GRID_RES_MIN = 12;
 /** Time budget of one decision grid; big networks get a coarser grid so the worker stays responsive. */
 const GRID_BUDGET_MS = 30;
+/** Validation images shown in the image grid, and first-layer units drawn as weight images. */
+const GRID_IMAGES = 48;
+const WEIGHT_TILES = 32;
+/** Augmented versions beside the original in the augmentation preview. */
+const PREVIEW_COUNT = 8;
+/** The image views are recomputed while playing at most this often, in milliseconds. */
+const VIEWS_MIN_INTERVAL_MS = 300;
 /** The step count of a chunk stays within these bounds. */
 const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
@@ -31,10 +44,16 @@ let scheduled = false;
 let stepsPerChunk = 4;
 /** Incremented on every rebuild or reset, so the main thread knows when to clear its curves. */
 let run = 0;
-/** The points, extent and class count are sent once per run. */
+/** The points, extent and class count (or the image info) are sent once per run. */
 let pointsSentForRun = -1;
-/** The decision grid is recomputed while playing at most this often (adapted to its cost). */
+/** The decision grid (or the image views) is recomputed while playing at most this often (adapted to its cost). */
 let gridDueAt = 0;
+/** For image data: the core's image_info() of the current run and all validation labels; null for 2D data. */
+let image = null;
+let valLabels = null;
+/** The augmentation preview is recomputed when this is set (new run, new config, another image). */
+let previewDirty = true;
+let previewIndex = 0;
 /** The newest training report, kept for snapshots that do not train (pause, config). */
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
 /** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
@@ -68,16 +87,22 @@ function errorMessage(e) {
 
 /** Reads the report of `Session.run` into a plain object (it may be a wasm-bindgen class). */
 function readReport(r) {
-  const evals = Array.from(r.evals ?? [], (e) => ({
-    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
-  }));
+  const evals = Array.from(r.evals ?? [], readEval);
   const out = {
     step: r.step, epoch: r.epoch, epochFloat: r.epoch_float, stepsPerEpoch: r.steps_per_epoch,
     batchLoss: r.batch_loss, diverged: Boolean(r.diverged), stopped: Boolean(r.stopped),
-    diverged_at_step: r.diverged_at_step ?? null, evals,
+    diverged_at_step: r.diverged_at_step ?? null, best_epoch: r.best_epoch ?? null, evals,
   };
   if (typeof r.free === 'function') r.free();
   return out;
+}
+
+/** One epoch record as a plain object (members_val_acc is empty for a single model). */
+function readEval(e) {
+  return {
+    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
+    lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []),
+  };
 }
 
 /** Runs one chunk of training and posts its snapshot. */
@@ -109,7 +134,10 @@ function stepOnce() {
   }
 }
 
-/** Posts a snapshot of the newest report, with the decision grid when asked for. */
+/**
+ * Posts a snapshot of the newest report, with the decision grid (2D data) or the image views
+ * (image data) when asked for.
+ */
 function post(report, { grid }) {
   const { evals = [], ...rest } = report ?? {};
   if (report) last = rest;
@@ -126,13 +154,31 @@ function post(report, { grid }) {
   try {
     if (pointsSentForRun !== run) {
       msg.classes = session.classes();
-      msg.points = owned(session.points());
-      msg.extent = owned(session.extent());
-      msg.history = Array.from(session.history(), (e) => ({ ...e }));
-      transfer.push(msg.points.buffer, msg.extent.buffer);
+      msg.history = Array.from(session.history(), readEval);
+      const info = session.image_info();
+      image = info ? { width: info.width, height: info.height, channels: info.channels, class_names: Array.from(info.class_names), train: info.train, val: info.val } : null;
+      if (image) {
+        msg.image = image;
+        valLabels = session.val_labels();
+        msg.valLabels = valLabels.slice(0, GRID_IMAGES);
+        msg.valImages = owned(session.val_images(GRID_IMAGES));
+        transfer.push(msg.valLabels.buffer, msg.valImages.buffer);
+        previewDirty = true;
+      } else {
+        valLabels = null;
+        msg.points = owned(session.points());
+        msg.extent = owned(session.extent());
+        transfer.push(msg.points.buffer, msg.extent.buffer);
+      }
       pointsSentForRun = run;
     }
-    if (grid) {
+    if (grid && image) {
+      const v0 = performance.now();
+      imageViews(msg, transfer);
+      const ms = performance.now() - v0;
+      // Keep the views under ~10 % of the worker's time, and at most about three per second.
+      gridDueAt = performance.now() + Math.max(VIEWS_MIN_INTERVAL_MS, 10 * ms);
+    } else if (grid) {
       const macs = macsPerPoint();
       const res = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
       const g0 = performance.now();
@@ -146,11 +192,55 @@ function post(report, { grid }) {
       // Keep the grid under ~7 % of the worker's time, and at most about seven per second.
       gridDueAt = performance.now() + Math.max(150, 14 * ms);
     }
+    if (image && previewDirty) {
+      msg.preview = owned(session.augment_preview(previewIndex, PREVIEW_COUNT));
+      msg.previewActive = augmentationActive(config);
+      transfer.push(msg.preview.buffer);
+      previewDirty = false;
+    }
   } catch (e) {
     crash(e);
     return;
   }
   self.postMessage(msg, transfer);
+}
+
+/**
+ * Adds the image views to a snapshot: class probabilities of the images the grid shows, the
+ * validation confusion matrix (counted here from the same probabilities, which saves the core a
+ * second pass over the validation split) and the first layer's weights of up to WEIGHT_TILES units,
+ * rearranged unit by unit so that each unit's weights are one image.
+ */
+function imageViews(msg, transfer) {
+  const k = image.class_names.length;
+  const probs = session.val_probabilities();
+  const n = Math.min(valLabels.length, Math.floor(probs.length / k));
+  const confusion = new Float32Array(k * k);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (probs[r * k + j] > probs[r * k + best]) best = j;
+    confusion[valLabels[r] * k + best] += 1;
+  }
+  msg.valProbs = probs.slice(0, Math.min(n, GRID_IMAGES) * k);
+  msg.confusion = confusion;
+  const total = session.first_layer_units();
+  const w = session.first_layer_weights();
+  const nIn = total > 0 ? Math.floor(w.length / total) : 0;
+  const units = Math.min(WEIGHT_TILES, total);
+  const tiles = new Float32Array(units * nIn);
+  for (let j = 0; j < units; j++) {
+    for (let i = 0; i < nIn; i++) tiles[j * nIn + i] = w[i * total + j];
+  }
+  msg.weights = tiles;
+  msg.weightUnits = nIn === image.width * image.height * image.channels ? units : 0;
+  msg.weightTotal = total;
+  msg.weightsOutput = !(Array.isArray(config?.hidden) && config.hidden.length > 0);
+  transfer.push(msg.valProbs.buffer, confusion.buffer, tiles.buffer);
+}
+
+/** Whether a config switches any training augmentation on. */
+function augmentationActive(c) {
+  return Boolean(c) && (c.hflip > 0 || c.vflip > 0 || c.crop_pad > 0 || c.translate > 0 || c.brightness > 0 || c.contrast > 0);
 }
 
 /** Multiply-adds of one forward pass of the current network (2 inputs, hidden layers, classes). */
@@ -185,9 +275,10 @@ function crash(e) {
 /**
  * Applies a config from the page. With `lenient` (a config read from a link), fields the core
  * rejects are first replaced by their defaults through `repair_config`, and the problems are
- * reported back with the repaired config instead of rejecting the whole link.
+ * reported back with the repaired config instead of rejecting the whole link. With `fresh` (new
+ * user images), the run restarts even when the config itself did not change.
  */
-function applyConfig(next, lenient = false) {
+function applyConfig(next, lenient = false, fresh = false) {
   let problems = [];
   if (lenient && typeof wasm.repair_config === 'function') {
     try {
@@ -221,12 +312,45 @@ function applyConfig(next, lenient = false) {
     return;
   }
   config = next;
+  // New user images replace the data even when the config stays the same: reset rebuilds the
+  // trainer from the current config and the images the Session now holds.
+  if (fresh && result !== 'rebuilt') {
+    try {
+      session.reset();
+    } catch (e) {
+      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      return;
+    }
+    result = 'rebuilt';
+  }
   if (result === 'rebuilt') newRun();
   // A new network or batch size may cost far more per step: ramp the chunk size up again
   // (x4 per chunk) rather than risk one chunk that blocks the worker for seconds.
-  if (result !== 'unchanged') stepsPerChunk = 1;
+  if (result !== 'unchanged') {
+    stepsPerChunk = 1;
+    // Augmentation settings may have changed: the preview follows them at once.
+    previewDirty = true;
+  }
   self.postMessage({ type: 'applied', result, config, problems, lenient });
-  if (result === 'rebuilt' || !playing) post(null, { grid: result === 'rebuilt' });
+  if (result === 'rebuilt' || !playing) post(null, { grid: result === 'rebuilt' || (image !== null && result === 'updated') });
+  else if (previewDirty && image) post(null, { grid: false });
+}
+
+/**
+ * Gives the Session the user's decoded images, then applies the config that goes with them
+ * (dataset "user", classes, image_size and color matching the images). set_user_data checks the
+ * images (count, classes, byte budget) before it keeps anything ("images: ..." errors) and does
+ * not rebuild; applying the config (or a reset, when the config is unchanged) does.
+ */
+function setUserData(msg) {
+  try {
+    if (!session) session = new Session(default_config());
+    session.set_user_data(msg.pixels, msg.labels, msg.size, msg.channels, msg.names);
+  } catch (e) {
+    self.postMessage({ type: 'error', field: null, message: `Your images were not used: ${errorMessage(e)}` });
+    return;
+  }
+  applyConfig(msg.config, false, true);
 }
 
 /** The config field an error message names ("learning_rate: must be ..."), if any. */
@@ -263,6 +387,14 @@ function handle(msg) {
       break;
     case 'step':
       if (session) stepOnce();
+      break;
+    case 'preview':
+      previewIndex = Number(msg.index) >>> 0;
+      previewDirty = true;
+      if (session && image) post(null, { grid: false });
+      break;
+    case 'user-data':
+      setUserData(msg);
       break;
     case 'reset':
       if (session) {

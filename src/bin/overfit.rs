@@ -11,8 +11,11 @@ const USAGE: &str = "usage:
   overfit config                                   print the default config as JSON
   overfit train [CONFIG.json] [--epochs N] [--seed S]
                                                    train; one JSON line per epoch, then a summary line
-  overfit bench [--batch 64] [--steps 200] [--runs 7] [--hidden 256,256] [--features 784] [--classes 10]
-                                                   time the benchmark workload (median of runs), print JSON
+  overfit export-pytorch [CONFIG.json] [--epochs N] [--seed S]
+                                                   print a self-contained PyTorch script of the run
+  overfit bench [--batch 64] [--hidden 256,256] [--features 784] [--classes 10] [--config FILE|default]
+                [--runs 7] [--steps N] [--seconds 0.6] [--warmup 1] [--memory-steps N]
+                                                   time a benchmark workload (median of runs), print JSON
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.";
@@ -86,6 +89,12 @@ fn run(args: &[String]) -> Result<(), String> {
             let cfg = config_with_overrides(pos.first(), &flags)?;
             train(&cfg)
         }
+        "export-pytorch" => {
+            let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed"])?;
+            let cfg = config_with_overrides(pos.first(), &flags)?;
+            print!("{}", overfit::export_pytorch::export(&cfg));
+            Ok(())
+        }
         "init-stats" => {
             let (pos, flags) = parse_flags(&args[1..], &["init", "activation", "depth", "width", "batch"])?;
             let renamed: Vec<(String, String)> = flags
@@ -98,7 +107,8 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "bench" => {
-            let (pos, flags) = parse_flags(&args[1..], &["batch", "steps", "runs", "hidden", "features", "classes"])?;
+            let names = ["batch", "steps", "runs", "hidden", "features", "classes", "config", "seconds", "warmup", "memory-steps"];
+            let (pos, flags) = parse_flags(&args[1..], &names)?;
             if !pos.is_empty() {
                 return Err(format!("bench takes no positional arguments\n{USAGE}"));
             }
@@ -158,13 +168,22 @@ where
     }
 }
 
-/// Times the benchmark workload natively: warm-up, then the median of `runs` timed runs.
+/// Times a benchmark workload natively (see `overfit::bench`): the synthetic MLP of
+/// `--features/--hidden/--classes/--batch`, or with `--config FILE` (or `default`) the real
+/// trainer on that config. Protocol as in bench/common.mjs: a warm-up of `--warmup` seconds, a
+/// calibration giving runs of about `--seconds` (or exactly `--steps` steps), then `--runs` timed
+/// runs; the median steps per second of wall-clock time is the figure, the median in thread CPU
+/// time is printed next to it. `--memory-steps N` then runs N more steps and reports the
+/// resident set size before and after.
 fn bench(flags: &[(String, String)]) -> Result<(), String> {
     let batch = flag(flags, "batch", 64usize, 1, 4096)?;
-    let steps = flag(flags, "steps", 200usize, 1, 1_000_000)?;
+    let fixed_steps = flag(flags, "steps", 0usize, 0, 10_000_000)?;
     let runs = flag(flags, "runs", 7usize, 1, 100)?;
     let features = flag(flags, "features", 784usize, 1, 100_000)?;
     let classes = flag(flags, "classes", 10usize, 2, 1000)?;
+    let seconds = flag(flags, "seconds", 0.6f64, 0.001, 600.0)?;
+    let warmup = flag(flags, "warmup", 1.0f64, 0.0, 600.0)?;
+    let memory_steps = flag(flags, "memory-steps", 0usize, 0, 100_000_000)?;
     let hidden: Vec<usize> = match flags.iter().rev().find(|(k, _)| k == "hidden") {
         None => vec![256, 256],
         Some((_, v)) if v.trim().is_empty() => vec![],
@@ -174,23 +193,110 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| format!("--hidden: comma-separated widths from 1 to 8192, got {v}"))?,
     };
-    let mut b = overfit::bench::Bench::new(features, &hidden, classes, batch, 1);
-    b.run(steps.min(50).max(5));
-    let mut rates = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    let config = flags.iter().rev().find(|(k, _)| k == "config").map(|(_, v)| v.clone());
+
+    // One of the two workloads behind one "run n steps" function.
+    let (mut step, flops, workload): (Box<dyn FnMut(usize) -> f32>, f64, serde_json::Value) = match &config {
+        None => {
+            let mut b = overfit::bench::Bench::new(features, &hidden, classes, batch, 1);
+            let flops = b.flops_per_step();
+            let w = serde_json::json!({"features": features, "hidden": hidden, "classes": classes, "batch": batch});
+            (Box::new(move |n| {
+                b.run(n);
+                b.last_loss
+            }), flops, w)
+        }
+        Some(path) => {
+            let cfg = if path == "default" { Config::default() } else { config_with_overrides(Some(path), &[])? };
+            let mut t = overfit::bench::TrainerBench::new(&cfg).map_err(|e| e.to_string())?;
+            let flops = t.flops_per_step();
+            let w = serde_json::json!({"config": path, "dataset": cfg.dataset, "hidden": cfg.hidden, "batch": cfg.batch_size, "optimizer": cfg.optimizer});
+            (Box::new(move |n| t.run(n)), flops, w)
+        }
+    };
+
+    // Warm-up in growing chunks, then calibrate the steps per run.
+    let mut n = 1usize;
+    let start = std::time::Instant::now();
+    while start.elapsed().as_secs_f64() < warmup {
         let t = std::time::Instant::now();
-        b.run(steps);
-        rates.push(steps as f64 / t.elapsed().as_secs_f64());
+        step(n);
+        if t.elapsed().as_secs_f64() < 0.1 {
+            n *= 2;
+        }
     }
-    rates.sort_by(|a, b| a.total_cmp(b));
-    let median = rates[runs / 2];
-    let out = serde_json::json!({
-        "workload": {"features": features, "hidden": hidden, "classes": classes, "batch": batch},
-        "steps_per_sec": median,
-        "gflops": median * b.flops_per_step() / 1e9,
-        "runs": rates,
-        "last_loss": b.last_loss,
+    let per_run = if fixed_steps > 0 {
+        fixed_steps
+    } else {
+        let t = std::time::Instant::now();
+        step(n);
+        let rate = n as f64 / t.elapsed().as_secs_f64().max(1e-9);
+        ((rate * seconds).round() as usize).max(1)
+    };
+    let mut wall = Vec::with_capacity(runs);
+    let mut cpu = Vec::with_capacity(runs);
+    let mut last_loss = 0.0;
+    for _ in 0..runs {
+        let c = thread_cpu_seconds();
+        let t = std::time::Instant::now();
+        last_loss = step(per_run);
+        let dt = t.elapsed().as_secs_f64();
+        wall.push(per_run as f64 / dt);
+        if let (Some(c0), Some(c1)) = (c, thread_cpu_seconds()) {
+            cpu.push(per_run as f64 / (c1 - c0).max(1e-9));
+        }
+    }
+    let median = |v: &[f64]| -> Option<f64> {
+        let mut s = v.to_vec();
+        s.sort_by(|a, b| a.total_cmp(b));
+        let k = s.len();
+        (k > 0).then(|| if k % 2 == 1 { s[k / 2] } else { 0.5 * (s[k / 2 - 1] + s[k / 2]) })
+    };
+    let rate = median(&wall).unwrap_or(0.0);
+    let mut out = serde_json::json!({
+        "engine": "overfit-native",
+        "workload": workload,
+        "steps_per_sec": rate,
+        "cpu_steps_per_sec": median(&cpu),
+        "gflops": rate * flops / 1e9,
+        "ms_per_step": 1e3 / rate,
+        "flops_per_step": flops,
+        "runs": wall,
+        "cpu_runs": cpu,
+        "steps_per_run": per_run,
+        "last_loss": last_loss,
     });
+    if memory_steps > 0 {
+        let before = rss_kib();
+        let t = std::time::Instant::now();
+        // In chunks of at most 1000 steps, as the page runs them.
+        let mut left = memory_steps;
+        while left > 0 {
+            let k = left.min(1000);
+            step(k);
+            left -= k;
+        }
+        out["memory"] = serde_json::json!({
+            "steps": memory_steps,
+            "seconds": t.elapsed().as_secs_f64(),
+            "rss_kib_before": before,
+            "rss_kib_after": rss_kib(),
+        });
+    }
     println!("{out}");
     Ok(())
+}
+
+/// CPU time of this thread in seconds (Linux: /proc/thread-self/schedstat), or None.
+fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+/// Resident set size of this process in KiB (Linux: VmRSS in /proc/self/status), or None.
+fn rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

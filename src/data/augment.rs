@@ -153,7 +153,7 @@ pub fn center_crop(img: &[f32], out: &mut [f32], s: Shape, pad: usize) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

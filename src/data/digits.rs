@@ -34,7 +34,7 @@ pub fn load() -> (Vec<f32>, Vec<u32>) {
     decode(DIGITS_BIN).expect("the bundled digits file is valid")
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     #[test]
     fn bundled_digits_have_1797_images_in_10_classes() {

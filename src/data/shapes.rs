@@ -120,7 +120,7 @@ pub fn generate(n: usize, size: usize, channels: usize, classes: usize, arrows: 
     (x, y)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -69,7 +69,7 @@ pub fn generate(dataset: Dataset, n: usize, classes: usize, noise: f32, rng: &mu
     (x, y)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

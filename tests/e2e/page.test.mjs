@@ -152,12 +152,15 @@ test('a link with a config restores the controls, and a reload gives the same fi
 });
 
 test('unknown keys in the link are ignored with a visible note; other core fields round-trip', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=xor&bogus_key=1&noise=abc&dropout=0.25&learning_rate=-1');
+  const { page, context, problems } = await openPage(env, 'dataset=xor&bogus_key=1&noise=abc&dropout=0.25&epochs=30&learning_rate=-1');
   try {
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'xor');
-    // A core field without a dedicated control still has a (raw) control and stays in the link.
-    assert.equal(await page.getByLabel('dropout', { exact: true }).inputValue(), '0.25');
+    assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0.25');
     assert.match(await page.evaluate(() => location.hash), /&dropout=0\.25(&|$)/);
+    // A core field without a dedicated control (epochs is for the CLI) still has a raw control
+    // and stays in the link.
+    assert.equal(await page.getByLabel('epochs', { exact: true }).inputValue(), '30');
+    assert.match(await page.evaluate(() => location.hash), /&epochs=30(&|$)/);
     // A value the core rejects is replaced by its default, with a note naming the field.
     assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.01');
     assert.match(await page.getByTestId('message').textContent(), /learning_rate: must be in \(0, 10\]/);

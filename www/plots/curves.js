@@ -1,5 +1,7 @@
 // Owns the two training-curve charts (loss and accuracy, training and validation, vs epoch),
-// drawn with uPlot inside containers whose size the page layout decides.
+// drawn with uPlot inside containers whose size the page layout decides. For an ensemble the
+// accuracy chart adds each member's validation accuracy as a thin line under the ensemble's bold
+// one.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -42,6 +44,8 @@ class Chart {
     this.yLabel = yLabel;
     this.percent = percent;
     this.data = [[], [], []];
+    /** Number of extra (ensemble member) series after training and validation. */
+    this.members = 0;
     this.plot = null;
     this.build();
     this.resizer = new ResizeObserver(() => this.fit());
@@ -54,6 +58,11 @@ class Chart {
     const grid = cssVar('--grid') || '#ddd';
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const percent = this.percent;
+    const format = (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4));
+    const val = cssVar('--val') || '#d55e00';
+    const members = Array.from({ length: this.members }, (_, j) => ({
+      label: `member ${j + 1}`, stroke: cssVar('--member') || '#c0398f80', width: 1, value: format,
+    }));
     const opts = {
       ...this.size(),
       scales: {
@@ -71,17 +80,20 @@ class Chart {
       ],
       series: [
         { label: 'epoch', value: (u, v) => (v == null ? '–' : String(v)) },
-        {
-          label: 'training', stroke: cssVar('--train') || '#0072b2', width: 2,
-          value: (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4)),
-        },
-        {
-          label: 'validation', stroke: cssVar('--val') || '#d55e00', width: 2, dash: [6, 4],
-          value: (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4)),
-        },
+        { label: 'training', stroke: cssVar('--train') || '#0072b2', width: 2, value: format },
+        // With ensemble members the validation line is the ensemble's, drawn bold and solid.
+        this.members > 0
+          ? { label: 'ensemble (validation)', stroke: val, width: 3, value: format }
+          : { label: 'validation', stroke: val, width: 2, dash: [6, 4], value: format },
+        ...members,
       ],
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      // The legend markers show each line's width and dash, so the bold ensemble and the thin
+      // members read apart.
+      legend: {
+        live: true,
+        markers: { width: (u, i) => u.series[i].width ?? 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') },
+      },
     };
     this.plot = new uPlot(opts, thin(this.data), this.container);
   }
@@ -101,13 +113,19 @@ class Chart {
 
   setData(data) {
     this.data = data;
+    if (data.length - 3 !== this.members) {
+      this.members = data.length - 3;
+      this.build();
+      return;
+    }
     this.plot.setData(thin(data));
   }
 }
 
 /**
  * The loss and accuracy charts. `update(history)` takes the page's history columns:
- * {epoch, trainLoss, valLoss, trainAcc, valAcc} (accuracies in percent).
+ * {epoch, trainLoss, valLoss, trainAcc, valAcc, members} (accuracies in percent; members is one
+ * column of validation accuracies per ensemble member, empty for a single model).
  */
 export class Curves {
   constructor(lossContainer, accContainer) {
@@ -117,7 +135,7 @@ export class Curves {
 
   update(h) {
     this.loss.setData([h.epoch, h.trainLoss, h.valLoss]);
-    this.acc.setData([h.epoch, h.trainAcc, h.valAcc]);
+    this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])]);
   }
 
   /** Rebuilds both charts, e.g. after the colour scheme changed. */

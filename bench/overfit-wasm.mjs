@@ -1,0 +1,61 @@
+// The Overfit-in-wasm side of `npm run bench`: loads pkg/ (the package the page loads, built by
+// scripts/build-wasm.sh) in Node and times the benchmark workloads through the `Bench` handle
+// (synthetic MLPs) and the `TrainerBench` handle (the real trainer on the page's default config).
+// Then checks that memory stays flat over many steps. Prints one JSON object on stdout.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS, SEED, timeSteps } from './common.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = await import(`${root}pkg/overfit.js`);
+const wasm = await pkg.default({ module_or_path: readFileSync(`${root}pkg/overfit_bg.wasm`) });
+const quick = process.env.BENCH_QUICK === '1';
+const opts = quick ? { runs: 5, warmupSeconds: 0.3, runSeconds: 0.2 } : {};
+const memorySteps = Number(process.env.BENCH_MEMORY_STEPS || (quick ? 10000 : 100000));
+
+const results = [];
+for (const [key, w] of Object.entries(WORKLOADS)) {
+  const b = new pkg.Bench(w.features, new Uint32Array(w.hidden), w.classes, w.batch, SEED);
+  let loss = 0;
+  const t = timeSteps((n) => {
+    loss = b.run(n);
+  }, opts);
+  results.push({ workload: key, ...t, gflops: (t.steps_per_sec * b.flops_per_step()) / 1e9, ms_per_step: 1e3 / t.steps_per_sec, last_loss: loss });
+  b.free();
+}
+
+// The page's default config through the real trainer (Adam, spiral data, per-epoch evaluation).
+{
+  const tb = new pkg.TrainerBench('{}');
+  const t = timeSteps((n) => tb.run(n), opts);
+  results.push({ workload: 'page-default', ...t, gflops: (t.steps_per_sec * tb.flops_per_step()) / 1e9, ms_per_step: 1e3 / t.steps_per_sec });
+  tb.free();
+}
+
+/** Runs `steps` steps in chunks of 1000 and reports wasm linear memory and process RSS. */
+function memoryCheck(name, handle, steps) {
+  handle.run(1000); // Warm-up: every buffer reaches its steady size.
+  const before = { wasm_bytes: wasm.memory.buffer.byteLength, rss_bytes: process.memoryUsage().rss };
+  const t = performance.now();
+  for (let left = steps; left > 0; left -= 1000) handle.run(Math.min(1000, left));
+  const after = { wasm_bytes: wasm.memory.buffer.byteLength, rss_bytes: process.memoryUsage().rss };
+  return { workload: name, steps, seconds: (performance.now() - t) / 1e3, before, after };
+}
+
+const memory = [];
+{
+  const w = WORKLOADS.spiral;
+  const b = new pkg.Bench(w.features, new Uint32Array(w.hidden), w.classes, w.batch, SEED);
+  memory.push(memoryCheck('spiral', b, memorySteps));
+  b.free();
+  const tb = new pkg.TrainerBench('{}');
+  memory.push(memoryCheck('page-default', tb, memorySteps));
+  tb.free();
+  const m = WORKLOADS.mlp;
+  const big = new pkg.Bench(m.features, new Uint32Array(m.hidden), m.classes, m.batch, SEED);
+  memory.push(memoryCheck('mlp', big, quick ? 1000 : 5000));
+  big.free();
+}
+
+console.log(JSON.stringify({ engine: 'overfit-wasm', node: process.version, results, memory }));

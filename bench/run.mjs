@@ -1,0 +1,106 @@
+// `npm run bench` after the builds (scripts/bench.sh): runs every engine on the workloads of
+// bench/common.mjs, one engine at a time in its own process, prints a table with the ratios of
+// Overfit-wasm to each engine and the memory check, and writes everything to bench/results.json.
+//
+// Engines: Overfit wasm (pkg/, the package the page loads, in Node), Overfit native
+// (target/release/overfit bench), TensorFlow.js 4.22 with the wasm backend (SIMD, one thread)
+// and with the cpu backend, and numpy on single-threaded OpenBLAS when python3 has numpy.
+//
+// BENCH_QUICK=1 shortens every run (a smoke test; the figures are then rough).
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { WORKLOADS } from './common.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.env.BENCH_QUICK === '1';
+const memorySteps = Number(process.env.BENCH_MEMORY_STEPS || (quick ? 10000 : 100000));
+
+function runJson(cmd, args, env = {}) {
+  process.stderr.write(`[bench] ${cmd} ${args.join(' ')}\n`);
+  const out = execFileSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  return JSON.parse(line);
+}
+
+const started = new Date();
+const load = [os.loadavg()[0]];
+
+// Overfit native: one process per workload (the CLI times one workload per call).
+const native = { engine: 'overfit-native', results: [], memory: [] };
+const timing = quick ? ['--runs', '5', '--warmup', '0.3', '--seconds', '0.2'] : ['--runs', '7'];
+const bin = `${root}target/release/overfit`;
+for (const [key, w] of Object.entries(WORKLOADS)) {
+  const shape = ['--features', `${w.features}`, '--hidden', w.hidden.join(','), '--classes', `${w.classes}`, '--batch', `${w.batch}`];
+  const memory = key === 'spiral' ? ['--memory-steps', `${memorySteps}`] : key === 'mlp' ? ['--memory-steps', quick ? '1000' : '5000'] : [];
+  const r = runJson(bin, ['bench', ...shape, ...timing, ...memory]);
+  native.results.push({ ...r, workload: key, shape: r.workload });
+  if (r.memory) native.memory.push({ workload: key, ...r.memory });
+}
+{
+  const r = runJson(bin, ['bench', '--config', 'default', ...timing, '--memory-steps', `${memorySteps}`]);
+  native.results.push({ ...r, workload: 'page-default', shape: r.workload });
+  native.memory.push({ workload: 'page-default', ...r.memory });
+}
+
+const wasm = runJson('node', ['bench/overfit-wasm.mjs']);
+const tfjsWasm = runJson('node', ['bench/tfjs.mjs', 'wasm']);
+const tfjsCpu = runJson('node', ['bench/tfjs.mjs', 'cpu']);
+let numpy = null;
+try {
+  const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  numpy = runJson('python3', ['bench/numpy_ref.py', ...(quick ? ['quick'] : [])], threads);
+} catch (e) {
+  process.stderr.write(`[bench] numpy reference skipped (${String(e.message).split('\n')[0]})\n`);
+}
+load.push(os.loadavg()[0]);
+
+const engines = [wasm, native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
+const names = { 'overfit-wasm': 'Overfit wasm (Node)', 'overfit-native': 'Overfit native', 'tfjs-wasm': 'tfjs 4.22 wasm (SIMD, 1 thread)', 'tfjs-cpu': 'tfjs 4.22 cpu (plain JS)', numpy: 'numpy + OpenBLAS (1 thread)' };
+const find = (e, key) => e.results.find((r) => r.workload === key);
+const fmt = (x, d = 1) => (x == null ? '-' : x.toFixed(d));
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+const lines = [];
+const say = (s = '') => lines.push(s);
+say(`Overfit benchmark, ${started.toISOString()}`);
+say(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; load average ${fmt(load[0], 2)} at start, ${fmt(load[1], 2)} at end`);
+say('steps/s: median of the timed runs in wall-clock time (cpu: the same runs in process CPU time)');
+for (const key of [...Object.keys(WORKLOADS), 'page-default']) {
+  const title = key === 'page-default' ? "page default config through the Trainer (spiral, 2-64-64-3, batch 32, Adam, per-epoch evaluation)" : WORKLOADS[key].name;
+  say();
+  say(`== ${title}`);
+  say(`${pad('engine', 34)}${lpad('steps/s', 10)}${lpad('cpu', 10)}${lpad('ms/step', 10)}${lpad('GFLOP/s', 9)}${lpad('wasm/x', 9)}`);
+  const base = find(wasm, key);
+  for (const e of engines) {
+    const r = find(e, key);
+    if (!r) continue;
+    const ratio = e === wasm ? '' : fmt(base.steps_per_sec / r.steps_per_sec, 2);
+    say(`${pad(names[e.engine], 34)}${lpad(fmt(r.steps_per_sec), 10)}${lpad(fmt(r.cpu_steps_per_sec), 10)}${lpad(fmt(r.ms_per_step, 3), 10)}${lpad(fmt(r.gflops, 2), 9)}${lpad(ratio, 9)}`);
+  }
+}
+say();
+say('== memory over many steps (after a 1,000-step warm-up)');
+for (const m of wasm.memory) {
+  say(`Overfit wasm   ${pad(m.workload, 13)}${lpad(m.steps, 7)} steps: wasm memory ${m.before.wasm_bytes} -> ${m.after.wasm_bytes} bytes, process RSS ${(m.before.rss_bytes / 2 ** 20).toFixed(1)} -> ${(m.after.rss_bytes / 2 ** 20).toFixed(1)} MiB`);
+}
+for (const m of native.memory) {
+  say(`Overfit native ${pad(m.workload, 13)}${lpad(m.steps, 7)} steps: RSS ${m.rss_kib_before} -> ${m.rss_kib_after} KiB`);
+}
+const main = find(wasm, 'mlp');
+const tw = find(tfjsWasm, 'mlp');
+const np = numpy && find(numpy, 'mlp');
+say();
+say('== targets (MLP workload)');
+say(`Overfit wasm / tfjs wasm = ${fmt(main.steps_per_sec / tw.steps_per_sec, 2)} (target >= 10): ${main.steps_per_sec >= 10 * tw.steps_per_sec ? 'met' : 'missed'}`);
+if (np) say(`Overfit wasm / numpy     = ${fmt(main.steps_per_sec / np.steps_per_sec, 2)} (target >= 0.40): ${main.steps_per_sec >= 0.4 * np.steps_per_sec ? 'met' : 'missed'}`);
+say(`Overfit wasm steps/s     = ${fmt(main.steps_per_sec)} (issue's absolute figure: >= 350)`);
+const text = lines.join('\n');
+console.log(text);
+
+const out = { date: started.toISOString(), machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, load_average: load }, quick, workloads: WORKLOADS, engines, table: text };
+writeFileSync(`${root}bench/results.json`, JSON.stringify(out, null, 2) + '\n');
+console.log(`\n(written to bench/results.json)`);

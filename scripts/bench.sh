@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds the page's wasm package (pkg/) and the native CLI, then runs every
+# engine on the fixed workloads (bench/run.mjs) and prints the table; bench/results.json gets
+# the full figures. BENCH_QUICK=1 makes a short smoke run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+if [ ! -d node_modules/@tensorflow/tfjs-backend-wasm ] || [ ! -d node_modules/@tensorflow/tfjs ]; then
+  echo "[bench] installing the npm dev dependencies (TensorFlow.js for the comparison)" >&2
+  npm install --no-audit --no-fund >&2
+fi
+echo "[bench] building pkg/ (wasm, the package the page loads)" >&2
+bash scripts/build-wasm.sh
+echo "[bench] building the native CLI" >&2
+cargo build --release >&2
+node bench/run.mjs

@@ -1,0 +1,253 @@
+// Owns the user's own images: reads the files chosen with "Choose folder" (one sub-folder per
+// class) or "Choose files" (class = the file-name prefix before the first "_" or "-"), decodes
+// them in this browser, crops each to a centred square and resizes it to image_size, and keeps
+// the File handles in memory only so that a new size or colour setting can decode them again.
+// Nothing is uploaded; every file or class name shown goes through textContent.
+
+/** Most images and classes the core accepts (src/wasm.rs: MAX_USER_IMAGES, MAX_USER_CLASSES). */
+export const MAX_IMAGES = 20_000;
+export const MAX_CLASSES = 100;
+/** The core needs at least two classes and four images. */
+export const MIN_CLASSES = 2;
+export const MIN_IMAGES = 4;
+
+/** Images decoded at the same time (createImageBitmap decodes off the main thread). */
+const PARALLEL = 8;
+
+const count = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * Assigns each chosen file a class. `mode` is 'folder' (the class is the first sub-folder under
+ * the chosen folder) or 'files' (the class is the name before the first "_" or "-").
+ * Returns {entries: [{file, name}], names (sorted), unassigned, notImages}: files that are
+ * clearly not images (a known non-image type) are counted in notImages, files without a class in
+ * unassigned; neither is in entries.
+ */
+export function groupFiles(files, mode) {
+  const entries = [];
+  let unassigned = 0;
+  let notImages = 0;
+  for (const file of files) {
+    if (file.type && !file.type.startsWith('image/')) {
+      notImages += 1;
+      continue;
+    }
+    let name = null;
+    if (mode === 'folder') {
+      const parts = (file.webkitRelativePath || file.name).split('/').filter((p) => p !== '');
+      if (parts.length >= 3) name = parts[1];
+    } else {
+      const m = /^([^_-]+)[_-]/.exec(file.name);
+      if (m) name = m[1];
+    }
+    if (name === null || name.trim() === '') unassigned += 1;
+    else entries.push({ file, name: name.trim() });
+  }
+  const names = [...new Set(entries.map((e) => e.name))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return { entries, names, unassigned, notImages };
+}
+
+/** The sentence (without a final period) that refuses a set outside the limits, or null. */
+export function limitProblem(images, classes) {
+  if (images > MAX_IMAGES) return `Too many images: ${count(images, 'image file')}; the limit is ${MAX_IMAGES.toLocaleString('en-US')}`;
+  if (classes > MAX_CLASSES) return `Too many classes: ${classes}; the limit is ${MAX_CLASSES}`;
+  if (classes < MIN_CLASSES) {
+    return `Need at least ${MIN_CLASSES} classes, found ${classes}: choose a folder with one sub-folder per class, or files named like cat_01.png and dog_01.png`;
+  }
+  if (images < MIN_IMAGES) return `Need at least ${MIN_IMAGES} images, found ${images}`;
+  return null;
+}
+
+/**
+ * Draws a decoded bitmap into `out` at `offset`: a size x size image, HWC, values 0-1, grey
+ * (luminance 0.299 R + 0.587 G + 0.114 B) or RGB. The largest centred square is used, so the
+ * image keeps its proportions; transparent pixels are composited over white.
+ */
+function drawInto(bitmap, ctx, size, channels, out, offset) {
+  const side = Math.min(bitmap.width, bitmap.height);
+  if (side < 1) throw new Error('empty image');
+  const sx = (bitmap.width - side) / 2;
+  const sy = (bitmap.height - side) / 2;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, size, size);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, sx, sy, side, side, 0, 0, size, size);
+  const px = ctx.getImageData(0, 0, size, size).data;
+  for (let i = 0; i < size * size; i++) {
+    const r = px[4 * i] / 255;
+    const g = px[4 * i + 1] / 255;
+    const b = px[4 * i + 2] / 255;
+    if (channels === 3) {
+      out[offset + 3 * i] = r;
+      out[offset + 3 * i + 1] = g;
+      out[offset + 3 * i + 2] = b;
+    } else {
+      out[offset + i] = 0.299 * r + 0.587 * g + 0.114 * b;
+    }
+  }
+}
+
+/**
+ * Decodes grouped entries at `size` (grey or colour). Returns {pixels, labels, names, perClass,
+ * skipped, size, channels}; files that fail to decode are skipped and counted, and classes left
+ * without images are dropped. `onProgress(done, total)` is called between batches.
+ */
+export async function decodeEntries(entries, names, size, color, onProgress = () => {}) {
+  const channels = color ? 3 : 1;
+  const len = size * size * channels;
+  const canvas = new OffscreenCanvas(size, size);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const pixels = new Float32Array(entries.length * len);
+  const raw = new Int32Array(entries.length).fill(-1);
+  const index = new Map(names.map((n, i) => [n, i]));
+  let skipped = 0;
+  let done = 0;
+  // PARALLEL files are decoded at a time (a file that cannot be decoded rejects and is
+  // skipped); drawing into the one small canvas is synchronous.
+  for (let start = 0; start < entries.length; start += PARALLEL) {
+    const batch = entries.slice(start, start + PARALLEL);
+    const bitmaps = await Promise.all(batch.map((e) => createImageBitmap(e.file).catch(() => null)));
+    for (let j = 0; j < batch.length; j++) {
+      const bitmap = bitmaps[j];
+      if (!bitmap) {
+        skipped += 1;
+        continue;
+      }
+      try {
+        drawInto(bitmap, ctx, size, channels, pixels, (start + j) * len);
+        raw[start + j] = index.get(batch[j].name);
+      } catch {
+        skipped += 1;
+      } finally {
+        bitmap.close();
+      }
+    }
+    done += batch.length;
+    onProgress(done, entries.length);
+  }
+  // Compact: keep the decoded images and the classes that still have some.
+  const perRaw = new Array(names.length).fill(0);
+  for (const c of raw) if (c >= 0) perRaw[c] += 1;
+  const kept = names.map((n, i) => i).filter((i) => perRaw[i] > 0);
+  const remap = new Map(kept.map((old, i) => [old, i]));
+  const n = raw.reduce((a, c) => a + (c >= 0 ? 1 : 0), 0);
+  const outPixels = new Float32Array(n * len);
+  const labels = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] < 0) continue;
+    outPixels.set(pixels.subarray(i * len, (i + 1) * len), k * len);
+    labels[k] = remap.get(raw[i]);
+    k += 1;
+  }
+  return {
+    pixels: outPixels,
+    labels,
+    names: kept.map((i) => names[i]),
+    perClass: kept.map((i) => perRaw[i]),
+    skipped,
+    size,
+    channels,
+  };
+}
+
+/**
+ * The "Your images" loader in the page: two file inputs and a status line. `onData(data)` gets
+ * every decoded set that passed the limits ({pixels, labels, names, size, channels, ...});
+ * the caller sends it to the worker.
+ */
+export class UserImages {
+  constructor({ folderInput, filesInput, status, classList }, { onData, settings }) {
+    this.status = status;
+    this.classList = classList;
+    this.onData = onData;
+    /** Returns the current {size, color} from the config. */
+    this.settings = settings;
+    /** The chosen files, grouped, kept in memory for decoding again at another size. */
+    this.group = null;
+    /** {size, color} of the newest decoded set that was handed over, and its description. */
+    this.loaded = null;
+    this.inUse = null;
+    this.generation = 0;
+    folderInput.addEventListener('change', () => this.choose(folderInput, 'folder'));
+    filesInput.addEventListener('change', () => this.choose(filesInput, 'files'));
+  }
+
+  /**
+   * Shows a status line. After a successful load, `loaded` describes the set in use; it stays
+   * visible (as "In use: ...") under a later error, since an error replaces nothing.
+   */
+  say(text, kind = 'note', loaded = null) {
+    this.status.textContent = text;
+    this.status.dataset.kind = kind;
+    if (loaded) this.inUse = loaded;
+    const detail = loaded ?? (kind !== 'note' && this.inUse ? `In use: ${this.inUse}` : '');
+    this.classList.textContent = detail;
+    this.classList.hidden = detail === '';
+  }
+
+  /** Reads a file input's selection; the input is cleared so that the same choice fires again. */
+  async choose(input, mode) {
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length === 0) return;
+    const group = groupFiles(files, mode);
+    const problem = limitProblem(group.entries.length, group.names.length);
+    if (problem) {
+      this.generation += 1;
+      this.say(`${problem}. Nothing was replaced.`, 'error');
+      return;
+    }
+    const { size, color } = this.settings();
+    await this.decode(group, size, color);
+  }
+
+  /** Decodes a group at a size and colour setting and hands it over when it passes the limits. */
+  async decode(group, size, color) {
+    const generation = ++this.generation;
+    const total = group.entries.length;
+    this.say(`Decoding ${count(total, 'image')}…`, 'busy');
+    let data;
+    try {
+      data = await decodeEntries(group.entries, group.names, size, color, (done) => {
+        if (generation === this.generation) this.say(`Decoding ${done.toLocaleString('en-US')} of ${count(total, 'image')}…`, 'busy');
+      });
+    } catch (e) {
+      if (generation === this.generation) this.say(`Could not decode the images: ${e instanceof Error ? e.message : String(e)}. Nothing was replaced.`, 'error');
+      return false;
+    }
+    // A newer choice or setting started meanwhile: this result is stale.
+    if (generation !== this.generation) return false;
+    const skipped = data.skipped + group.notImages;
+    const problem = limitProblem(data.labels.length, data.names.length);
+    if (problem) {
+      const why = skipped > 0 ? ` (${count(skipped, 'unreadable file')} skipped)` : '';
+      this.say(`${problem}${why}. Nothing was replaced.`, 'error');
+      return false;
+    }
+    const parts = [`Loaded ${count(data.labels.length, 'image')} in ${count(data.names.length, 'class', 'classes')}`];
+    if (skipped > 0) parts.push(`skipped ${count(skipped, 'unreadable file')}`);
+    if (group.unassigned > 0) parts.push(`ignored ${count(group.unassigned, 'file')} without a class`);
+    const classes = `${count(data.labels.length, 'image')}, classes ${data.names.map((n, i) => `${n} (${data.perClass[i]})`).join(', ')}`;
+    this.say(`${parts.join('; ')}.`, 'note', classes);
+    this.group = group;
+    this.loaded = { size, color };
+    this.onData(data);
+    return true;
+  }
+
+  /** Whether images are loaded. */
+  get ready() {
+    return this.group !== null;
+  }
+
+  /**
+   * Decodes the kept files again when the config asks for another size or colour than the last
+   * hand-over; returns true when it did (the data then arrives through onData).
+   */
+  async refresh(size, color) {
+    if (!this.group || (this.loaded && this.loaded.size === size && this.loaded.color === color)) return false;
+    return this.decode(this.group, size, color);
+  }
+}
