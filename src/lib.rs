@@ -5,6 +5,7 @@ pub mod bench;
 pub mod config;
 pub mod data;
 pub mod export_pytorch;
+pub mod fuzzing;
 pub mod init;
 pub mod init_lab;
 pub mod layers;

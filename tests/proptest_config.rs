@@ -149,3 +149,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The fuzz targets' bodies on random bytes and on random JSON text (a stable-toolchain
+    /// stand-in for `cargo fuzz run`, which needs nightly).
+    #[test]
+    fn fuzz_entry_points_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256), v in config_like()) {
+        overfit::fuzzing::config(&bytes);
+        overfit::fuzzing::config(v.to_string().as_bytes());
+        overfit::fuzzing::digits(&bytes);
+        let mut file = b"OVFD".to_vec();
+        file.extend_from_slice(&bytes);
+        overfit::fuzzing::digits(&file);
+    }
+}
