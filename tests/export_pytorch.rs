@@ -148,7 +148,8 @@ fn distributed_training_is_behind_world_size() {
 fn semantic_translations_are_written_out() {
     let s = script("hinge_maxout_bn_after");
     // PyTorch's multi_margin_loss divides by the number of classes; the script multiplies back.
-    assert!(s.contains("F.multi_margin_loss(scores, y, margin=cfg[\"hinge_margin\"], reduction=\"sum\") * classes"));
+    assert!(s.contains("F.multi_margin_loss(scores, y, margin=margin, reduction=\"sum\") * classes"));
+    assert!(s.contains("margin = cfg[\"hinge_margin\"]"));
     // BatchNorm momentum is 1 - Overfit's decay, eps 1e-5.
     assert!(s.contains("super().__init__(features, eps=1e-5, momentum=1.0 - decay)"));
     // No bias before a BatchNorm placed before the activation.

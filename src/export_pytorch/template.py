@@ -597,7 +597,7 @@ def augment(raw, draws, cfg, image):
     """Applies one draw per row to raw images (B, H * W * C) and returns the augmented rows."""
     h, w, c = image
     device = raw.device
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     column = lambda k, dtype: torch.tensor([d[k] for d in draws], dtype=dtype, device=device)
     flip_x, flip_y = column(0, torch.bool), column(1, torch.bool)
     images = resample(
@@ -620,7 +620,7 @@ def augment(raw, draws, cfg, image):
 def mirror(raw, image):
     """The left-right mirror of every image (the second view of test-time flip averaging)."""
     h, w, c = image
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     return images.flip(2).reshape(raw.shape)
 
 
@@ -630,7 +630,7 @@ def center_crop(raw, image, crop_pad):
     h, w, c = image
     pad = float(min(max(crop_pad, 1), (min(w, h) - 1) // 2))
     device = raw.device
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     # Output pixel centres map onto the window; -0.5 converts to sample indices.
     fx = pad + (torch.arange(w, device=device) + 0.5) * (w - 2.0 * pad) / w - 0.5
     fy = pad + (torch.arange(h, device=device) + 0.5) * (h - 2.0 * pad) / h - 0.5
@@ -1034,12 +1034,11 @@ def training_batch(data, rows, shard, cfg, augment_rng):
 #% if image
     if augmentation_active(cfg):
         draws = [draw_augmentation(cfg, augment_rng) for _ in rows]
-        mine = rows[shard]
-        raw = data.train_raw[torch.tensor(mine, device=data.train_raw.device)]
-        x = data.preprocess(augment(raw, draws[shard], cfg, data.image))
-        return x, data.train_y[torch.tensor(mine, device=data.train_y.device)]
+        index = torch.tensor(rows[shard], dtype=torch.long, device=data.train_raw.device)
+        x = data.preprocess(augment(data.train_raw[index], draws[shard], cfg, data.image))
+        return x, data.train_y[index]
 #% endif
-    index = torch.tensor(rows[shard], device=data.train_x.device)
+    index = torch.tensor(rows[shard], dtype=torch.long, device=data.train_x.device)
     return data.train_x[index], data.train_y[index]
 
 

@@ -1,7 +1,8 @@
 # An Overfit run exported as a PyTorch script.
 #
-# Exported by Overfit 0.1.0 (`overfit export-pytorch CONFIG.json > run.py`, or the page's
-# "Export as PyTorch" button). The run: 600 spiral points in 3 classes; hidden layers 64-64 (maxout), hinge loss, momentum.
+# Exported by Overfit 0.1.0 (`overfit export-pytorch CONFIG.json > run.py`, or the page's "Export
+# as PyTorch" button). The run: 600 spiral points in 3 classes; hidden layers 64-64 (maxout), hinge
+# loss, momentum.
 #
 # Needs Python 3.8+ and PyTorch (`pip install torch`), nothing else.
 #
@@ -354,7 +355,8 @@ class Data:
         return (x - self.shift) * self.scale
 
     def to(self, device):
-        for name in ("train_raw", "val_raw", "train_y", "val_y", "shift", "scale", "train_x", "val_x"):
+        names = ("train_raw", "val_raw", "train_y", "val_y", "shift", "scale", "train_x", "val_x")
+        for name in names:
             setattr(self, name, getattr(self, name).to(device))
         return self
 
@@ -383,7 +385,8 @@ def fit_preprocess(kind, x, image):
             var = var_c.repeat(d // channels)
         shift = mean
         if kind == "standardize":
-            scale = torch.where(var > 1e-12, 1.0 / var.clamp(min=1e-300).sqrt(), torch.ones_like(var))
+            inverse_std = 1.0 / var.clamp(min=1e-300).sqrt()
+            scale = torch.where(var > 1e-12, inverse_std, torch.ones_like(var))
     return shift.float(), scale.float()
 
 
@@ -510,7 +513,10 @@ def build_model(cfg, inputs, classes):
             norm_layer = nn.LayerNorm(normalized, eps=1e-5)
         if before and norm_layer is not None:
             layers.append(norm_layer)
-        layers.append(Maxout(width, pieces) if activation == "maxout" else make_activation(activation, cfg))
+        if activation == "maxout":
+            layers.append(Maxout(width, pieces))
+        else:
+            layers.append(make_activation(activation, cfg))
         if not before and norm_layer is not None:
             layers.append(norm_layer)
         if p > 0:
@@ -573,10 +579,12 @@ def loss_sum(cfg, scores, y):
         # Multiclass SVM: sum_{k != y} max(0, s_k - s_y + margin). PyTorch's multi_margin_loss
         # divides that sum by the number of classes, so multiply it back.
         classes = scores.shape[1]
-        return F.multi_margin_loss(scores, y, margin=cfg["hinge_margin"], reduction="sum") * classes
+        margin = cfg["hinge_margin"]
+        return F.multi_margin_loss(scores, y, margin=margin, reduction="sum") * classes
     if cfg["loss"] == "logistic":
         # One score s, p = sigma(s): -(y log p + (1 - y) log(1 - p)), computed stably.
-        return F.binary_cross_entropy_with_logits(scores[:, 0], y.to(scores.dtype), reduction="sum")
+        labels = y.to(scores.dtype)
+        return F.binary_cross_entropy_with_logits(scores[:, 0], labels, reduction="sum")
     # Softmax cross-entropy: -log(e^{s_y} / sum_k e^{s_k}).
     return F.cross_entropy(scores, y, reduction="sum")
 
@@ -763,8 +771,38 @@ def evaluate(members, views, y, cfg):
 def training_batch(data, rows, shard, cfg, augment_rng):
     """The inputs and labels of this process's share of one batch. Augmentation (images only) is
     drawn for every row of the batch, so each process's stream stays in step with Overfit's."""
-    index = torch.tensor(rows[shard], device=data.train_x.device)
+    index = torch.tensor(rows[shard], dtype=torch.long, device=data.train_x.device)
     return data.train_x[index], data.train_y[index]
+
+
+def train_step(members, data, positions, lr, cfg, augment_rng, rank, world):
+    """One update of every member on the batch at `positions` of the shuffled order. Returns
+    False when a loss or gradient was not finite (that member is then not updated)."""
+    # Under DistributedDataParallel each process takes every world-th row of the batch; its
+    # summed loss is scaled by world / batch so that DDP's gradient average is the gradient of
+    # the mean loss over the whole batch (world = 1 gives the plain mean).
+    shard = slice(rank, None, world)
+    all_finite = True
+    for m in members:
+        # Each member maps the shared shuffled positions through its own (bootstrap) rows.
+        rows = [m.rows[p] for p in positions]
+        x, y = training_batch(data, rows, shard, cfg, augment_rng)
+        for group in m.optimizer.param_groups:
+            group["lr"] = lr
+        m.optimizer.zero_grad(set_to_none=False)
+        loss = loss_sum(cfg, m.net(x), y) * (world / len(positions))
+        loss.backward()
+        mean_loss = loss.detach() / world
+        if world > 1:
+            dist.all_reduce(mean_loss)
+        finite = torch.isfinite(mean_loss).item() and all(
+            torch.isfinite(p.grad).all().item() for p in m.model.parameters()
+        )
+        if finite:
+            add_weight_decay(m.model, cfg)
+            m.optimizer.step()
+        all_finite = all_finite and finite
+    return all_finite
 
 
 def short(x):
@@ -815,7 +853,8 @@ def main():
     root = Pcg32(cfg["seed"], 0)
     data = build_data(cfg, args, root.fork(STREAM_DATA))
     members = [
-        Member(cfg, data, root.fork(STREAM_MEMBER + k), device, ddp) for k in range(cfg["ensemble"])
+        Member(cfg, data, root.fork(STREAM_MEMBER + k), device, ddp)
+        for k in range(cfg["ensemble"])
     ]
     order_rng = root.fork(STREAM_ORDER)
     augment_rng = root.fork(STREAM_AUGMENT)
@@ -835,34 +874,10 @@ def main():
         order_rng.shuffle(order)
         for start in range(0, n, batch_size):
             positions = order[start:start + batch_size]
-            lr = learning_rate(cfg, epoch)
-            # Under DistributedDataParallel each process takes every world-th row of the batch;
-            # its summed loss is scaled by world / batch so that DDP's gradient average is the
-            # gradient of the mean loss over the whole batch.
-            shard = slice(rank, None, world)
-            bad = False
-            for m in members:
-                # Each member maps the shared shuffled positions through its own rows.
-                rows = [m.rows[p] for p in positions]
-                x, y = training_batch(data, rows, shard, cfg, augment_rng)
-                for group in m.optimizer.param_groups:
-                    group["lr"] = lr
-                m.optimizer.zero_grad(set_to_none=False)
-                loss = loss_sum(cfg, m.net(x), y) * (world / len(positions))
-                loss.backward()
-                total = loss.detach() / world
-                if ddp:
-                    dist.all_reduce(total)
-                finite = torch.isfinite(total).item() and all(
-                    torch.isfinite(p.grad).all().item() for p in m.model.parameters()
-                )
-                if finite:
-                    add_weight_decay(m.model, cfg)
-                    m.optimizer.step()
-                else:
-                    bad = True
+            finite = train_step(members, data, positions, learning_rate(cfg, epoch), cfg,
+                                augment_rng, rank, world)
             step += 1
-            if bad:
+            if not finite:
                 # A non-finite loss: stop and restore the weights of the last good epoch.
                 diverged_at = step
                 for m, state in zip(members, last_good):

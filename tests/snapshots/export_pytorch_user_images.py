@@ -1,7 +1,8 @@
 # An Overfit run exported as a PyTorch script.
 #
-# Exported by Overfit 0.1.0 (`overfit export-pytorch CONFIG.json > run.py`, or the page's
-# "Export as PyTorch" button). The run: your own images (4 classes, 24x24); hidden layers 64-64 (relu), softmax loss, adam.
+# Exported by Overfit 0.1.0 (`overfit export-pytorch CONFIG.json > run.py`, or the page's "Export
+# as PyTorch" button). The run: your own images (4 classes, 24x24); hidden layers 64-64 (relu),
+# softmax loss, adam.
 #
 # Needs Python 3.8+ and PyTorch (`pip install torch`); reading --images also needs Pillow
 # (`pip install pillow`), imported only for that.
@@ -293,11 +294,13 @@ def load_image_folder(folder, size, color, classes):
     folder = Path(folder)
     if not folder.is_dir():
         raise SystemExit(f"images: {folder} is not a folder")
-    class_dirs = sorted((d for d in folder.iterdir() if d.is_dir()), key=lambda d: natural_key(d.name))
+    class_dirs = [d for d in folder.iterdir() if d.is_dir()]
+    class_dirs.sort(key=lambda d: natural_key(d.name))
     pixels, labels, names, skipped = [], [], [], 0
     for class_dir in class_dirs:
         decoded = []
-        for file in sorted((f for f in class_dir.rglob("*") if f.is_file()), key=lambda f: natural_key(str(f))):
+        files = [f for f in class_dir.rglob("*") if f.is_file()]
+        for file in sorted(files, key=lambda f: natural_key(str(f))):
             try:
                 decoded.append(decode_image(file, size, color, Image))
             except (OSError, ValueError):
@@ -314,7 +317,8 @@ def load_image_folder(folder, size, color, classes):
         )
     if not 4 <= len(labels) <= 20000:
         raise SystemExit(f"images: need 4 to 20000 images, found {len(labels)} in {folder}")
-    print(json.dumps({"images": len(labels), "skipped": skipped, "classes": names}), file=sys.stderr)
+    report = {"images": len(labels), "skipped": skipped, "classes": names}
+    print(json.dumps(report), file=sys.stderr)
     return torch.stack(pixels), labels
 
 
@@ -344,7 +348,8 @@ class Data:
         return (x - self.shift) * self.scale
 
     def to(self, device):
-        for name in ("train_raw", "val_raw", "train_y", "val_y", "shift", "scale", "train_x", "val_x"):
+        names = ("train_raw", "val_raw", "train_y", "val_y", "shift", "scale", "train_x", "val_x")
+        for name in names:
             setattr(self, name, getattr(self, name).to(device))
         return self
 
@@ -373,14 +378,15 @@ def fit_preprocess(kind, x, image):
             var = var_c.repeat(d // channels)
         shift = mean
         if kind == "standardize":
-            scale = torch.where(var > 1e-12, 1.0 / var.clamp(min=1e-300).sqrt(), torch.ones_like(var))
+            inverse_std = 1.0 / var.clamp(min=1e-300).sqrt()
+            scale = torch.where(var > 1e-12, inverse_std, torch.ones_like(var))
     return shift.float(), scale.float()
 
 
 def build_data(cfg, args, rng):
     """The configured dataset, split and pre-processed; rng is Overfit's data stream."""
     if args.images is None:
-        raise SystemExit("this run uses your own images: pass --images FOLDER (one sub-folder per class)")
+        raise SystemExit("this run uses your own images: pass --images FOLDER")
     size = cfg["image_size"]
     channels = 3 if cfg["color"] else 1
     raw, labels = load_image_folder(args.images, size, cfg["color"], cfg["classes"])
@@ -452,7 +458,7 @@ def augment(raw, draws, cfg, image):
     """Applies one draw per row to raw images (B, H * W * C) and returns the augmented rows."""
     h, w, c = image
     device = raw.device
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     column = lambda k, dtype: torch.tensor([d[k] for d in draws], dtype=dtype, device=device)
     flip_x, flip_y = column(0, torch.bool), column(1, torch.bool)
     images = resample(
@@ -461,7 +467,8 @@ def augment(raw, draws, cfg, image):
     )
     if cfg["translate"] > 0:
         no = torch.zeros_like(flip_x)
-        images = resample(images, column(4, torch.long), column(5, torch.long), no, no, reflect=False)
+        tx, ty = column(4, torch.long), column(5, torch.long)
+        images = resample(images, tx, ty, no, no, reflect=False)
     if cfg["brightness"] > 0 or cfg["contrast"] > 0:
         # v' = mean + k (v - mean) + b, kept in [0, 1]; the mean is over the whole image.
         shift = column(6, images.dtype)[:, None, None, None]
@@ -474,7 +481,7 @@ def augment(raw, draws, cfg, image):
 def mirror(raw, image):
     """The left-right mirror of every image (the second view of test-time flip averaging)."""
     h, w, c = image
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     return images.flip(2).reshape(raw.shape)
 
 
@@ -484,7 +491,7 @@ def center_crop(raw, image, crop_pad):
     h, w, c = image
     pad = float(min(max(crop_pad, 1), (min(w, h) - 1) // 2))
     device = raw.device
-    images = raw.view(-1, h, w, c)
+    images = raw.view(raw.shape[0], h, w, c)
     # Output pixel centres map onto the window; -0.5 converts to sample indices.
     fx = pad + (torch.arange(w, device=device) + 0.5) * (w - 2.0 * pad) / w - 0.5
     fy = pad + (torch.arange(h, device=device) + 0.5) * (h - 2.0 * pad) / h - 0.5
@@ -626,7 +633,10 @@ def build_model(cfg, inputs, classes):
             norm_layer = nn.LayerNorm(normalized, eps=1e-5)
         if before and norm_layer is not None:
             layers.append(norm_layer)
-        layers.append(Maxout(width, pieces) if activation == "maxout" else make_activation(activation, cfg))
+        if activation == "maxout":
+            layers.append(Maxout(width, pieces))
+        else:
+            layers.append(make_activation(activation, cfg))
         if not before and norm_layer is not None:
             layers.append(norm_layer)
         if p > 0:
@@ -689,10 +699,12 @@ def loss_sum(cfg, scores, y):
         # Multiclass SVM: sum_{k != y} max(0, s_k - s_y + margin). PyTorch's multi_margin_loss
         # divides that sum by the number of classes, so multiply it back.
         classes = scores.shape[1]
-        return F.multi_margin_loss(scores, y, margin=cfg["hinge_margin"], reduction="sum") * classes
+        margin = cfg["hinge_margin"]
+        return F.multi_margin_loss(scores, y, margin=margin, reduction="sum") * classes
     if cfg["loss"] == "logistic":
         # One score s, p = sigma(s): -(y log p + (1 - y) log(1 - p)), computed stably.
-        return F.binary_cross_entropy_with_logits(scores[:, 0], y.to(scores.dtype), reduction="sum")
+        labels = y.to(scores.dtype)
+        return F.binary_cross_entropy_with_logits(scores[:, 0], labels, reduction="sum")
     # Softmax cross-entropy: -log(e^{s_y} / sum_k e^{s_k}).
     return F.cross_entropy(scores, y, reduction="sum")
 
@@ -881,12 +893,41 @@ def training_batch(data, rows, shard, cfg, augment_rng):
     drawn for every row of the batch, so each process's stream stays in step with Overfit's."""
     if augmentation_active(cfg):
         draws = [draw_augmentation(cfg, augment_rng) for _ in rows]
-        mine = rows[shard]
-        raw = data.train_raw[torch.tensor(mine, device=data.train_raw.device)]
-        x = data.preprocess(augment(raw, draws[shard], cfg, data.image))
-        return x, data.train_y[torch.tensor(mine, device=data.train_y.device)]
-    index = torch.tensor(rows[shard], device=data.train_x.device)
+        index = torch.tensor(rows[shard], dtype=torch.long, device=data.train_raw.device)
+        x = data.preprocess(augment(data.train_raw[index], draws[shard], cfg, data.image))
+        return x, data.train_y[index]
+    index = torch.tensor(rows[shard], dtype=torch.long, device=data.train_x.device)
     return data.train_x[index], data.train_y[index]
+
+
+def train_step(members, data, positions, lr, cfg, augment_rng, rank, world):
+    """One update of every member on the batch at `positions` of the shuffled order. Returns
+    False when a loss or gradient was not finite (that member is then not updated)."""
+    # Under DistributedDataParallel each process takes every world-th row of the batch; its
+    # summed loss is scaled by world / batch so that DDP's gradient average is the gradient of
+    # the mean loss over the whole batch (world = 1 gives the plain mean).
+    shard = slice(rank, None, world)
+    all_finite = True
+    for m in members:
+        # Each member maps the shared shuffled positions through its own (bootstrap) rows.
+        rows = [m.rows[p] for p in positions]
+        x, y = training_batch(data, rows, shard, cfg, augment_rng)
+        for group in m.optimizer.param_groups:
+            group["lr"] = lr
+        m.optimizer.zero_grad(set_to_none=False)
+        loss = loss_sum(cfg, m.net(x), y) * (world / len(positions))
+        loss.backward()
+        mean_loss = loss.detach() / world
+        if world > 1:
+            dist.all_reduce(mean_loss)
+        finite = torch.isfinite(mean_loss).item() and all(
+            torch.isfinite(p.grad).all().item() for p in m.model.parameters()
+        )
+        if finite:
+            add_weight_decay(m.model, cfg)
+            m.optimizer.step()
+        all_finite = all_finite and finite
+    return all_finite
 
 
 def short(x):
@@ -917,7 +958,7 @@ def parse_args():
     parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default cpu)")
     parser.add_argument("--epochs", type=int, default=None, help="override CONFIG['epochs']")
     parser.add_argument("--seed", type=int, default=None, help="override CONFIG['seed']")
-    parser.add_argument("--images", default=None, help="a folder with one sub-folder of images per class")
+    parser.add_argument("--images", help="a folder with one sub-folder of images per class")
     return parser.parse_args()
 
 
@@ -938,7 +979,8 @@ def main():
     root = Pcg32(cfg["seed"], 0)
     data = build_data(cfg, args, root.fork(STREAM_DATA))
     members = [
-        Member(cfg, data, root.fork(STREAM_MEMBER + k), device, ddp) for k in range(cfg["ensemble"])
+        Member(cfg, data, root.fork(STREAM_MEMBER + k), device, ddp)
+        for k in range(cfg["ensemble"])
     ]
     order_rng = root.fork(STREAM_ORDER)
     augment_rng = root.fork(STREAM_AUGMENT)
@@ -958,34 +1000,10 @@ def main():
         order_rng.shuffle(order)
         for start in range(0, n, batch_size):
             positions = order[start:start + batch_size]
-            lr = learning_rate(cfg, epoch)
-            # Under DistributedDataParallel each process takes every world-th row of the batch;
-            # its summed loss is scaled by world / batch so that DDP's gradient average is the
-            # gradient of the mean loss over the whole batch.
-            shard = slice(rank, None, world)
-            bad = False
-            for m in members:
-                # Each member maps the shared shuffled positions through its own rows.
-                rows = [m.rows[p] for p in positions]
-                x, y = training_batch(data, rows, shard, cfg, augment_rng)
-                for group in m.optimizer.param_groups:
-                    group["lr"] = lr
-                m.optimizer.zero_grad(set_to_none=False)
-                loss = loss_sum(cfg, m.net(x), y) * (world / len(positions))
-                loss.backward()
-                total = loss.detach() / world
-                if ddp:
-                    dist.all_reduce(total)
-                finite = torch.isfinite(total).item() and all(
-                    torch.isfinite(p.grad).all().item() for p in m.model.parameters()
-                )
-                if finite:
-                    add_weight_decay(m.model, cfg)
-                    m.optimizer.step()
-                else:
-                    bad = True
+            finite = train_step(members, data, positions, learning_rate(cfg, epoch), cfg,
+                                augment_rng, rank, world)
             step += 1
-            if bad:
+            if not finite:
                 # A non-finite loss: stop and restore the weights of the last good epoch.
                 diverged_at = step
                 for m, state in zip(members, last_good):
