@@ -12,6 +12,10 @@ import { ConfusionMatrix } from './plots/confusion.js';
 import { WeightTiles } from './plots/weights.js';
 import { AugmentPreview } from './plots/augment-preview.js';
 import { UserImages } from './user-images.js';
+import presets from '../presets/lecture.json';
+import { LayersView } from './plots/layers.js';
+import { InitLab } from './plots/init-lab.js';
+import { downloadBlob, downloadText, historyCsv } from './share.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const byId = (id) => document.getElementById(id);
@@ -62,6 +66,8 @@ const state = {
   configError: null,
   /** Why training stopped by itself (divergence, early stopping), until the next run. */
   runNote: null,
+  /** A passing note (link copied, best epoch restored) until the next edit. */
+  notice: null,
   /** The image index the augmentation preview shows. */
   previewIndex: 0,
   /** The number of classes of the user's loaded images (null until some are loaded). */
@@ -187,6 +193,7 @@ function onControlChange(key, value) {
   // Old notes and errors go; if the config still holds a rejected value, the worker says so again.
   state.linkNotes = [];
   state.configError = null;
+  state.notice = null;
   controls.markInvalid(null);
   renderMessage();
   const next = { ...state.config, [key]: value };
@@ -308,9 +315,9 @@ function setView(view, shape = null) {
   if (state.view === view) return;
   state.view = view;
   const images = view === 'images';
-  ui.regionsView.hidden = images;
-  ui.imagesView.hidden = !images;
-  ui.viewTitle.textContent = images ? 'Images' : 'Decision regions';
+  ui.regionsView.hidden = images || tab !== 'main';
+  ui.imagesView.hidden = !images || tab !== 'main';
+  if (tab === 'main') ui.viewTitle.textContent = images ? 'Images' : 'Decision regions';
   document.body.dataset.view = view;
 }
 
@@ -324,20 +331,51 @@ function requestFrame() {
   }
 }
 
-function frame() {
+// Each kind of drawing has a minimum interval: a spiral epoch can end 150 times a second, and
+// redrawing the charts (axes, text) that often kept the main thread busy with long tasks.
+const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 70, lab: 0 };
+const lastDrawn = {};
+let retryTimer = null;
+
+/** Whether `kind` may draw now; records the time when it may. */
+function due(kind, now) {
+  if (now - (lastDrawn[kind] ?? -Infinity) < MIN_INTERVAL_MS[kind]) return false;
+  lastDrawn[kind] = now;
+  return true;
+}
+
+function frame(now) {
   state.framePending = false;
   const d = state.dirty;
-  if (d.figures) renderFigures();
-  if (d.curves) curves.update(state.history);
+  const drawn = (kind) => {
+    if (!d[kind] || !due(kind, now)) return false;
+    d[kind] = false;
+    return true;
+  };
+  if (drawn('figures')) renderFigures();
+  if (drawn('curves')) curves.update(state.history);
   if (state.view === 'regions') {
-    if (d.boundary) boundary.draw();
+    if (drawn('boundary')) boundary.draw();
   } else {
-    if (d.grid) grid.draw();
-    if (d.confusion) confusion.draw();
-    if (d.weights) weights.draw();
-    if (d.preview) preview.draw();
+    if (drawn('grid')) grid.draw();
+    if (drawn('confusion')) confusion.draw();
+    if (drawn('weights')) weights.draw();
+    if (drawn('preview')) preview.draw();
   }
-  state.dirty = { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false };
+  // The live layer view and the init lab draw only while their tab shows.
+  if (tab === 'layers' && due('layers', now)) layersView.draw();
+  if (tab === 'lab') initLab.draw();
+  if (bestDirty) {
+    bestDirty = false;
+    renderBest();
+  }
+  // Whatever was throttled draws a little later, even if no new snapshot arrives.
+  if (Object.values(d).some(Boolean) && retryTimer === null) {
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      requestFrame();
+    }, 60);
+  }
 }
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -391,6 +429,7 @@ function renderMessage() {
   const lines = [];
   if (state.configError) lines.push({ text: state.configError, kind: 'error' });
   if (state.runNote) lines.push({ text: state.runNote, kind: state.runNote.startsWith('Early') ? 'note' : 'error' });
+  if (state.notice) lines.push({ text: state.notice, kind: 'note' });
   for (const note of state.linkNotes) lines.push({ text: note, kind: 'note' });
   ui.message.replaceChildren(
     ...lines.map(({ text, kind }) => {
@@ -427,5 +466,227 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   for (const view of [grid, confusion, weights, preview]) {
     view.restyle();
     view.draw();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The inspection views (live layer histograms, init lab), early stopping's best epoch, lecture
+// demos, sharing and export, and keyboard shortcuts.
+
+
+const layersView = new LayersView(byId('layer-rows'), byId('layers-epoch'), byId('layers-epoch-label'), byId('layers-note'));
+// Moving the slider while paused brings no new snapshot, so it asks for a frame itself.
+byId('layers-epoch').addEventListener('input', () => requestFrame());
+let labRequest = 0;
+const initLab = new InitLab(
+  {
+    init: byId('lab-init'), activation: byId('lab-activation'), depth: byId('lab-depth'), width: byId('lab-width'),
+    run: byId('lab-run'), quick: [...document.querySelectorAll('.lab-quick button')], busy: byId('lab-busy'),
+    summary: byId('lab-summary'), chart: byId('lab-chart'), rows: byId('lab-rows'),
+  },
+  (settings) => {
+    if (!state.config) return;
+    // The lab settings are config fields, so the link keeps them; the worker runs the lab between
+    // two training chunks (training waits meanwhile).
+    const config = { ...state.config, ...settings };
+    applyEdit(config);
+    labRequest += 1;
+    initLab.setBusy(true);
+    worker.postMessage({ type: 'init-lab', id: labRequest, config: clone(config) });
+  },
+);
+
+/** Which tab of the middle panel shows: 'main' (regions or images), 'layers' or 'lab'. */
+let tab = 'main';
+const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+
+function showTab(next) {
+  tab = next;
+  for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.tab === next));
+  byId('layers-view').hidden = next !== 'layers';
+  byId('lab-view').hidden = next !== 'lab';
+  const main = next === 'main';
+  ui.regionsView.hidden = !main || state.view !== 'regions';
+  ui.imagesView.hidden = !main || state.view !== 'images';
+  document.body.dataset.tab = next;
+  ui.viewTitle.textContent = next === 'layers' ? 'Layers' : next === 'lab' ? 'Init lab' : state.view === 'images' ? 'Images' : 'Decision regions';
+  if (next === 'lab' && state.config) {
+    initLab.setSettings(state.config);
+    if (!initLab.result) initLab.request();
+  }
+  layersView.dirty = true;
+  initLab.dirty = Boolean(initLab.result);
+  Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, curves: true });
+  requestFrame();
+}
+
+for (const t of tabs) t.addEventListener('click', () => showTab(t.dataset.tab));
+
+
+let bestEpoch = null;
+let bestDirty = false;
+
+function renderBest() {
+  const el = $('best-epoch');
+  el.textContent = bestEpoch === null ? 'Best epoch –' : `Best epoch ${bestEpoch}`;
+  el.dataset.value = bestEpoch === null ? '' : String(bestEpoch);
+  byId('restore-best').disabled = bestEpoch === null;
+  curves.setMarker(bestEpoch);
+}
+
+/** Extra handling of worker messages for the views added here (called before the base handler). */
+function onExtraMessage(msg) {
+  if (msg.type === 'snapshot') {
+    if (msg.run !== state.run) layersView.clear();
+    if (msg.layers) layersView.push(msg.epoch, msg.step, msg.layers, msg.layerBins, msg.layerCounts);
+    const best = msg.best_epoch ?? null;
+    if (best !== bestEpoch || msg.run !== state.run) {
+      bestEpoch = best;
+      bestDirty = true;
+    }
+  } else if (msg.type === 'init-lab') {
+    if (msg.id !== labRequest) return;
+    if (msg.error) initLab.setError(msg.error);
+    else initLab.setResult(msg.result, msg.ms);
+    requestFrame();
+  } else if (msg.type === 'restored') {
+    state.notice = msg.epoch === null
+      ? 'There is no best epoch yet: train at least one epoch first.'
+      : `Restored the weights of epoch ${msg.epoch}, the one with the lowest validation loss. Training is paused.`;
+    document.body.dataset.restored = String(msg.epoch);
+    renderMessage();
+  } else if (msg.type === 'pytorch') {
+    if (msg.error) {
+      state.configError = `Export as PyTorch failed: ${msg.error}`;
+      renderMessage();
+    } else downloadText(msg.text, 'overfit_run.py', 'text/x-python');
+  }
+}
+
+worker.onmessage = (event) => {
+  onExtraMessage(event.data);
+  onWorkerMessage(event.data);
+};
+
+byId('restore-best').addEventListener('click', () => worker.postMessage({ type: 'restore-best' }));
+
+// ---- Lecture demos ----
+
+const presetSelect = byId('preset');
+const presetText = byId('preset-explanation');
+for (const p of presets) {
+  const option = new Option(p.title, p.id);
+  option.title = p.explanation;
+  presetSelect.append(option);
+}
+
+/** Loads a lecture demo: its config over the defaults, its explanation shown, training started. */
+function loadPreset(id) {
+  const p = presets.find((x) => x.id === id);
+  if (!p || !state.defaults) return;
+  state.linkNotes = [];
+  state.configError = null;
+  state.notice = null;
+  presetText.textContent = `${p.title}: ${p.explanation}`;
+  presetText.hidden = false;
+  presetText.dataset.preset = p.id;
+  const config = { ...clone(state.defaults), ...clone(p.config) };
+  setConfig(config);
+  worker.postMessage({ type: 'play' });
+  renderMessage();
+}
+
+presetSelect.addEventListener('change', () => loadPreset(presetSelect.value));
+
+// ---- Sharing and export ----
+
+byId('copy-link').addEventListener('click', async () => {
+  const link = location.href;
+  try {
+    await navigator.clipboard.writeText(link);
+    state.notice = 'The link to this config is on the clipboard.';
+  } catch {
+    state.notice = `Copy this link: ${link}`;
+  }
+  renderMessage();
+});
+
+byId('export-config').addEventListener('click', () => {
+  if (state.applied) downloadText(`${JSON.stringify(state.applied, null, 2)}\n`, 'overfit-config.json', 'application/json');
+});
+
+byId('import-config').addEventListener('change', async (event) => {
+  const file = event.target.files?.[0];
+  event.target.value = '';
+  if (!file || !state.defaults) return;
+  let parsed;
+  try {
+    parsed = JSON.parse(await file.text());
+  } catch (e) {
+    state.configError = `${file.name} is not valid JSON: ${e.message}`;
+    renderMessage();
+    return;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    state.configError = `${file.name} does not hold a config object.`;
+    renderMessage();
+    return;
+  }
+  // Unknown keys are noted and dropped; bad values are repaired by the core (lenient).
+  const known = Object.fromEntries(Object.entries(parsed).filter(([k]) => Object.hasOwn(state.defaults, k)));
+  state.linkNotes = Object.keys(parsed).filter((k) => !Object.hasOwn(state.defaults, k)).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
+  state.configError = null;
+  renderMessage();
+  setConfig({ ...clone(state.defaults), ...known }, true);
+});
+
+byId('export-csv').addEventListener('click', () => downloadText(historyCsv(state.history), 'overfit-curves.csv', 'text/csv'));
+
+byId('export-pytorch').addEventListener('click', () => {
+  if (state.applied) worker.postMessage({ type: 'export-pytorch', id: 1, config: clone(state.applied) });
+});
+
+for (const b of document.querySelectorAll('button.png')) {
+  b.addEventListener('click', () => {
+    const canvas = b.closest('figure').querySelector('canvas');
+    canvas?.toBlob((blob) => blob && downloadBlob(blob, `overfit-${b.dataset.chart}.png`), 'image/png');
+  });
+}
+
+// ---- Keyboard shortcuts and the help overlay ----
+
+const help = byId('help');
+function toggleHelp(show = help.hidden) {
+  help.hidden = !show;
+  if (show) byId('help-close').focus();
+}
+byId('help-button').addEventListener('click', () => toggleHelp(true));
+byId('help-close').addEventListener('click', () => toggleHelp(false));
+help.addEventListener('click', (event) => {
+  if (event.target === help) toggleHelp(false);
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const t = event.target;
+  // Typing in a control never triggers a shortcut.
+  if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+  if (event.key === 'Escape' && !help.hidden) {
+    toggleHelp(false);
+    return;
+  }
+  if (event.key === '?') {
+    event.preventDefault();
+    toggleHelp();
+    return;
+  }
+  if (!state.defaults || !help.hidden) return;
+  if (event.key === ' ' && !(t instanceof HTMLButtonElement)) {
+    event.preventDefault();
+    worker.postMessage({ type: state.playing ? 'pause' : 'play' });
+  } else if (event.key === 's' || event.key === 'S') {
+    worker.postMessage({ type: 'step' });
+  } else if (event.key === 'r' || event.key === 'R') {
+    worker.postMessage({ type: 'reset' });
   }
 });

@@ -261,6 +261,11 @@ export const FIELDS = [
     showWhen: (c) => anyLayer(c, 'norm', (n) => n === 'batch'),
     tooltip: 'Running averages used at test time: running = m · running + (1 − m) · batch statistic.',
   },
+  {
+    key: 'eval_batch_stats', label: 'Evaluate with batch statistics', group: 'Model', kind: 'checkbox',
+    showWhen: (c) => anyLayer(c, 'norm', (n) => n === 'batch'),
+    tooltip: 'Off (correct): BatchNorm evaluates with its running averages. On: it evaluates with the mean and variance of each batch of “Batch size” validation samples, so a prediction depends on the other samples in its batch; with small batches the validation curve shows why that breaks.',
+  },
 
   // ---- Regularization ----
   {

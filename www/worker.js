@@ -2,9 +2,15 @@
 //
 // Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'},
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
-//               preview), {type:'user-data', pixels, labels, size, channels, names, config}.
+//               preview), {type:'user-data', pixels, labels, size, channels, names, config},
+//               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config}.
 // Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
-//               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field}.
+//               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field},
+//               {type:'init-lab', id, result | error, ms}, {type:'restored', epoch},
+//               {type:'pytorch', id, text | error}.
+// While playing, a snapshot carries the per-layer statistics of the probe batch (`layers` and the
+// flat `layerCounts` histogram buffer) at least ten times a second; the init lab runs between two
+// training chunks, so training simply pauses while it runs.
 // A snapshot carries, once per run, either the 2D points or the image info with the first
 // validation images; then, at most a few times per second (adapted to their cost), either the
 // decision grid or the image views (predictions of the shown images, confusion matrix, first-layer
@@ -35,6 +41,8 @@ const VIEWS_MIN_INTERVAL_MS = 300;
 /** The step count of a chunk stays within these bounds. */
 const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
+/** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
+const STATS_MIN_INTERVAL_MS = 60;
 
 let session = null;
 /** The last config the Session accepted. */
@@ -54,6 +62,8 @@ let valLabels = null;
 /** The augmentation preview is recomputed when this is set (new run, new config, another image). */
 let previewDirty = true;
 let previewIndex = 0;
+/** When the per-layer statistics are due again while playing (adapted to their cost). */
+let statsDueAt = 0;
 /** The newest training report, kept for snapshots that do not train (pause, config). */
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
 /** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
@@ -192,6 +202,12 @@ function post(report, { grid }) {
       // Keep the grid under ~7 % of the worker's time, and at most about seven per second.
       gridDueAt = performance.now() + Math.max(150, 14 * ms);
     }
+    if (!playing || performance.now() >= statsDueAt) {
+      const s0 = performance.now();
+      layerStats(msg, transfer);
+      // Keep the statistics under ~10 % of the worker's time, and about 16 per second at most.
+      statsDueAt = performance.now() + Math.max(STATS_MIN_INTERVAL_MS, 10 * (performance.now() - s0));
+    }
     if (image && previewDirty) {
       msg.preview = owned(session.augment_preview(previewIndex, PREVIEW_COUNT));
       msg.previewActive = augmentationActive(config);
@@ -236,6 +252,39 @@ function imageViews(msg, transfer) {
   msg.weightTotal = total;
   msg.weightsOutput = !(Array.isArray(config?.hidden) && config.hidden.length > 0);
   transfer.push(msg.valProbs.buffer, confusion.buffer, tiles.buffer);
+}
+
+/**
+ * Adds the per-layer statistics of the probe batch to a snapshot: `layers` holds one small object
+ * per hidden layer ({layer, activation, pre, act, grad}, each {mean, std, saturated, dead, lo, hi}),
+ * and `layerCounts` all histogram counts in one transferred buffer, layer by layer, in the order
+ * pre-activation, activation, gradient, `layerBins` counts each.
+ */
+function layerStats(msg, transfer) {
+  const views = Array.from(session.layer_stats() ?? []);
+  const bins = views.length > 0 ? views[0].pre.hist.counts.length : 0;
+  const counts = new Float32Array(views.length * 3 * bins);
+  msg.layers = views.map((v, i) => {
+    const part = (s, j) => {
+      counts.set(s.hist.counts, (i * 3 + j) * bins);
+      return { mean: s.mean, std: s.std, saturated: s.saturated, dead: s.dead, lo: s.hist.lo, hi: s.hist.hi };
+    };
+    return { layer: v.layer, activation: v.activation, pre: part(v.pre, 0), act: part(v.act, 1), grad: part(v.grad, 2) };
+  });
+  msg.layerBins = bins;
+  msg.layerCounts = counts;
+  transfer.push(counts.buffer);
+}
+
+/** Runs the init lab for a config (its lab_* fields and seed) and posts the result. */
+function initLab(msg) {
+  const t0 = performance.now();
+  try {
+    const result = wasm.init_lab(msg.config);
+    self.postMessage({ type: 'init-lab', id: msg.id, result, ms: performance.now() - t0 });
+  } catch (e) {
+    self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
+  }
 }
 
 /** Whether a config switches any training augmentation on. */
@@ -395,6 +444,24 @@ function handle(msg) {
       break;
     case 'user-data':
       setUserData(msg);
+      break;
+    case 'init-lab':
+      initLab(msg);
+      break;
+    case 'restore-best': {
+      if (!session) return;
+      const epoch = session.restore_best();
+      playing = false;
+      self.postMessage({ type: 'restored', epoch: epoch ?? null });
+      post(null, { grid: true });
+      break;
+    }
+    case 'export-pytorch':
+      try {
+        self.postMessage({ type: 'pytorch', id: msg.id, text: wasm.export_pytorch(msg.config) });
+      } catch (e) {
+        self.postMessage({ type: 'pytorch', id: msg.id, error: errorMessage(e) });
+      }
       break;
     case 'reset':
       if (session) {

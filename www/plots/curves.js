@@ -1,7 +1,7 @@
 // Owns the two training-curve charts (loss and accuracy, training and validation, vs epoch),
 // drawn with uPlot inside containers whose size the page layout decides. For an ensemble the
 // accuracy chart adds each member's validation accuracy as a thin line under the ensemble's bold
-// one.
+// one. A dotted vertical line marks the best epoch (lowest validation loss) on both charts.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -46,6 +46,8 @@ class Chart {
     this.data = [[], [], []];
     /** Number of extra (ensemble member) series after training and validation. */
     this.members = 0;
+    /** The epoch marked by a vertical line (early stopping's best epoch), or null. */
+    this.marker = null;
     this.plot = null;
     this.build();
     this.resizer = new ResizeObserver(() => this.fit());
@@ -88,6 +90,7 @@ class Chart {
         ...members,
       ],
       cursor: { drag: { x: false, y: false } },
+      hooks: { draw: [(u) => this.drawMarker(u)] },
       // The legend markers show each line's width and dash, so the bold ensemble and the thin
       // members read apart.
       legend: {
@@ -104,6 +107,30 @@ class Chart {
       width: Math.max(120, Math.floor(this.container.clientWidth)),
       height: Math.max(80, Math.floor(this.container.clientHeight)),
     };
+  }
+
+  /** Draws the best-epoch line on the plot's canvas (a uPlot draw hook). */
+  drawMarker(u) {
+    if (this.marker === null || this.data[0].length === 0) return;
+    const x = Math.round(u.valToPos(this.marker, 'x', true));
+    const { top, height, left, width } = u.bbox;
+    if (x < left || x > left + width) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = cssVar('--best') || '#009e73';
+    ctx.lineWidth = 2 * (window.devicePixelRatio || 1);
+    ctx.setLineDash([3, 4].map((v) => v * (window.devicePixelRatio || 1)));
+    ctx.beginPath();
+    ctx.moveTo(x + 0.5, top);
+    ctx.lineTo(x + 0.5, top + height);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  setMarker(epoch) {
+    if (epoch === this.marker) return;
+    this.marker = epoch;
+    this.plot.redraw(false, false);
   }
 
   fit() {
@@ -136,6 +163,12 @@ export class Curves {
   update(h) {
     this.loss.setData([h.epoch, h.trainLoss, h.valLoss]);
     this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])]);
+  }
+
+  /** Marks an epoch (the best one) with a vertical line on both charts; null removes it. */
+  setMarker(epoch) {
+    this.loss.setMarker(epoch);
+    this.acc.setMarker(epoch);
   }
 
   /** Rebuilds both charts, e.g. after the colour scheme changed. */

@@ -1,0 +1,125 @@
+// Owns the init lab view: its settings (initialization, activation, depth, width), the one-click
+// buttons per initialization, the busy indicator, and the drawing of its result — a std-per-layer
+// line chart and, per layer, the activation and gradient histograms with their statistics. The
+// computation itself runs in the worker (wasm `init_lab`); this module only asks for it.
+
+import { cssVar, drawHistogram, drawLayerLines, fmt } from './histogram.js';
+
+export class InitLab {
+  /**
+   * `els` holds the view's elements: {init, activation, depth, width, run, quick (buttons with
+   * data-init), busy, summary, chart, rows}. `onRun(settings)` is called with
+   * {lab_init, lab_activation, lab_depth, lab_width} when the user asks for a run.
+   */
+  constructor(els, onRun) {
+    this.els = els;
+    this.onRun = onRun;
+    this.result = null;
+    this.dirty = false;
+    els.run.addEventListener('click', () => this.request());
+    for (const b of els.quick) {
+      b.addEventListener('click', () => {
+        els.init.value = b.dataset.init;
+        this.request();
+      });
+    }
+  }
+
+  /** Shows the lab settings of a config in the view's inputs. */
+  setSettings(config) {
+    this.els.init.value = config.lab_init;
+    this.els.activation.value = config.lab_activation;
+    this.els.depth.value = String(config.lab_depth);
+    this.els.width.value = String(config.lab_width);
+  }
+
+  request() {
+    const e = this.els;
+    this.onRun({
+      lab_init: e.init.value,
+      lab_activation: e.activation.value,
+      lab_depth: Math.round(Number(e.depth.value)),
+      lab_width: Math.round(Number(e.width.value)),
+    });
+  }
+
+  /** Shows or hides the busy indicator. */
+  setBusy(busy) {
+    this.els.busy.hidden = !busy;
+    document.body.dataset.labBusy = String(busy);
+  }
+
+  setError(message) {
+    this.setBusy(false);
+    this.els.summary.textContent = message;
+    this.els.summary.classList.add('error');
+  }
+
+  setResult(result, ms) {
+    this.setBusy(false);
+    this.result = result;
+    this.ms = ms;
+    this.dirty = true;
+  }
+
+  draw() {
+    if (!this.dirty || !this.result) return;
+    this.dirty = false;
+    const r = this.result;
+    const layers = Array.from(r.layers);
+    const e = this.els;
+    const first = layers[0];
+    const last = layers.at(-1);
+    const ratio = first && first.std > 0 ? last.std / first.std : NaN;
+    e.summary.classList.remove('error');
+    e.summary.textContent = `${r.depth} × ${r.width} ${r.activation}, ${r.init} init, batch ${r.batch} (${Math.round(this.ms)} ms): `
+      + `activation std ${fmt(first?.std)} in layer 1, ${fmt(last?.std)} in layer ${r.depth}; `
+      + `${(100 * (last?.saturated ?? 0)).toFixed(0)} % saturated in the last layer.`;
+    e.summary.dataset.ratio = String(ratio);
+    e.summary.dataset.lastSaturated = String(100 * (last?.saturated ?? 0));
+    e.summary.dataset.init = r.init;
+    document.body.dataset.labRuns = String(Number(document.body.dataset.labRuns || 0) + 1);
+    drawLayerLines(e.chart, [
+      { values: layers.map((l) => l.std), color: cssVar('--train', '#34425f'), label: 'activation std' },
+      { values: layers.map((l) => l.grad_std), color: cssVar('--val', '#c0398f'), label: 'gradient std' },
+    ], { log: true, yLabel: 'std per layer (log scale)' });
+    const actColor = cssVar('--train', '#34425f');
+    const gradColor = cssVar('--val', '#c0398f');
+    const rows = layers.map((l) => {
+      const row = document.createElement('div');
+      row.className = 'lab-row';
+      const head = document.createElement('p');
+      head.className = 'layer-head';
+      head.textContent = `Layer ${l.layer}`;
+      row.append(head);
+      for (const [title, hist, stats, color] of [
+        ['Activation', l.hist, [['std', l.std], ['mean', l.mean], ['sat', l.saturated], ['dead', l.dead]], actColor],
+        ['Gradient', l.grad_hist, [['std', l.grad_std], ['dW std', l.weight_grad_std]], gradColor],
+      ]) {
+        const fig = document.createElement('figure');
+        fig.className = 'hist';
+        const cap = document.createElement('figcaption');
+        cap.textContent = title;
+        const canvas = document.createElement('canvas');
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `Init lab layer ${l.layer} ${title.toLowerCase()} histogram`);
+        const p = document.createElement('p');
+        p.className = 'hist-stats';
+        for (const [name, v] of stats) {
+          const s = document.createElement('span');
+          const pct = name === 'sat' || name === 'dead';
+          s.textContent = pct ? `${name} ${(100 * v).toFixed(0)} %` : `${name} ${fmt(v)}`;
+          s.dataset.testid = `lab-${l.layer}-${title === 'Activation' ? 'act' : 'grad'}-${name.replace(' ', '-')}`;
+          s.dataset.value = String(pct ? 100 * v : v);
+          p.append(s, ' ');
+        }
+        fig.append(cap, canvas, p);
+        row.append(fig);
+        // Drawn after the row is in the document, when the canvas has its size.
+        queueMicrotask(() => drawHistogram(canvas, hist.counts, 0, hist.counts.length, hist.lo, hist.hi, color));
+      }
+      return row;
+    });
+    e.rows.replaceChildren(...rows);
+  }
+}

@@ -1,0 +1,34 @@
+// Owns the page's downloads: a text or Blob saved under a file name through an object URL and an
+// <a download> link, and the training curves as CSV text.
+
+/** Saves a Blob as a file named `name` (the object URL is revoked once the click is handled). */
+export function downloadBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves text as a file named `name` with the given MIME type. */
+export function downloadText(text, name, type) {
+  downloadBlob(new Blob([text], { type: `${type};charset=utf-8` }), name);
+}
+
+/**
+ * The page's history columns as CSV: one row per epoch with the losses and the accuracies (as
+ * fractions, like the core reports them), then one validation-accuracy column per ensemble member.
+ */
+export function historyCsv(h) {
+  const members = h.members ?? [];
+  const head = ['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', ...members.map((_, j) => `member${j + 1}_val_acc`)];
+  const rows = h.epoch.map((e, i) => [
+    e, h.trainLoss[i], h.valLoss[i], h.trainAcc[i] / 100, h.valAcc[i] / 100,
+    ...members.map((col) => (col[i] == null ? '' : col[i] / 100)),
+  ].join(','));
+  return `${[head.join(','), ...rows].join('\n')}\n`;
+}
