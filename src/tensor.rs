@@ -1,24 +1,39 @@
 //! Row-major f32 matrices and the GEMM kernels every layer uses, writing into caller-owned output.
 //!
-//! Why a hand-written GEMM: no maintained Rust crate gives a single-threaded f32 GEMM with wasm
-//! SIMD128 kernels and the same summation order natively and in wasm, and that order is what keeps
-//! training runs bit-for-bit reproducible across the two builds. (matrixmultiply and gemm target
-//! x86/ARM and split or reorder the k loop; BLAS is not available in the browser.)
+//! Why a hand-written GEMM: the training core needs a single-threaded f32 GEMM that is fast in
+//! wasm (SIMD128) and natively, and that adds the products of every output element in the same
+//! order on both, because that order is what keeps training runs bit-for-bit reproducible across
+//! the native and the wasm build. The maintained Rust GEMM crates we know of (matrixmultiply,
+//! gemm) are tuned for x86 and ARM SIMD, fall back to scalar code on wasm, and use fused
+//! multiply-adds where the CPU has them, so neither their speed nor their results carry over to
+//! the browser; BLAS is not available there at all.
 //!
 //! The contract every path keeps, on every architecture: each output element starts from its
 //! initial value (zero, its current value, or the bias of its column) and then adds a(i, p) *
 //! b(p, j) for p = 0, 1, ..., k - 1 in ascending order, with a separately rounded multiply and
 //! add (never a fused multiply-add). Vector lanes only ever hold different output elements, never
-//! partial sums of one element, so the lane width (4 on wasm SIMD128 and SSE) and the blocking do
-//! not change a single bit: the result equals the naive triple loop exactly.
+//! partial sums of one element, so the lane width (4 on wasm SIMD128 and SSE), the blocking and
+//! the packing do not change a single bit: the result equals the naive triple loop exactly (the
+//! tests below check that bit for bit, and tests/wasm_node.rs checks native against wasm).
 //!
-//! How it is fast: C is computed in register blocks of MR = 4 rows by NR = 8 columns (eight f32x4
-//! accumulators). B is copied ("packed") one panel at a time, KC rows by 8 columns, into a small
-//! buffer on the stack, so the inner loop reads B with unit stride from L1 however B is laid out
-//! (this is also where a transposed B, the input gradient dX = dY W^T, is transposed, four by four
-//! in registers, so no full transpose of W is ever written). Each panel is then reused by every
-//! row block of A. A is read in place: four row pointers (A normal) or one column (A transposed,
-//! the weight gradient dW = X^T dY), one broadcast per element.
+//! How it is fast (the layout of a BLIS-style GEMM, sized for one core):
+//! - C is computed in register blocks of MR = 4 rows by NR = 8 columns: eight f32x4
+//!   accumulators; per step of p, two loads of B, four broadcasts of A, eight multiplies and
+//!   eight adds.
+//! - Both operands are packed so that the kernel reads them with unit stride: a block of up to
+//!   MC = 64 rows of A (KC deep, on the stack) with the four rows of each register block
+//!   interleaved, and B as panels of 8 columns. A normal B (the forward pass, the weight
+//!   gradient) is packed one K block at a time reading its rows front to back, into a scratch
+//!   buffer that is kept between calls; a transposed B (the input gradient dX = dY W^T) is packed
+//!   panel by panel from 8 rows of the stored matrix, transposed four by four in registers, so no
+//!   transposed copy of W is ever written and the batch-1 step costs one pass over W.
+//! - K is cut into equal blocks of at most KC = 256, so a packed panel (8 KiB) stays in L1 while
+//!   every row block of A sweeps it, and the packed A block (64 KiB) stays in L2. When A has
+//!   more than MC rows and B is normal (the weight gradient: 784 rows, K = batch), the loops
+//!   swap: a row block of A stays in L1 and sweeps all panels, so C is read and written row by
+//!   row in whole cache lines.
+//! - The bias is fused: the accumulators start from it. No allocation once the scratch buffer
+//!   has reached the largest size seen.
 
 /// A dense row-major matrix. `resize_rows` keeps the allocation, so a batch of a different size
 /// never reallocates once the largest batch has been seen.
@@ -110,10 +125,13 @@ const MC: usize = 64;
 
 /// C (m x n, row-major, leading dimension ldc) = init + A (m x k) B (k x n).
 ///
-/// Dense-layer uses, with x (B, in), W (in, out), dy (B, out):
-/// forward          y  = b + x W      `gemm_into(B, out, in, normal(x), normal(W), y, Bias(b))`
-/// weight gradient  dW += x^T dy      `gemm_into(in, out, B, transposed(x), normal(dy), dW, Accumulate)`
-/// input gradient   dx = dy W^T       `gemm_into(B, in, out, normal(dy), transposed(W), dx, Zero)`
+/// Dense-layer uses (see layers/linear.rs), with x (B, in), W (in, out), dy (B, out):
+/// - forward, y = b + x W:
+///   `gemm_into(B, out, in, normal(x, in), normal(W, out), y, out, Bias(b))`
+/// - weight gradient, dW += x^T dy:
+///   `gemm_into(in, out, B, transposed(x, in), normal(dy, out), dW, out, Accumulate)`
+/// - input gradient, dx = dy W^T:
+///   `gemm_into(B, in, out, normal(dy, out), transposed(W, out), dx, in, Zero)`
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
     if m == 0 || n == 0 {
@@ -399,64 +417,94 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
         while i0 < m {
             let mc = MC.min(m - i0);
             pack_a(mc, kc, ap, a.ld, a.transposed, i0, p0, apack);
-            let mut j0 = 0;
-            while j0 < n {
-                let nr = NR.min(n - j0);
-                let panel = if b.transposed {
-                    pack_b_transposed(kc, nr, bp.add(j0 * b.ld + p0), b.ld, bpack);
-                    bpack as *const f32
-                } else {
-                    bblock.add(j0 * kc) as *const f32
-                };
-                let start = if p0 > 0 {
-                    Start::LoadC
-                } else {
-                    match init {
-                        Init::Zero => Start::Zero,
-                        Init::Accumulate => Start::LoadC,
-                        Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
+            if b.transposed || m <= MC {
+                // Panel-stationary: each panel of B (packed here when B is transposed) stays in
+                // L1 while every row block of the packed A sweeps it. Best when A has few rows
+                // (the forward pass and the input gradient, one row per sample).
+                let mut j0 = 0;
+                while j0 < n {
+                    let nr = NR.min(n - j0);
+                    let panel = if b.transposed {
+                        pack_b_transposed(kc, nr, bp.add(j0 * b.ld + p0), b.ld, bpack);
+                        bpack as *const f32
+                    } else {
+                        bblock.add(j0 * kc) as *const f32
+                    };
+                    let mut i = 0;
+                    while i < mc {
+                        let mr = MR.min(mc - i);
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0));
+                        i += mr;
                     }
-                };
+                    j0 += nr;
+                }
+            } else {
+                // Row-stationary: each row block of A stays in L1 while it sweeps every panel of
+                // the packed B block, so C is written row by row, whole cache lines at a time.
+                // Best when A has many rows and K is short (the weight gradient, K = batch).
                 let mut i = 0;
                 while i < mc {
                     let mr = MR.min(mc - i);
-                    let apanel = apack.add(i * kc);
-                    let ci = c.add((i0 + i) * ldc + j0);
-                    if nr == NR {
-                        block(mr, kc, apanel, panel, ci, ldc, start);
-                    } else {
-                        // A partial panel: compute a full block into a copy and write back the
-                        // valid columns. The packed panel is zero beyond column nr, so those
-                        // lanes only ever hold zeros and are discarded.
-                        let mut tmp = [0.0f32; MR * NR];
-                        let tstart = match start {
-                            Start::Zero => Start::Zero,
-                            Start::LoadC | Start::Bias(_) => {
-                                for r in 0..mr {
-                                    for q in 0..nr {
-                                        tmp[r * NR + q] = match start {
-                                            Start::Bias(bias) => *bias.add(q),
-                                            _ => *ci.add(r * ldc + q),
-                                        };
-                                    }
-                                }
-                                Start::LoadC
-                            }
-                        };
-                        block(mr, kc, apanel, panel, tmp.as_mut_ptr(), NR, tstart);
-                        for r in 0..mr {
-                            for q in 0..nr {
-                                *ci.add(r * ldc + q) = tmp[r * NR + q];
-                            }
-                        }
+                    let mut j0 = 0;
+                    while j0 < n {
+                        let nr = NR.min(n - j0);
+                        let panel = bblock.add(j0 * kc) as *const f32;
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0));
+                        j0 += nr;
                     }
                     i += mr;
                 }
-                j0 += nr;
             }
             i0 += mc;
         }
         p0 += kc;
+    }
+}
+
+/// Where the accumulators of the block at column j0 start in the K block starting at p0.
+#[inline(always)]
+unsafe fn start_of(p0: usize, init: Init, j0: usize) -> Start {
+    if p0 > 0 {
+        return Start::LoadC;
+    }
+    match init {
+        Init::Zero => Start::Zero,
+        Init::Accumulate => Start::LoadC,
+        Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
+    }
+}
+
+/// One register block of mr rows and nr columns of C at `ci`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *const f32, ci: *mut f32, ldc: usize, start: Start) {
+    if nr == NR {
+        block(mr, kc, apanel, panel, ci, ldc, start);
+        return;
+    }
+    // A partial panel: compute a full block into a copy and write back the valid columns. The
+    // packed panel is zero beyond column nr, so those lanes only ever hold zeros and are
+    // discarded.
+    let mut tmp = [0.0f32; MR * NR];
+    let tstart = match start {
+        Start::Zero => Start::Zero,
+        Start::LoadC | Start::Bias(_) => {
+            for r in 0..mr {
+                for q in 0..nr {
+                    tmp[r * NR + q] = match start {
+                        Start::Bias(bias) => *bias.add(q),
+                        _ => *ci.add(r * ldc + q),
+                    };
+                }
+            }
+            Start::LoadC
+        }
+    };
+    block(mr, kc, apanel, panel, tmp.as_mut_ptr(), NR, tstart);
+    for r in 0..mr {
+        for q in 0..nr {
+            *ci.add(r * ldc + q) = tmp[r * NR + q];
+        }
     }
 }
 
@@ -659,8 +707,8 @@ mod tests {
     #[test]
     fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
         let mut r = Rng::new(1, 0);
-        // Shapes around the block sizes (MR = 4, NR = 8, KC = 256), degenerate ones, and the
-        // benchmark's layers.
+        // Shapes around the block sizes (MR = 4, NR = 8, KC = 256, MC = 64), degenerate ones,
+        // and the benchmark's layers.
         let shapes = [
             (1, 1, 1),
             (3, 5, 7),
@@ -676,6 +724,9 @@ mod tests {
             (1, 256, 784),
             (64, 10, 256),
             (33, 41, 64),
+            (70, 9, 300),
+            (129, 24, 17),
+            (2, 3, 2),
         ];
         for &(m, n, k) in &shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {

@@ -22,7 +22,14 @@ pub fn apply(kind: Activation, slope: f32, x: f32) -> f32 {
     match kind {
         Activation::Sigmoid => 1.0 / (1.0 + libm::expf(-x)),
         Activation::Tanh => libm::tanhf(x),
-        Activation::Relu => x.max(0.0),
+        // A branch, not f32::max: in wasm, max lowers to a libm fmaxf call per element.
+        Activation::Relu => {
+            if x > 0.0 {
+                x
+            } else {
+                0.0
+            }
+        }
         Activation::LeakyRelu => {
             if x > 0.0 {
                 x
@@ -75,6 +82,13 @@ pub fn derivative(kind: Activation, slope: f32, x: f32, y: f32) -> f32 {
 impl ActivationLayer {
     pub fn forward(&self, x: &Matrix, y: &mut Matrix) {
         y.resize_rows(x.rows);
+        // ReLU gets its own loop (the common case), so the match is not evaluated per element.
+        if self.kind == Activation::Relu {
+            for (o, &i) in y.data.iter_mut().zip(&x.data) {
+                *o = if i > 0.0 { i } else { 0.0 };
+            }
+            return;
+        }
         for (o, &i) in y.data.iter_mut().zip(&x.data) {
             *o = apply(self.kind, self.slope, i);
         }
@@ -83,6 +97,12 @@ impl ActivationLayer {
     /// dx = dy * f'(x).
     pub fn backward(&self, x: &Matrix, y: &Matrix, dy: &Matrix, dx: &mut Matrix) {
         dx.resize_rows(x.rows);
+        if self.kind == Activation::Relu {
+            for ((d, &xi), &g) in dx.data.iter_mut().zip(&x.data).zip(&dy.data) {
+                *d = if xi > 0.0 { g } else { 0.0 };
+            }
+            return;
+        }
         for (((d, &xi), &yi), &g) in dx.data.iter_mut().zip(&x.data).zip(&y.data).zip(&dy.data) {
             *d = g * derivative(self.kind, self.slope, xi, yi);
         }
