@@ -7,7 +7,7 @@
 
 use crate::config::{Activation, Config};
 use crate::init;
-use crate::metrics::{histogram, mean_std, symmetric_range, Histogram};
+use crate::metrics::{self, histogram, mean_std, symmetric_range, Histogram};
 use crate::layers::activation::{apply, derivative};
 use crate::rng::Rng;
 use crate::tensor::{gemm, transpose, Layout};
@@ -87,29 +87,16 @@ pub fn run(cfg: &Config) -> LabReport {
     let layers = (0..depth)
         .zip(grad_hists)
         .map(|(l, (_, grad_hist))| {
-            let a = &h[l + 1];
-            let (mean, std) = mean_std(a);
-            let n = a.len().max(1) as f32;
-            let saturated = match act {
-                Activation::Tanh => a.iter().filter(|x| x.abs() > 0.99).count() as f32 / n,
-                Activation::Sigmoid => a.iter().filter(|&&x| !(0.01..=0.99).contains(&x)).count() as f32 / n,
-                _ => 0.0,
-            };
-            let dead = a.iter().filter(|&&x| x == 0.0).count() as f32 / n;
-            let (lo, hi) = match act {
-                Activation::Tanh => (-1.0, 1.0),
-                Activation::Sigmoid => (0.0, 1.0),
-                _ => symmetric_range(a),
-            };
+            let a = metrics::summarize_activations(&h[l + 1], act);
             LayerStats {
                 layer: l + 1,
-                mean,
-                std,
-                saturated,
-                dead,
+                mean: a.mean,
+                std: a.std,
+                saturated: a.saturated,
+                dead: a.dead,
                 grad_std: grad_std[l],
                 weight_grad_std: wgrad_std[l],
-                hist: histogram(a, lo, hi),
+                hist: a.hist,
                 grad_hist,
             }
         })
