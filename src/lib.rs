@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod export_pytorch;
 pub mod fuzzing;
+pub mod history;
 pub mod init;
 pub mod init_lab;
 pub mod layers;

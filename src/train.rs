@@ -9,6 +9,7 @@
 use crate::config::{Config, ConfigError, Schedule, TestTime};
 use crate::data::augment::{Augment, Shape};
 use crate::data::Data;
+pub use crate::history::{EpochRecord, History};
 use crate::layers::Mode;
 use crate::loss;
 use crate::metrics;
@@ -24,20 +25,6 @@ const EVAL_CHUNK: usize = 256;
 /// RNG stream numbers, so that each purpose draws from its own sequence.
 const STREAM_DATA: u64 = 1;
 const STREAM_MEMBER: u64 = 100;
-
-/// The metrics of one finished epoch. Accuracies are fractions in [0, 1].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EpochRecord {
-    pub epoch: usize,
-    pub step: u64,
-    pub train_loss: f32,
-    pub train_acc: f32,
-    pub val_loss: f32,
-    pub val_acc: f32,
-    pub lr: f32,
-    /// Validation accuracy of each ensemble member (empty for a single model).
-    pub members_val_acc: Vec<f32>,
-}
 
 /// The live view of one hidden layer.
 #[derive(Clone, Debug, Serialize)]
@@ -90,7 +77,8 @@ pub struct Trainer {
     batch_idx: Vec<u32>,
     pub step: u64,
     pub epoch: usize,
-    pub history: Vec<EpochRecord>,
+    /// Epoch records, thinned evenly once a run grows long (see `History`).
+    pub history: History,
     best: Option<(usize, f32, Vec<Vec<f32>>)>,
     epochs_since_best: usize,
     last_good: Vec<Vec<f32>>,
@@ -151,7 +139,7 @@ impl Trainer {
             batch_idx: Vec::new(),
             step: 0,
             epoch: 0,
-            history: Vec::new(),
+            history: History::default(),
             best: None,
             epochs_since_best: 0,
             last_good,

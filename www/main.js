@@ -16,6 +16,7 @@ import presets from '../presets/lecture.json';
 import { LayersView } from './plots/layers.js';
 import { InitLab } from './plots/init-lab.js';
 import { downloadBlob, downloadText, historyCsv } from './share.js';
+import { CurveHistory } from './curve-history.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const byId = (id) => document.getElementById(id);
@@ -54,7 +55,7 @@ const state = {
   run: -1,
   /** 'regions' (2D data) or 'images', following what the worker trains, not the controls. */
   view: 'regions',
-  /** Every evaluation of the current run, as columns for the charts. */
+  /** The evaluations of the current run (thinned evenly once it grows long), as columns for the charts. */
   history: emptyHistory(),
   /** The newest snapshot not yet drawn, and what it changed. */
   latest: null,
@@ -99,23 +100,11 @@ const userImages = new UserImages(
 );
 
 function emptyHistory() {
-  return { epoch: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [], members: [], lastMembers: [] };
+  return new CurveHistory();
 }
 
 function appendEvals(evals) {
-  const h = state.history;
-  for (const e of evals) {
-    h.epoch.push(e.epoch);
-    h.trainLoss.push(e.train_loss);
-    h.valLoss.push(e.val_loss);
-    h.trainAcc.push(100 * e.train_acc);
-    h.valAcc.push(100 * e.val_acc);
-    // One column per ensemble member; a single model has none.
-    const m = e.members_val_acc ?? [];
-    while (h.members.length < m.length) h.members.push(new Array(h.epoch.length - 1).fill(null));
-    h.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));
-    h.lastMembers = m.map((a) => 100 * a);
-  }
+  for (const e of evals) state.history.push(e);
 }
 
 // ---------------------------------------------------------------------------------------------

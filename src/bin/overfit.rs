@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   overfit config                                   print the default config as JSON
-  overfit train [CONFIG.json] [--epochs N] [--seed S]
-                                                   train; one JSON line per epoch, then a summary line
+  overfit train [CONFIG.json] [--epochs N] [--seed S] [--steps N] [--print-every E]
+                                                   train; one JSON line per epoch (or every E-th, 0 for
+                                                   none), then a summary line with the peak memory;
+                                                   --steps trains exactly N steps, ignoring epochs
   overfit export-pytorch [CONFIG.json] [--epochs N] [--seed S]
                                                    print a self-contained PyTorch script of the run
   overfit bench [--batch 64] [--hidden 256,256] [--features 784] [--classes 10] [--config FILE|default]
@@ -85,9 +87,12 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         "train" => {
-            let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed"])?;
-            let cfg = config_with_overrides(pos.first(), &flags)?;
-            train(&cfg)
+            let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed", "steps", "print-every"])?;
+            let steps = flag(&flags, "steps", 0u64, 0, 1_000_000_000_000)?;
+            let print_every = flag(&flags, "print-every", 1usize, 0, usize::MAX)?;
+            let config_flags: Vec<_> = flags.into_iter().filter(|(k, _)| k == "epochs" || k == "seed").collect();
+            let cfg = config_with_overrides(pos.first(), &config_flags)?;
+            train(&cfg, steps, print_every)
         }
         "export-pytorch" => {
             let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed"])?;
@@ -122,15 +127,23 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// Trains for `cfg.epochs` epochs (or until early stopping or divergence), one JSON line each.
-fn train(cfg: &Config) -> Result<(), String> {
+/// Trains for `cfg.epochs` epochs, or exactly `steps` steps when that is not 0 (stopping early
+/// on early stopping or divergence), printing every `print_every`-th epoch record as a JSON line.
+/// The summary reports the resident memory after building and the peak of the whole process.
+fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
     let mut t = Trainer::new(cfg).map_err(|e| e.to_string())?;
+    let rss_start = status_kib("VmRSS:");
     let spe = t.steps_per_epoch();
     let start = std::time::Instant::now();
-    while t.epoch < cfg.epochs && !t.finished() {
-        let report = t.run(spe);
+    let more = |t: &Trainer| if steps > 0 { t.step < steps } else { t.epoch < cfg.epochs };
+    while more(&t) && !t.finished() {
+        // In chunks of at most one epoch, as the page runs them.
+        let chunk = if steps > 0 { (steps - t.step).min(spe as u64) as usize } else { spe };
+        let report = t.run(chunk);
         for rec in &report.evals {
-            println!("{}", serde_json::to_string(rec).expect("record serializes"));
+            if print_every > 0 && rec.epoch % print_every == 0 {
+                println!("{}", serde_json::to_string(rec).expect("record serializes"));
+            }
         }
     }
     let last = t.history.last();
@@ -149,6 +162,10 @@ fn train(cfg: &Config) -> Result<(), String> {
             "diverged_at_step": t.diverged_at,
             "parameters": t.model().params.trainable_count(),
             "seconds": start.elapsed().as_secs_f64(),
+            "history_records": t.history.len(),
+            "rss_kib_after_build": rss_start,
+            "rss_kib_end": status_kib("VmRSS:"),
+            "peak_rss_kib": status_kib("VmHWM:"),
         }
     });
     println!("{summary}");
@@ -296,7 +313,12 @@ fn thread_cpu_seconds() -> Option<f64> {
 
 /// Resident set size of this process in KiB (Linux: VmRSS in /proc/self/status), or None.
 fn rss_kib() -> Option<u64> {
+    status_kib("VmRSS:")
+}
+
+/// A KiB figure of /proc/self/status (Linux), e.g. "VmRSS:" now or "VmHWM:" the peak; or None.
+fn status_kib(key: &str) -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -80,3 +80,25 @@ test('user files are grouped by sub-folder or by name prefix, and limits are nam
   assert.match(limitProblem(500, 1), /^Need at least 2 classes, found 1/);
   assert.match(limitProblem(3, 2), /^Need at least 4 images, found 3/);
 });
+
+test('the curve history stays bounded and evenly spread over a long run, newest epoch kept', async () => {
+  const { CurveHistory } = await import('../../www/curve-history.js');
+  const h = new CurveHistory(64);
+  const rec = (epoch) => ({ epoch, train_loss: 1 / epoch, val_loss: 2 / epoch, train_acc: 0.5, val_acc: 0.25, members_val_acc: [0.1, 0.2] });
+  for (let e = 1; e <= 64; e++) h.push(rec(e));
+  assert.equal(h.length, 64);
+  assert.equal(h.stride, 1);
+  for (let e = 65; e <= 200_000; e++) {
+    h.push(rec(e));
+    assert.ok(h.length <= 65, `${h.length} epochs kept at epoch ${e}`);
+  }
+  assert.equal(h.epoch.at(-1), 200_000);
+  assert.equal(h.valLoss.at(-1), 2 / 200_000);
+  assert.ok(h.length >= 32);
+  // Every column has one value per kept epoch, all but the newest on the stride, in order.
+  for (const col of h.columns()) assert.equal(col.length, h.length);
+  const body = h.epoch.slice(0, -1);
+  assert.ok(body.every((e) => e % h.stride === 0), `stride ${h.stride}`);
+  assert.ok(body.every((e, i) => i === 0 || e === body[i - 1] + h.stride));
+  assert.deepEqual(h.lastMembers, [10, 20]);
+});

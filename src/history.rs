@@ -1,0 +1,129 @@
+//! The epoch records of a run, kept within a fixed bound however long the run: when the bound is
+//! reached every other record is dropped and from then on only every `stride`-th epoch is kept
+//! (the stride doubles each time), while the newest record is always present.
+//!
+//! With a bound of C records, a run of E epochs keeps between C/2 and C + 1 records spread evenly
+//! over the whole run, so an hour of training at full speed costs the same memory as a minute.
+
+use serde::Serialize;
+
+/// The default bound: enough for a smooth curve on any screen.
+pub const DEFAULT_CAPACITY: usize = 2048;
+
+/// The metrics of one finished epoch. Accuracies are fractions in [0, 1].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EpochRecord {
+    pub epoch: usize,
+    pub step: u64,
+    pub train_loss: f32,
+    pub train_acc: f32,
+    pub val_loss: f32,
+    pub val_acc: f32,
+    pub lr: f32,
+    /// Validation accuracy of each ensemble member (empty for a single model).
+    pub members_val_acc: Vec<f32>,
+}
+
+/// Epoch records thinned to at most `capacity + 1` (every `stride`-th epoch plus the newest).
+#[derive(Clone, Debug)]
+pub struct History {
+    records: Vec<EpochRecord>,
+    stride: usize,
+    capacity: usize,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl History {
+    /// A history that keeps at most `capacity` on-stride records (at least 2).
+    pub fn with_capacity(capacity: usize) -> History {
+        let capacity = capacity.max(2);
+        History { records: Vec::with_capacity(capacity + 1), stride: 1, capacity }
+    }
+
+    /// Every how many epochs a record is kept now (1 until the bound was first reached).
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// Adds the record of a finished epoch.
+    pub fn push(&mut self, rec: EpochRecord) {
+        // The previous newest record stays only if it falls on the stride.
+        if self.records.last().is_some_and(|r| r.epoch % self.stride != 0) {
+            self.records.pop();
+        }
+        self.records.push(rec);
+        let on_stride = self.records.iter().filter(|r| r.epoch % self.stride == 0).count();
+        if on_stride > self.capacity {
+            self.stride *= 2;
+            let stride = self.stride;
+            let newest = self.records.len() - 1;
+            let mut i = 0;
+            self.records.retain(|r| {
+                let keep = r.epoch % stride == 0 || i == newest;
+                i += 1;
+                keep
+            });
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.records.clear();
+        self.stride = 1;
+    }
+}
+
+impl std::ops::Deref for History {
+    type Target = [EpochRecord];
+    fn deref(&self) -> &[EpochRecord] {
+        &self.records
+    }
+}
+
+impl Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.records.serialize(s)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn rec(epoch: usize) -> EpochRecord {
+        EpochRecord { epoch, step: epoch as u64 * 10, train_loss: 1.0, train_acc: 0.5, val_loss: 1.0, val_acc: 0.5, lr: 0.1, members_val_acc: vec![] }
+    }
+
+    #[test]
+    fn keeps_everything_below_the_bound() {
+        let mut h = History::with_capacity(100);
+        for e in 1..=100 {
+            h.push(rec(e));
+        }
+        assert_eq!(h.len(), 100);
+        assert_eq!(h.stride(), 1);
+        assert!(h.iter().map(|r| r.epoch).eq(1..=100));
+    }
+
+    #[test]
+    fn stays_bounded_and_even_over_a_long_run() {
+        let mut h = History::with_capacity(64);
+        for e in 1..=1_000_000 {
+            h.push(rec(e));
+            assert!(h.len() <= 65, "{} records at epoch {e}", h.len());
+            assert_eq!(h.last().unwrap().epoch, e, "the newest record is always kept");
+        }
+        // Evenly spread: all but the newest are multiples of the stride, in increasing order.
+        let s = h.stride();
+        assert!(s > 1);
+        assert!(h.len() >= 32);
+        let body = &h[..h.len() - 1];
+        assert!(body.iter().all(|r| r.epoch % s == 0));
+        assert!(body.windows(2).all(|w| w[1].epoch == w[0].epoch + s));
+        assert!(body.last().unwrap().epoch + s > 1_000_000);
+    }
+}

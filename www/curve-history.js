@@ -1,0 +1,66 @@
+// Owns the page's training curves of one run as columns for the charts, bounded however long the
+// run: the same thinning as the core's src/history.rs. Once more than CAPACITY on-stride epochs
+// are held, every other one is dropped and from then on only every `stride`-th epoch is kept (the
+// stride doubles each time); the newest epoch is always present, so the figures show it.
+
+/** At most this many on-stride epochs (plus the newest) are kept. */
+export const CAPACITY = 2048;
+
+export class CurveHistory {
+  constructor(capacity = CAPACITY) {
+    this.capacity = Math.max(2, capacity);
+    this.stride = 1;
+    /** How many kept epochs fall on the stride. */
+    this.onStride = 0;
+    this.epoch = [];
+    this.trainLoss = [];
+    this.valLoss = [];
+    this.trainAcc = [];
+    this.valAcc = [];
+    /** One column of validation accuracies (percent) per ensemble member; empty for one model. */
+    this.members = [];
+    /** The members' accuracies at the newest epoch. */
+    this.lastMembers = [];
+  }
+
+  get length() {
+    return this.epoch.length;
+  }
+
+  /** The columns that hold one value per kept epoch. */
+  columns() {
+    return [this.epoch, this.trainLoss, this.valLoss, this.trainAcc, this.valAcc, ...this.members];
+  }
+
+  /** Adds one epoch record of the core ({epoch, train_loss, ..., members_val_acc}). */
+  push(e) {
+    const n = this.epoch.length;
+    // The previous newest epoch stays only if it falls on the stride.
+    if (n > 0 && this.epoch[n - 1] % this.stride !== 0) for (const col of this.columns()) col.pop();
+    this.epoch.push(e.epoch);
+    this.trainLoss.push(e.train_loss);
+    this.valLoss.push(e.val_loss);
+    this.trainAcc.push(100 * e.train_acc);
+    this.valAcc.push(100 * e.val_acc);
+    const m = e.members_val_acc ?? [];
+    while (this.members.length < m.length) this.members.push(new Array(this.epoch.length - 1).fill(null));
+    this.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));
+    this.lastMembers = Array.from(m, (a) => 100 * a);
+    if (e.epoch % this.stride === 0) this.onStride += 1;
+    if (this.onStride > this.capacity) this.thin();
+  }
+
+  /** Doubles the stride and drops the epochs that are off it (except the newest). */
+  thin() {
+    this.stride *= 2;
+    const last = this.epoch.length - 1;
+    const keep = this.epoch.map((x, i) => x % this.stride === 0 || i === last);
+    for (const col of this.columns()) {
+      let j = 0;
+      for (let i = 0; i < col.length; i++) if (keep[i]) col[j++] = col[i];
+      col.length = j;
+    }
+    this.onStride = 0;
+    for (const x of this.epoch) if (x % this.stride === 0) this.onStride += 1;
+  }
+}
