@@ -56,6 +56,42 @@ pub fn export_pytorch(config: JsValue) -> Result<String, JsError> {
     Ok(crate::export_pytorch::export(&cfg))
 }
 
+thread_local! {
+    /// The message and location of the last panic, kept by the hook `install_panic_hook` sets.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that keeps the panic's message and location. A panic in wasm
+/// ends in a trap whose JS error says only "unreachable"; the worker then reads `last_panic` to
+/// report what actually went wrong.
+#[wasm_bindgen]
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let text = info.to_string();
+            LAST_PANIC.with(|p| {
+                if let Ok(mut slot) = p.try_borrow_mut() {
+                    *slot = Some(text);
+                }
+            });
+        }));
+    });
+}
+
+/// The message of the last panic inside the core, if there was one.
+#[wasm_bindgen]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.try_borrow().ok().and_then(|s| s.clone()))
+}
+
+/// Fault injection for the page's reliability tests: panics inside wasm exactly as a bug in the
+/// core would (the worker exposes it only as the `debug-panic` message).
+#[wasm_bindgen]
+pub fn debug_panic(message: &str) {
+    panic!("{message}");
+}
+
 /// The user's own images as the page decoded them.
 struct UserSamples {
     pixels: Vec<f32>,

@@ -17,6 +17,7 @@ import { LayersView } from './plots/layers.js';
 import { InitLab } from './plots/init-lab.js';
 import { downloadBlob, downloadText, historyCsv } from './share.js';
 import { CurveHistory } from './curve-history.js';
+import { TrainingWorker } from './training-worker.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const byId = (id) => document.getElementById(id);
@@ -73,6 +74,10 @@ const state = {
   previewIndex: 0,
   /** The number of classes of the user's loaded images (null until some are loaded). */
   userClasses: null,
+  /** The training worker failed ({message, fatal}) and a restart is offered; null otherwise. */
+  fault: null,
+  /** A restart is under way (between the click and the new worker's ready message). */
+  restarting: false,
 };
 
 let controls = null;
@@ -83,13 +88,47 @@ const confusion = new ConfusionMatrix(byId('confusion'), $('confusion-note'));
 const weights = new WeightTiles(byId('weights'), $('weights-note'));
 const preview = new AugmentPreview(byId('aug-preview'), $('preview-note'));
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-worker.onmessage = (event) => onWorkerMessage(event.data);
-worker.onerror = (event) => {
-  event.preventDefault();
-  state.configError = `The training worker failed: ${event.message || 'it could not be loaded'}.`;
+// The training worker; if it fails (a panic inside wasm, an uncaught error) or goes silent, the
+// page says so and offers a restart that keeps the config (see training-worker.js).
+const worker = new TrainingWorker({
+  onMessage: (msg) => {
+    onExtraMessage(msg);
+    onWorkerMessage(msg);
+  },
+  onFault: ({ message, fatal }) => {
+    state.fault = { message, fatal };
+    if (fatal) {
+      state.playing = false;
+      document.body.dataset.playing = 'false';
+      ui.play.setAttribute('aria-pressed', 'false');
+    }
+    document.body.dataset.fault = fatal ? 'fatal' : 'silent';
+    renderMessage();
+  },
+  onRecover: () => {
+    state.fault = null;
+    delete document.body.dataset.fault;
+    renderMessage();
+  },
+});
+
+// For the reliability tests (tests/e2e/reliability.test.mjs): a message straight to the worker,
+// e.g. {type: 'debug-panic'}. Nothing in the page uses it.
+window.overfitDebug = { post: (msg) => worker.post(msg) };
+
+/**
+ * Replaces the training worker by a fresh one and gives it the config in force (and the user's
+ * images, decoded again from the kept files). The curves of the failed run stay on screen until
+ * the new run's first snapshot.
+ */
+function restartWorker() {
+  state.fault = null;
+  delete document.body.dataset.fault;
+  state.restarting = true;
   renderMessage();
-};
+  worker.restart();
+  document.body.dataset.restarts = String(Number(document.body.dataset.restarts || 0) + 1);
+}
 
 const userImages = new UserImages(
   { folderInput: byId('user-folder'), filesInput: byId('user-files'), status: byId('user-status'), classList: byId('user-classes') },
@@ -130,6 +169,17 @@ function onWorkerMessage(msg) {
 }
 
 function onReady(defaults) {
+  if (controls) {
+    // A restarted worker: it gets the config in force, leniently (it was valid before).
+    state.restarting = false;
+    const config = state.applied ?? state.config ?? defaults;
+    if (config.dataset === 'user' && userImages.ready) {
+      state.config = config;
+      controls.set(config);
+      userImages.resend();
+    } else setConfig(config, true);
+    return;
+  }
   state.defaults = defaults;
   controls = buildControls(ui.form, fieldsFor(defaults), defaults, {
     onChange: onControlChange,
@@ -160,7 +210,7 @@ function loadHash() {
 function setConfig(config, lenient = false) {
   state.config = config;
   controls.set(config);
-  worker.postMessage({ type: 'config', config: clone(config), lenient });
+  worker.post({ type: 'config', config: clone(config), lenient });
 }
 
 /**
@@ -200,7 +250,7 @@ function sendUserData(data) {
   const config = { ...state.config, dataset: 'user', classes: data.names.length, image_size: data.size, color: data.channels === 3 };
   state.config = config;
   controls.set(config);
-  worker.postMessage(
+  worker.post(
     { type: 'user-data', pixels: data.pixels, labels: data.labels, size: data.size, channels: data.channels, names: data.names, config: clone(config) },
     [data.pixels.buffer, data.labels.buffer],
   );
@@ -250,6 +300,8 @@ function onSnapshot(msg) {
   state.run = msg.run;
   // A plain marker for scripts and tests: the worker's run number (it grows on rebuild and reset).
   document.body.dataset.run = String(msg.run);
+  // And the step count of the newest snapshot, before any drawing is throttled.
+  document.body.dataset.step = String(msg.step);
   if (msg.points) {
     boundary.setPoints(msg.points, msg.extent, msg.classes);
     setView('regions');
@@ -416,15 +468,28 @@ function renderFigures() {
 /** Shows the current config error (if any) and the link notes in the message area. */
 function renderMessage() {
   const lines = [];
+  if (state.fault) lines.push({ text: state.fault.message, kind: 'error', restart: true });
+  if (state.restarting) lines.push({ text: 'Restarting the training worker…', kind: 'note' });
   if (state.configError) lines.push({ text: state.configError, kind: 'error' });
   if (state.runNote) lines.push({ text: state.runNote, kind: state.runNote.startsWith('Early') ? 'note' : 'error' });
   if (state.notice) lines.push({ text: state.notice, kind: 'note' });
   for (const note of state.linkNotes) lines.push({ text: note, kind: 'note' });
   ui.message.replaceChildren(
-    ...lines.map(({ text, kind }) => {
+    ...lines.map(({ text, kind, restart }) => {
       const p = document.createElement('p');
       p.className = kind;
       p.textContent = text;
+      if (restart) {
+        // The config is kept: the new worker starts from the settings in force.
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'small primary';
+        b.dataset.testid = 'restart-worker';
+        b.textContent = 'Restart training';
+        b.title = 'Start a fresh training worker with the same settings.';
+        b.addEventListener('click', restartWorker);
+        p.append(' ', b);
+      }
       return p;
     }),
   );
@@ -433,13 +498,13 @@ function renderMessage() {
 // ---------------------------------------------------------------------------------------------
 // Buttons, the URL hash and the colour scheme.
 
-ui.play.addEventListener('click', () => worker.postMessage({ type: 'play' }));
-ui.pause.addEventListener('click', () => worker.postMessage({ type: 'pause' }));
-ui.step.addEventListener('click', () => worker.postMessage({ type: 'step' }));
-ui.reset.addEventListener('click', () => worker.postMessage({ type: 'reset' }));
+ui.play.addEventListener('click', () => worker.post({ type: 'play' }));
+ui.pause.addEventListener('click', () => worker.post({ type: 'pause' }));
+ui.step.addEventListener('click', () => worker.post({ type: 'step' }));
+ui.reset.addEventListener('click', () => worker.post({ type: 'reset' }));
 ui.previewNext.addEventListener('click', () => {
   state.previewIndex += 1;
-  worker.postMessage({ type: 'preview', index: state.previewIndex });
+  worker.post({ type: 'preview', index: state.previewIndex });
 });
 ui.form.addEventListener('submit', (event) => event.preventDefault());
 
@@ -481,7 +546,7 @@ const initLab = new InitLab(
     applyEdit(config);
     labRequest += 1;
     initLab.setBusy(true);
-    worker.postMessage({ type: 'init-lab', id: labRequest, config: clone(config) });
+    worker.post({ type: 'init-lab', id: labRequest, config: clone(config) });
   },
 );
 
@@ -552,12 +617,7 @@ function onExtraMessage(msg) {
   }
 }
 
-worker.onmessage = (event) => {
-  onExtraMessage(event.data);
-  onWorkerMessage(event.data);
-};
-
-byId('restore-best').addEventListener('click', () => worker.postMessage({ type: 'restore-best' }));
+byId('restore-best').addEventListener('click', () => worker.post({ type: 'restore-best' }));
 
 // ---- Lecture demos ----
 
@@ -581,7 +641,7 @@ function loadPreset(id) {
   presetText.dataset.preset = p.id;
   const config = { ...clone(state.defaults), ...clone(p.config) };
   setConfig(config);
-  worker.postMessage({ type: 'play' });
+  worker.post({ type: 'play' });
   renderMessage();
 }
 
@@ -632,7 +692,7 @@ byId('import-config').addEventListener('change', async (event) => {
 byId('export-csv').addEventListener('click', () => downloadText(historyCsv(state.history), 'overfit-curves.csv', 'text/csv'));
 
 byId('export-pytorch').addEventListener('click', () => {
-  if (state.applied) worker.postMessage({ type: 'export-pytorch', id: 1, config: clone(state.applied) });
+  if (state.applied) worker.post({ type: 'export-pytorch', id: 1, config: clone(state.applied) });
 });
 
 for (const b of document.querySelectorAll('button.png')) {
@@ -672,10 +732,10 @@ document.addEventListener('keydown', (event) => {
   if (!state.defaults || !help.hidden) return;
   if (event.key === ' ' && !(t instanceof HTMLButtonElement)) {
     event.preventDefault();
-    worker.postMessage({ type: state.playing ? 'pause' : 'play' });
+    worker.post({ type: state.playing ? 'pause' : 'play' });
   } else if (event.key === 's' || event.key === 'S') {
-    worker.postMessage({ type: 'step' });
+    worker.post({ type: 'step' });
   } else if (event.key === 'r' || event.key === 'R') {
-    worker.postMessage({ type: 'reset' });
+    worker.post({ type: 'reset' });
   }
 });

@@ -237,6 +237,12 @@ export class UserImages {
     return true;
   }
 
+  /** Decodes the kept files again with the settings of the last hand-over (a restarted worker). */
+  async resend() {
+    if (!this.group || !this.loaded) return false;
+    return this.decode(this.group, this.loaded.size, this.loaded.color);
+  }
+
   /** Whether images are loaded. */
   get ready() {
     return this.group !== null;

@@ -3,9 +3,13 @@
 // Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'},
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
 //               preview), {type:'user-data', pixels, labels, size, channels, names, config},
-//               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config}.
+//               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config};
+//               for the reliability tests only: {type:'debug-panic', message} (a panic inside
+//               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
 // Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
 //               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field},
+//               {type:'fatal', message} (a panic or unexpected exception: this worker is done and
+//               the page replaces it, see training-worker.js),
 //               {type:'init-lab', id, result | error, ms}, {type:'restored', epoch},
 //               {type:'pytorch', id, text | error}.
 // While playing, a snapshot carries the per-layer statistics of the probe batch (`layers` and the
@@ -308,18 +312,40 @@ function newRun() {
   rate.step = 0;
 }
 
-/** A wasm trap or an unexpected exception: stop, report, and rebuild on the next reset. */
+/** Set once this worker has reported a fatal error; it then ignores every message. */
+let dead = false;
+
+/**
+ * A wasm trap (a panic inside the core) or an unexpected exception: training stops and the page
+ * is told; it terminates this worker and offers a restart with the same config, since a trapped
+ * instance may hold half-updated state. For a panic the message is the core's own (message and
+ * source location, kept by the panic hook), not the trap's bare "unreachable".
+ */
 function crash(e) {
+  if (dead) return;
+  dead = true;
   playing = false;
-  self.postMessage({ type: 'error', field: null, message: `Training stopped: ${errorMessage(e)}. Press Reset to start again.` });
-  self.postMessage({ type: 'snapshot', run, playing, stepsPerSec: 0, stepsPerChunk, ...last, evals: [] });
-  try {
-    session?.free();
-  } catch {
-    // The instance may be unusable after a trap; a new Session is made on reset.
+  let detail = errorMessage(e);
+  if (e instanceof WebAssembly.RuntimeError) {
+    let panic = null;
+    try {
+      panic = wasm.last_panic();
+    } catch {
+      // The instance may not even answer that.
+    }
+    detail = panic ? `the core panicked: ${panic.replace(/\s+/g, ' ').trim()}` : `the core trapped (${detail})`;
   }
-  session = null;
+  self.postMessage({ type: 'fatal', message: `Training stopped because ${detail}.` });
 }
+
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  crash(event.error ?? new Error(event.message));
+});
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  crash(event.reason);
+});
 
 /**
  * Applies a config from the page. With `lenient` (a config read from a link), fields the core
@@ -417,6 +443,7 @@ self.onmessage = (event) => {
 };
 
 function handle(msg) {
+  if (dead) return;
   switch (msg?.type) {
     case 'config':
       applyConfig(msg.config, Boolean(msg.lenient));
@@ -478,6 +505,21 @@ function handle(msg) {
       newRun();
       post(null, { grid: true });
       break;
+    case 'debug-panic':
+      try {
+        wasm.debug_panic(String(msg.message ?? 'debug panic'));
+      } catch (e) {
+        crash(e);
+      }
+      break;
+    case 'debug-hang': {
+      const until = performance.now() + Number(msg.ms || 0);
+      while (performance.now() < until) {
+        // Busy on purpose: the page's watchdog must notice.
+      }
+      post(null, { grid: false });
+      break;
+    }
     default:
       self.postMessage({ type: 'error', field: null, message: `Unknown message type: ${String(msg?.type)}` });
   }
@@ -485,6 +527,7 @@ function handle(msg) {
 
 try {
   await init();
+  wasm.install_panic_hook();
   const defaults = default_config();
   session = new Session(defaults);
   config = defaults;
