@@ -18,6 +18,9 @@ import { InitLab } from './plots/init-lab.js';
 import { downloadBlob, downloadText, historyCsv } from './share.js';
 import { CurveHistory } from './curve-history.js';
 import { TrainingWorker } from './training-worker.js';
+import { SavedRuns, runRecord } from './saved-runs.js';
+import { RunsView } from './runs-view.js';
+import { Compare } from './compare.js';
 
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 const byId = (id) => document.getElementById(id);
@@ -96,6 +99,7 @@ const worker = new TrainingWorker({
     onWorkerMessage(msg);
   },
   onFault: ({ message, fatal }) => {
+    if (fatal) flushRun('crashed');
     state.fault = { message, fatal };
     if (fatal) {
       state.playing = false;
@@ -114,7 +118,11 @@ const worker = new TrainingWorker({
 
 // For the reliability tests (tests/e2e/reliability.test.mjs): a message straight to the worker,
 // e.g. {type: 'debug-panic'}. Nothing in the page uses it.
-window.overfitDebug = { post: (msg) => worker.post(msg) };
+window.overfitDebug = {
+  post: (msg) => worker.post(msg),
+  /** The first `n` epochs of the current run's curves and of compare A's (validation loss). */
+  curves: (n = 5) => ({ b: state.history.valLoss.slice(0, n), a: compare.history.valLoss.slice(0, n), epochsA: compare.history.length, epochsB: state.history.length }),
+};
 
 /**
  * Replaces the training worker by a fresh one and gives it the config in force (and the user's
@@ -190,6 +198,7 @@ function onReady(defaults) {
     describedBy: 'message',
     slots: { dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' } },
   });
+  restoreSaved();
   loadHash();
   for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
   document.body.dataset.ready = 'true';
@@ -274,10 +283,17 @@ function onApplied({ result, problems = [], lenient }, config) {
     history.replaceState(null, '', hash);
   }
   state.writtenHash = hash;
+  saved.saveConfig(hash.slice(1));
   renderMessage();
   // A plain marker for scripts and tests: how many configs the worker has accepted so far.
   document.body.dataset.applied = String(Number(document.body.dataset.applied || 0) + 1);
   document.body.dataset.result = result;
+  // In a comparison the controls edit B; any change to B restarts both runs from step 0, so the
+  // two curves always compare the two configs from the same start.
+  if (compare.active && result !== 'unchanged') {
+    if (result === 'updated') worker.post({ type: 'reset' });
+    compare.setB(config, true);
+  }
 }
 
 function onError(msg) {
@@ -394,7 +410,10 @@ function frame(now) {
     return true;
   };
   if (drawn('figures')) renderFigures();
-  if (drawn('curves')) curves.update(state.history);
+  if (drawn('curves')) {
+    curves.update(state.history);
+    compare.render(state.history);
+  }
   if (state.view === 'regions') {
     if (drawn('boundary')) boundary.draw();
   } else {
@@ -498,10 +517,10 @@ function renderMessage() {
 // ---------------------------------------------------------------------------------------------
 // Buttons, the URL hash and the colour scheme.
 
-ui.play.addEventListener('click', () => worker.post({ type: 'play' }));
-ui.pause.addEventListener('click', () => worker.post({ type: 'pause' }));
-ui.step.addEventListener('click', () => worker.post({ type: 'step' }));
-ui.reset.addEventListener('click', () => worker.post({ type: 'reset' }));
+ui.play.addEventListener('click', () => command('play'));
+ui.pause.addEventListener('click', () => command('pause'));
+ui.step.addEventListener('click', () => command('step'));
+ui.reset.addEventListener('click', () => command('reset'));
 ui.previewNext.addEventListener('click', () => {
   state.previewIndex += 1;
   worker.post({ type: 'preview', index: state.previewIndex });
@@ -559,11 +578,13 @@ function showTab(next) {
   for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.tab === next));
   byId('layers-view').hidden = next !== 'layers';
   byId('lab-view').hidden = next !== 'lab';
+  byId('runs-view').hidden = next !== 'runs';
+  if (next === 'runs') renderRuns();
   const main = next === 'main';
   ui.regionsView.hidden = !main || state.view !== 'regions';
   ui.imagesView.hidden = !main || state.view !== 'images';
   document.body.dataset.tab = next;
-  ui.viewTitle.textContent = next === 'layers' ? 'Layers' : next === 'lab' ? 'Init lab' : state.view === 'images' ? 'Images' : 'Decision regions';
+  ui.viewTitle.textContent = next === 'layers' ? 'Layers' : next === 'lab' ? 'Init lab' : next === 'runs' ? 'Recent runs' : state.view === 'images' ? 'Images' : 'Decision regions';
   if (next === 'lab' && state.config) {
     initLab.setSettings(state.config);
     if (!initLab.result) initLab.request();
@@ -590,6 +611,7 @@ function renderBest() {
 
 /** Extra handling of worker messages for the views added here (called before the base handler). */
 function onExtraMessage(msg) {
+  if (msg.type === 'snapshot') keepRun(msg);
   if (msg.type === 'snapshot') {
     if (msg.run !== state.run) layersView.clear();
     if (msg.layers) layersView.push(msg.epoch, msg.step, msg.layers, msg.layerBins, msg.layerCounts);
@@ -641,7 +663,7 @@ function loadPreset(id) {
   presetText.dataset.preset = p.id;
   const config = { ...clone(state.defaults), ...clone(p.config) };
   setConfig(config);
-  worker.post({ type: 'play' });
+  command('play');
   renderMessage();
 }
 
@@ -732,10 +754,144 @@ document.addEventListener('keydown', (event) => {
   if (!state.defaults || !help.hidden) return;
   if (event.key === ' ' && !(t instanceof HTMLButtonElement)) {
     event.preventDefault();
-    worker.post({ type: state.playing ? 'pause' : 'play' });
+    command(state.playing ? 'pause' : 'play');
   } else if (event.key === 's' || event.key === 'S') {
-    worker.post({ type: 'step' });
+    command('step');
   } else if (event.key === 'r' || event.key === 'R') {
-    worker.post({ type: 'reset' });
+    command('reset');
   }
+});
+
+// ---- Work is not lost: the config in force and the recent runs are kept in this browser ----
+
+const saved = new SavedRuns();
+/** The run being kept: its id, start time, the worker generation and run number it belongs to. */
+const kept = { id: null, started: null, generation: -1, run: -1, dirty: false, status: 'paused', report: null };
+/** The saved run whose curves are drawn over the current ones, or null. */
+let shownRun = null;
+
+const runsView = new RunsView(
+  { list: byId('runs-list'), note: byId('runs-note'), clear: byId('clear-history') },
+  {
+    onShow: (run) => showSavedRun(shownRun?.id === run.id ? null : run),
+    onUse: (run) => {
+      state.linkNotes = [];
+      state.configError = null;
+      state.notice = `Using the settings of the run from ${new Date(run.started).toLocaleString()}.`;
+      renderMessage();
+      const { config } = parseHash(`#${run.hash}`, state.defaults);
+      setConfig(config, true);
+    },
+    onClear: () => {
+      saved.clear();
+      showSavedRun(null);
+      // The run in progress is forgotten too; it is kept again if it trains on.
+      kept.dirty = false;
+      renderRuns();
+    },
+  },
+);
+
+function renderRuns() {
+  runsView.render(saved.runs, shownRun?.id ?? null, saved.problem);
+  document.body.dataset.savedRuns = String(saved.runs.length);
+}
+
+/** Draws a saved run's curves (grey) over the current ones; null removes them. */
+function showSavedRun(run) {
+  shownRun = run;
+  if (!compareActive()) curves.setOverlay(run ? { label: 'saved', kind: 'saved', history: run.curves, mainLabel: '' } : null);
+  state.dirty.curves = true;
+  requestFrame();
+  if (tab === 'runs') renderRuns();
+}
+
+/**
+ * On a page opened without a link, the settings last used in this browser come back, and the
+ * newest kept run (if it had these settings) is drawn in grey over the new run's curves.
+ */
+function restoreSaved() {
+  if (location.hash.length > 1) return;
+  const hash = saved.loadConfig();
+  if (!hash) return;
+  history.replaceState(null, '', `#${hash}`);
+  const last = saved.runs[0];
+  state.notice = last && last.hash === hash
+    ? 'Restored your last settings; your last run is drawn in grey (see the Runs tab).'
+    : 'Restored the settings you last used in this browser.';
+  if (last && last.hash === hash) showSavedRun(last);
+}
+
+/** Follows the worker's snapshots: a new run starts a new kept entry, the old one is saved. */
+function keepRun(msg) {
+  if (msg.run !== kept.run || worker.generation !== kept.generation) {
+    flushRun();
+    Object.assign(kept, { id: `${Date.now().toString(36)}-${worker.generation}-${msg.run}`, started: new Date().toISOString(), generation: worker.generation, run: msg.run, dirty: false });
+  }
+  if (msg.evals.length > 0 || msg.history) kept.dirty = true;
+  kept.status = msg.diverged ? 'diverged' : msg.stopped ? 'stopped' : msg.playing ? 'training' : 'paused';
+  kept.report = msg;
+}
+
+/** Saves the kept run if it changed and has at least one finished epoch. */
+function flushRun(status = null) {
+  if (!kept.id || !kept.dirty || state.history.length === 0 || !state.applied) return;
+  if (status) kept.status = status;
+  kept.dirty = false;
+  saved.save(runRecord({
+    id: kept.id, started: kept.started, config: state.applied, hash: serializeHash(state.applied, state.defaults),
+    history: state.history, report: kept.report, status: kept.status,
+  }));
+  if (tab === 'runs') renderRuns();
+  document.body.dataset.savedRuns = String(saved.runs.length);
+}
+
+// Saved every two seconds while it changes, and when the page goes away.
+setInterval(() => flushRun(), 2000);
+addEventListener('pagehide', () => flushRun());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') flushRun();
+});
+
+// ---- A/B comparison: config A pinned in a second worker, B in the controls ----
+
+/** Sends a training command (play, pause, step, reset) to the worker, and to A's when comparing. */
+function command(type) {
+  worker.post({ type });
+  compare.post({ type });
+}
+
+const compare = new Compare(
+  { root: byId('compare-panel'), diff: byId('compare-diff'), same: byId('compare-same'), figures: byId('compare-figures'), stop: byId('compare-stop') },
+  {
+    onChange: () => {
+      state.dirty.curves = true;
+      requestFrame();
+    },
+    onStop: () => {
+      byId('compare-start').setAttribute('aria-pressed', 'false');
+      showSavedRun(shownRun);
+    },
+  },
+);
+
+function compareActive() {
+  return compare.active;
+}
+
+byId('compare-start').addEventListener('click', () => {
+  if (!state.applied) return;
+  if (compare.active) {
+    compare.stop();
+    return;
+  }
+  // A is the config training now; both runs restart from step 0 together.
+  compare.start(state.applied, state.playing);
+  worker.post({ type: 'reset' });
+  byId('compare-start').setAttribute('aria-pressed', 'true');
+  curves.setOverlay({ label: 'A', kind: 'compare', mainLabel: 'B', get history() { return compare.history; } });
+  state.notice = 'Comparing: A is pinned and trains in its own worker; the settings you change now are B.';
+  renderMessage();
+  state.dirty.curves = true;
+  requestFrame();
 });

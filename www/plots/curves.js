@@ -1,7 +1,10 @@
 // Owns the two training-curve charts (loss and accuracy, training and validation, vs epoch),
-// drawn with uPlot inside containers whose size the page layout decides. For an ensemble the
-// accuracy chart adds each member's validation accuracy as a thin line under the ensemble's bold
-// one. A dotted vertical line marks the best epoch (lowest validation loss) on both charts.
+// drawn with uPlot inside containers whose size the page layout decides. The gap between the
+// training and validation curves (the generalization gap) is shaded. For an ensemble the accuracy
+// chart adds each member's validation accuracy as a thin line under the ensemble's bold one. A
+// dotted vertical line marks the best epoch (lowest validation loss) on both charts. An overlay
+// (the pinned config A of a comparison, or a saved run) adds its own training and validation
+// curves with their gap shaded in its own colour, on the same epoch axis.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -46,6 +49,11 @@ class Chart {
     this.data = [[], [], []];
     /** Number of extra (ensemble member) series after training and validation. */
     this.members = 0;
+    /** The overlay's [epoch, training, validation] columns, or null. */
+    this.overlayData = null;
+    /** The overlay's {label, kind} ('compare' or 'saved'), or null; the main run's label. */
+    this.overlay = null;
+    this.mainLabel = '';
     /** The epoch marked by a vertical line (early stopping's best epoch), or null. */
     this.marker = null;
     this.plot = null;
@@ -63,8 +71,28 @@ class Chart {
     const format = (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4));
     const val = cssVar('--val') || '#d55e00';
     const members = Array.from({ length: this.members }, (_, j) => ({
-      label: `member ${j + 1}`, stroke: cssVar('--member') || '#c0398f80', width: 1, value: format,
+      label: `member ${j + 1}`, stroke: cssVar('--member') || '#c0398f80', width: 1, value: format, spanGaps: true,
     }));
+    const prefix = this.mainLabel ? `${this.mainLabel} ` : '';
+    const o = this.overlay;
+    const overlaySeries = o
+      ? [
+        { label: `${o.label} training`, stroke: cssVar(`--${o.kind}-train`) || '#0f7b6c', width: 2, value: format, spanGaps: true },
+        { label: `${o.label} validation`, stroke: cssVar(`--${o.kind}-val`) || '#e69f00', width: 2, dash: [2, 3], value: format, spanGaps: true },
+      ]
+      : [];
+    const first = 3 + this.members;
+    const gap = cssVar('--gap') || 'rgba(192, 57, 143, 0.10)';
+    // A band fills where its first series lies above its second: two bands shade the gap
+    // whichever curve is on top.
+    const bands = [
+      { series: [1, 2], fill: gap },
+      { series: [2, 1], fill: gap },
+      ...(o ? [
+        { series: [first, first + 1], fill: cssVar(`--${o.kind}-gap`) || 'rgba(15, 123, 108, 0.12)' },
+        { series: [first + 1, first], fill: cssVar(`--${o.kind}-gap`) || 'rgba(15, 123, 108, 0.12)' },
+      ] : []),
+    ];
     const opts = {
       ...this.size(),
       scales: {
@@ -82,13 +110,15 @@ class Chart {
       ],
       series: [
         { label: 'epoch', value: (u, v) => (v == null ? '–' : String(v)) },
-        { label: 'training', stroke: cssVar('--train') || '#0072b2', width: 2, value: format },
+        { label: `${prefix}training`, stroke: cssVar('--train') || '#0072b2', width: 2, value: format, spanGaps: true },
         // With ensemble members the validation line is the ensemble's, drawn bold and solid.
         this.members > 0
-          ? { label: 'ensemble (validation)', stroke: val, width: 3, value: format }
-          : { label: 'validation', stroke: val, width: 2, dash: [6, 4], value: format },
+          ? { label: `${prefix}ensemble (validation)`, stroke: val, width: 3, value: format, spanGaps: true }
+          : { label: `${prefix}validation`, stroke: val, width: 2, dash: [6, 4], value: format, spanGaps: true },
         ...members,
+        ...overlaySeries,
       ],
+      bands,
       cursor: { drag: { x: false, y: false } },
       hooks: { draw: [(u) => this.drawMarker(u)] },
       // The legend markers show each line's width and dash, so the bold ensemble and the thin
@@ -98,7 +128,14 @@ class Chart {
         markers: { width: (u, i) => u.series[i].width ?? 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') },
       },
     };
-    this.plot = new uPlot(opts, thin(this.data), this.container);
+    this.plot = new uPlot(opts, this.joined(), this.container);
+  }
+
+  /** The main columns and the overlay's on one shared epoch axis (missing values are null). */
+  joined() {
+    const main = thin(this.data);
+    if (!this.overlayData) return main;
+    return uPlot.join([main, thin(this.overlayData)]);
   }
 
   /** The plot size that fills the container (the legend floats over the plot, see style.css). */
@@ -138,14 +175,23 @@ class Chart {
     if (width !== this.plot.width || height !== this.plot.height) this.plot.setSize({ width, height });
   }
 
-  setData(data) {
+  /**
+   * New data: the main columns [epoch, training, validation, ...members], the overlay's
+   * [epoch, training, validation] (or null) with its {label, kind}, and the main run's label.
+   */
+  setData(data, overlayData = null, overlay = null, mainLabel = '') {
     this.data = data;
-    if (data.length - 3 !== this.members) {
+    this.overlayData = overlay ? overlayData : null;
+    const layout = `${data.length}|${overlay?.label ?? ''}|${overlay?.kind ?? ''}|${mainLabel}`;
+    if (layout !== this.layout) {
+      this.layout = layout;
       this.members = data.length - 3;
+      this.overlay = overlay;
+      this.mainLabel = mainLabel;
       this.build();
       return;
     }
-    this.plot.setData(thin(data));
+    this.plot.setData(this.joined());
   }
 }
 
@@ -158,11 +204,25 @@ export class Curves {
   constructor(lossContainer, accContainer) {
     this.loss = new Chart(lossContainer, { yLabel: 'loss', percent: false });
     this.acc = new Chart(accContainer, { yLabel: 'accuracy', percent: true });
+    /** {label, kind, history, mainLabel} drawn over the main run, or null. */
+    this.overlay = null;
+  }
+
+  /**
+   * Sets (or with null removes) an overlay: `history` has the same columns as the main one;
+   * `label` names it in the legend ('A', 'saved'), `kind` picks its colours ('compare' or
+   * 'saved'), `mainLabel` names the main run meanwhile ('B').
+   */
+  setOverlay(overlay) {
+    this.overlay = overlay;
   }
 
   update(h) {
-    this.loss.setData([h.epoch, h.trainLoss, h.valLoss]);
-    this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])]);
+    const o = this.overlay;
+    const meta = o ? { label: o.label, kind: o.kind } : null;
+    const mainLabel = o?.mainLabel ?? '';
+    this.loss.setData([h.epoch, h.trainLoss, h.valLoss], o ? [o.history.epoch, o.history.trainLoss, o.history.valLoss] : null, meta, mainLabel);
+    this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])], o ? [o.history.epoch, o.history.trainAcc, o.history.valAcc] : null, meta, mainLabel);
   }
 
   /** Marks an epoch (the best one) with a vertical line on both charts; null removes it. */
@@ -173,6 +233,8 @@ export class Curves {
 
   /** Rebuilds both charts, e.g. after the colour scheme changed. */
   restyle() {
+    this.loss.layout = null;
+    this.acc.layout = null;
     this.loss.build();
     this.acc.build();
   }

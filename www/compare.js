@@ -1,0 +1,179 @@
+// Owns the A/B comparison: config A is pinned and trains in a second worker of its own, while the
+// controls go on editing config B in the page's main worker. Both use the same data and seed, so
+// their initial weights are the same wherever the architectures match; Play, Pause, Step and
+// Reset go to both, and any change to B restarts both runs, so they always start together. This
+// module keeps A's curves (drawn by the charts as an overlay, gap shaded), and the compare panel:
+// the differences between the configs and the newest figures of both runs with their gaps.
+
+import { CurveHistory } from './curve-history.js';
+import { FIELDS, clone, formatValue, same } from './state.js';
+import { TrainingWorker } from './training-worker.js';
+
+/** Fields that decide the data (with the seed): equal ones mean the same data for A and B. */
+const DATA_FIELDS = ['dataset', 'classes', 'noise', 'points', 'val_fraction', 'train_per_class', 'label_noise', 'image_size', 'color', 'clutter', 'preprocess', 'seed'];
+/** Fields that decide the initial weights (with the data's shape and the seed). */
+const INIT_FIELDS = ['hidden', 'maxout_k', 'init', 'init_scale', 'norm', 'norm_position', 'ensemble', 'layer_overrides'];
+/** Fields that do not change training at all and are left out of the difference list. */
+const IGNORED = new Set(['epochs', 'lab_init', 'lab_activation', 'lab_depth', 'lab_width', 'lab_batch']);
+
+/** The fields in which two configs differ: [{key, label, a, b}], in the controls' order. */
+export function configDiff(a, b) {
+  const keys = [...new Set([...FIELDS.map((f) => f.key), ...Object.keys(a), ...Object.keys(b)])];
+  const label = (k) => FIELDS.find((f) => f.key === k)?.label ?? k;
+  return keys
+    .filter((k) => !IGNORED.has(k) && !same(a[k] ?? null, b[k] ?? null))
+    .map((k) => ({ key: k, label: label(k), a: show(a[k]), b: show(b[k]) }));
+}
+
+function show(v) {
+  if (v === undefined || v === null) return '–';
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (Array.isArray(v) && v.length === 0) return 'none';
+  return formatValue(v);
+}
+
+function percent(v) {
+  return Number.isFinite(v) ? `${v.toFixed(1)} %` : '–';
+}
+
+export class Compare {
+  /**
+   * `panel` elements: {root, diff, same, figures, stop}; `onChange()` is called whenever A's
+   * curves or the panel changed (the page redraws), `onStop()` when the comparison ends.
+   */
+  constructor(panel, { onChange, onStop }) {
+    this.panel = panel;
+    this.onChange = onChange;
+    this.onStop = onStop;
+    this.worker = null;
+    this.configA = null;
+    this.configB = null;
+    this.history = new CurveHistory();
+    this.run = -1;
+    this.latest = null;
+    this.fault = null;
+    panel.stop.addEventListener('click', () => this.stop());
+  }
+
+  get active() {
+    return this.worker !== null;
+  }
+
+  /** Pins `configA` and starts its worker; `playing` starts it training at once. */
+  start(configA, playing) {
+    this.stop(false);
+    this.configA = clone(configA);
+    this.configB = clone(configA);
+    this.history = new CurveHistory();
+    this.run = -1;
+    this.latest = null;
+    this.fault = null;
+    this.worker = new TrainingWorker({
+      onMessage: (msg) => this.onMessage(msg, playing),
+      onFault: ({ message, fatal }) => {
+        this.fault = fatal ? `A stopped: ${message}` : `A: ${message}`;
+        this.render();
+      },
+      onRecover: () => {
+        this.fault = null;
+        this.render();
+      },
+    });
+    this.panel.root.hidden = false;
+    document.body.dataset.compare = 'on';
+    this.render();
+  }
+
+  onMessage(msg, playAtStart) {
+    switch (msg.type) {
+      case 'ready':
+        this.worker.post({ type: 'config', config: clone(this.configA) });
+        if (playAtStart) this.worker.post({ type: 'play' });
+        break;
+      case 'snapshot':
+        if (msg.run !== this.run) {
+          this.history = new CurveHistory();
+          this.run = msg.run;
+        }
+        for (const e of msg.history ?? msg.evals) this.history.push(e);
+        this.latest = msg;
+        document.body.dataset.compareStep = String(msg.step);
+        this.onChange();
+        break;
+      case 'error':
+        this.fault = `A: ${msg.message}`;
+        this.render();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Forwards a training command (play, pause, step, reset) to A. */
+  post(msg) {
+    this.worker?.post(msg);
+  }
+
+  /** The controls' config B changed; `restart` restarts A so both runs start together again. */
+  setB(configB, restart) {
+    this.configB = clone(configB);
+    if (restart) this.worker?.post({ type: 'reset' });
+    this.render();
+  }
+
+  /** Ends the comparison: A's worker stops and the panel hides. */
+  stop(notify = true) {
+    if (!this.worker) return;
+    this.worker.dispose();
+    this.worker = null;
+    this.panel.root.hidden = true;
+    delete document.body.dataset.compare;
+    if (notify) this.onStop();
+  }
+
+  /** The compare panel: what differs, what is shared, and the newest figures of both runs. */
+  render(historyB = null) {
+    if (!this.active) return;
+    const diff = configDiff(this.configA, this.configB);
+    const items = diff.map((d) => {
+      const li = document.createElement('li');
+      li.dataset.key = d.key;
+      const name = document.createElement('b');
+      name.textContent = d.label;
+      li.append(name, `: A ${d.a} → B ${d.b}`);
+      return li;
+    });
+    if (items.length === 0) {
+      const li = document.createElement('li');
+      li.textContent = 'No difference yet: change a setting to make B differ from A.';
+      items.push(li);
+    }
+    this.panel.diff.replaceChildren(...items);
+    this.panel.diff.dataset.count = String(diff.length);
+    const sameData = DATA_FIELDS.every((k) => same(this.configA[k], this.configB[k]));
+    // The activation changes the weights' shapes only for maxout (k pieces per unit).
+    const maxout = (c) => c.activation === 'maxout';
+    const sameInit = sameData && maxout(this.configA) === maxout(this.configB) && INIT_FIELDS.every((k) => same(this.configA[k], this.configB[k]));
+    this.panel.same.textContent = sameInit
+      ? 'Same data, seed and initial weights.'
+      : sameData
+        ? 'Same data and seed; the initial weights differ because the architecture or initialization does.'
+        : 'The data differ: the data settings or the seed are not the same.';
+    this.panel.same.dataset.sameInit = String(sameInit);
+    const row = (name, h) => {
+      const n = h?.length ?? 0;
+      if (n === 0) return `${name}: no epoch yet`;
+      const tr = h.trainAcc[n - 1];
+      const va = h.valAcc[n - 1];
+      return `${name} at epoch ${h.epoch[n - 1]}: training ${percent(tr)}, validation ${percent(va)}, gap ${Number.isFinite(tr - va) ? (tr - va).toFixed(1) : '–'} points`;
+    };
+    const lines = [row('A', this.history)];
+    if (historyB) lines.push(row('B', historyB));
+    if (this.fault) lines.push(this.fault);
+    this.panel.figures.replaceChildren(...lines.map((text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      return p;
+    }));
+  }
+}
