@@ -121,6 +121,8 @@ const worker = new TrainingWorker({
 window.overfitDebug = {
   post: (msg) => worker.post(msg),
   /** The first `n` epochs of the current run's curves and of compare A's (validation loss). */
+  /** How many epochs the page's curves hold now (bounded, see curve-history.js). */
+  sizes: () => ({ curveEpochs: state.history.length, layerEntries: layersView.history.length, savedRuns: saved.runs.length }),
   curves: (n = 5) => ({ b: state.history.valLoss.slice(0, n), a: compare.history.valLoss.slice(0, n), epochsA: compare.history.length, epochsB: state.history.length }),
 };
 
@@ -316,8 +318,10 @@ function onSnapshot(msg) {
   state.run = msg.run;
   // A plain marker for scripts and tests: the worker's run number (it grows on rebuild and reset).
   document.body.dataset.run = String(msg.run);
-  // And the step count of the newest snapshot, before any drawing is throttled.
+  // And the step count of the newest snapshot, before any drawing is throttled, and the size of
+  // the worker's wasm memory.
   document.body.dataset.step = String(msg.step);
+  document.body.dataset.wasmBytes = String(msg.wasmBytes ?? 0);
   if (msg.points) {
     boundary.setPoints(msg.points, msg.extent, msg.classes);
     setView('regions');

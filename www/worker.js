@@ -163,7 +163,7 @@ function post(report, { grid }) {
     rate.t = now;
     rate.step = last.step;
   }
-  const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk, ...last, evals };
+  const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk, wasmBytes: wasmMemory?.buffer.byteLength ?? 0, ...last, evals };
   const transfer = [];
   try {
     if (pointsSentForRun !== run) {
@@ -525,8 +525,11 @@ function handle(msg) {
   }
 }
 
+/** The wasm instance's linear memory (its size goes into every snapshot, for the soak test). */
+let wasmMemory = null;
+
 try {
-  await init();
+  wasmMemory = (await init()).memory;
   wasm.install_panic_hook();
   const defaults = default_config();
   session = new Session(defaults);

@@ -7,11 +7,27 @@ export function cssVar(name, fallback) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+/**
+ * The CSS size of every canvas drawn here, kept up to date by one ResizeObserver. Reading
+ * clientWidth while drawing would force a layout after each text update of the layer view (dozens
+ * per frame), which made frames of the live view long tasks.
+ */
+const sizes = new WeakMap();
+const observer = new ResizeObserver((entries) => {
+  for (const e of entries) sizes.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
+});
+
 /** Matches a canvas backing store to its CSS size times the device pixel ratio; returns the scale. */
 export function fitCanvas(canvas) {
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-  const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+  let size = sizes.get(canvas);
+  if (!size) {
+    size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    sizes.set(canvas, size);
+    observer.observe(canvas);
+  }
+  const w = Math.max(1, Math.round(size.w * dpr));
+  const h = Math.max(1, Math.round(size.h * dpr));
   if (canvas.width !== w || canvas.height !== h) {
     canvas.width = w;
     canvas.height = h;
