@@ -118,8 +118,16 @@ const worker = new TrainingWorker({
 
 // For the reliability tests (tests/e2e/reliability.test.mjs): a message straight to the worker,
 // e.g. {type: 'debug-panic'}. Nothing in the page uses it.
+const pongs = new Map();
+let pingId = 0;
 window.overfitDebug = {
   post: (msg) => worker.post(msg),
+  /** Resolves once the worker has handled every message sent before this call. */
+  sync: () => new Promise((resolve) => {
+    pingId += 1;
+    pongs.set(pingId, resolve);
+    worker.post({ type: 'ping', id: pingId });
+  }),
   /** The first `n` epochs of the current run's curves and of compare A's (validation loss). */
   /** How many epochs the page's curves hold now (bounded, see curve-history.js). */
   sizes: () => ({ curveEpochs: state.history.length, layerEntries: layersView.history.length, savedRuns: saved.runs.length }),
@@ -615,6 +623,11 @@ function renderBest() {
 
 /** Extra handling of worker messages for the views added here (called before the base handler). */
 function onExtraMessage(msg) {
+  if (msg.type === 'pong') {
+    pongs.get(msg.id)?.();
+    pongs.delete(msg.id);
+    return;
+  }
   if (msg.type === 'snapshot') keepRun(msg);
   if (msg.type === 'snapshot') {
     if (msg.run !== state.run) layersView.clear();

@@ -4,6 +4,7 @@
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
 //               preview), {type:'user-data', pixels, labels, size, channels, names, config},
 //               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config};
+//               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
 // Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
@@ -504,6 +505,10 @@ function handle(msg) {
       } else return;
       newRun();
       post(null, { grid: true });
+      break;
+    case 'ping':
+      // Messages are handled in order: the answer means every earlier message has been handled.
+      self.postMessage({ type: 'pong', id: msg.id });
       break;
     case 'debug-panic':
       try {

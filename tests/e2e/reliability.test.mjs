@@ -21,17 +21,6 @@ const button = (page, name) => page.getByRole('button', { name, exact: true });
 /** The step count of the newest snapshot the page received (not throttled by drawing). */
 const snapshotStep = (page) => page.evaluate(() => Number(document.body.dataset.step));
 
-/** Waits until the snapshot step count has not changed for `ms` milliseconds; returns it. */
-async function settledStep(page, ms = 1000) {
-  let last = await snapshotStep(page);
-  for (;;) {
-    await page.waitForTimeout(ms);
-    const now = await snapshotStep(page);
-    if (now === last) return now;
-    last = now;
-  }
-}
-
 /** Waits until the browser lists exactly `n` workers of the page (a terminated one may linger briefly). */
 async function waitWorkers(page, n, timeout = 5000) {
   const t0 = Date.now();
@@ -134,9 +123,11 @@ test('Play, Pause, Step, Reset and config edits in any order at full speed leave
         if (i % 25 === 0) await new Promise((r2) => setTimeout(r2, 0));
       }
     });
-    // The last word is Pause: whatever was queued, training must come to rest and stay there.
+    // The last word is Pause: once the worker has handled everything (a ping answered after all
+    // earlier messages), training must be at rest and stay there.
     await button(page, 'Pause').click();
-    const rest = await settledStep(page);
+    await page.evaluate(() => window.overfitDebug.sync());
+    const rest = await snapshotStep(page);
     await page.waitForTimeout(1500);
     assert.equal(await snapshotStep(page), rest, 'no training loop runs after Pause');
     assert.equal(await page.evaluate(() => document.body.dataset.playing), 'false');
@@ -144,11 +135,12 @@ test('Play, Pause, Step, Reset and config edits in any order at full speed leave
     // Play still trains; Pause then Reset brings the step to 0 and keeps it there.
     await button(page, 'Play').click();
     await waitFigure(page, 'step', '>', rest + 50);
-    await page.evaluate(() => {
+    await page.evaluate(async () => {
       document.getElementById('pause').click();
       document.getElementById('reset').click();
+      await window.overfitDebug.sync();
     });
-    const afterReset = await settledStep(page);
+    const afterReset = await snapshotStep(page);
     assert.equal(afterReset, 0, 'Reset after Pause starts a new run that does not train');
     await page.waitForTimeout(1500);
     assert.equal(await snapshotStep(page), afterReset);
