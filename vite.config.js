@@ -6,10 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// The Content-Security-Policy of index.html's meta tag, also sent as a header: a meta tag does
+// not reach the Web Workers, which get their policy from their own script's response.
+const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 // Cross-origin isolation, so that wasm threads (SharedArrayBuffer) can be switched on later.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Content-Security-Policy': csp,
 };
 
 export default defineConfig({

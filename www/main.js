@@ -63,7 +63,7 @@ const state = {
   history: emptyHistory(),
   /** The newest snapshot not yet drawn, and what it changed. */
   latest: null,
-  dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false },
+  dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, layers: false },
   framePending: false,
   /** Notes about the link (unknown keys, unreadable values) stay until the next edit. */
   linkNotes: [],
@@ -413,6 +413,9 @@ function due(kind, now) {
   return true;
 }
 
+/** Which heavy view drew last, so that they take turns. */
+let turn = 0;
+
 function frame(now) {
   state.framePending = false;
   const d = state.dirty;
@@ -422,31 +425,42 @@ function frame(now) {
     return true;
   };
   if (drawn('figures')) renderFigures();
-  if (drawn('curves')) {
-    curves.update(state.history);
-    compare.render(state.history);
-  }
-  if (state.view === 'regions') {
-    if (drawn('boundary')) boundary.draw();
-  } else {
-    if (drawn('grid')) grid.draw();
-    if (drawn('confusion')) confusion.draw();
-    if (drawn('weights')) weights.draw();
-    if (drawn('preview')) preview.draw();
-  }
-  // The live layer view and the init lab draw only while their tab shows.
-  if (tab === 'layers' && due('layers', now)) layersView.draw();
-  if (tab === 'lab') initLab.draw();
   if (bestDirty) {
     bestDirty = false;
     renderBest();
   }
-  // Whatever was throttled draws a little later, even if no new snapshot arrives.
-  if (Object.values(d).some(Boolean) && retryTimer === null) {
+  // The heavy views (charts, canvases, the layer rows) draw at most one per frame, taking turns:
+  // drawing all of them in one frame made that frame a long task (layout and paint included).
+  // Views on a hidden tab do not draw; their flags stay set for when the tab shows.
+  const heavy = [['curves', () => {
+    curves.update(state.history);
+    compare.render(state.history);
+  }]];
+  if (tab === 'main' && state.view === 'regions') heavy.push(['boundary', () => boundary.draw()]);
+  if (tab === 'main' && state.view === 'images') {
+    heavy.push(['grid', () => grid.draw()], ['confusion', () => confusion.draw()], ['weights', () => weights.draw()], ['preview', () => preview.draw()]);
+  }
+  if (tab === 'layers') {
+    d.layers = d.layers || layersView.dirty;
+    heavy.push(['layers', () => layersView.draw()]);
+  }
+  for (let i = 0; i < heavy.length; i++) {
+    const j = (turn + i) % heavy.length;
+    if (drawn(heavy[j][0])) {
+      heavy[j][1]();
+      turn = j + 1;
+      break;
+    }
+  }
+  if (tab === 'lab') initLab.draw();
+  // Whatever was throttled or waits for its turn draws a little later, even if no new snapshot
+  // arrives.
+  const waiting = heavy.some(([kind]) => d[kind]) || d.figures;
+  if (waiting && retryTimer === null) {
     retryTimer = setTimeout(() => {
       retryTimer = null;
       requestFrame();
-    }, 60);
+    }, heavy.some(([kind]) => d[kind] && now - (lastDrawn[kind] ?? -Infinity) >= MIN_INTERVAL_MS[kind]) ? 0 : 60);
   }
 }
 

@@ -209,3 +209,36 @@ test('a config error names the field and its range, and the old config keeps tra
     await context.close();
   }
 });
+
+test('the Content-Security-Policy blocks requests to other origins, in the page and in its worker', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    // The header (not only the meta tag) carries the policy, so the worker has it too.
+    const response = await page.goto(env.url);
+    assert.match(response.headers()['content-security-policy'] ?? '', /connect-src 'self'/);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const outside = 'http://192.0.2.1/exfiltrate';
+    const fromPage = await page.evaluate((url) => fetch(url).then(() => 'sent', (e) => `blocked: ${e.message}`), outside);
+    assert.match(fromPage, /^blocked/);
+    const worker = page.workers()[0];
+    assert.ok(worker, 'the training worker runs');
+    const fromWorker = await worker.evaluate(async (url) => {
+      const violations = [];
+      self.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));
+      const result = await fetch(url).then(() => 'sent', (e) => `blocked: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 100));
+      return { result, violations };
+    }, outside);
+    assert.match(fromWorker.result, /^blocked/);
+    assert.deepEqual(fromWorker.violations, ['connect-src']);
+    // Nothing left the page's origin.
+    const origin = new URL(env.url).origin;
+    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    // The page's own violation report is the only problem recorded.
+    assert.ok(problems.every((p) => /CSP violation: connect-src http:\/\/192\.0\.2\.1|192\.0\.2\.1/.test(p)), problems.join('\n'));
+  } finally {
+    await context.close();
+  }
+});
