@@ -1,0 +1,52 @@
+//! The `overfit` command line as a user runs it: a long `train --steps` run keeps its epoch
+//! history bounded and reports its memory; bad options exit with code 2 and a message naming them.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn overfit(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_overfit")).args(args).output().expect("the CLI runs")
+}
+
+#[test]
+fn train_steps_runs_exactly_n_steps_with_a_bounded_history_and_reports_memory() {
+    let out = overfit(&["train", "--steps", "40000", "--print-every", "0"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "--print-every 0 prints only the summary");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    let s = &v["summary"];
+    assert_eq!(s["steps"], 40000);
+    let epochs = s["epochs"].as_u64().unwrap();
+    let records = s["history_records"].as_u64().unwrap();
+    // The default spiral has 420 training points in batches of 32: 14 steps per epoch.
+    assert!(epochs > overfit::history::DEFAULT_CAPACITY as u64, "{epochs} epochs: long enough to thin");
+    assert!(records <= overfit::history::DEFAULT_CAPACITY as u64 + 1, "{records} records kept of {epochs} epochs");
+    assert!(records >= overfit::history::DEFAULT_CAPACITY as u64 / 2, "{records} records kept");
+    let peak = s["peak_rss_kib"].as_u64().expect("peak memory reported on Linux");
+    assert!(peak >= s["rss_kib_end"].as_u64().unwrap());
+}
+
+#[test]
+fn train_prints_every_eth_epoch() {
+    let out = overfit(&["train", "--epochs", "12", "--print-every", "5"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let epochs: Vec<u64> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["epoch"].as_u64())
+        .collect();
+    assert_eq!(epochs, vec![5, 10]);
+}
+
+#[test]
+fn bad_train_options_exit_2_naming_the_option() {
+    let out = overfit(&["train", "--steps", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--steps: must be a number"));
+    let out = overfit(&["train", "--print-every", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--print-every"));
+}
