@@ -167,13 +167,24 @@ export class Compare {
       const va = h.valAcc[n - 1];
       return `${name} at epoch ${h.epoch[n - 1]}: training ${percent(tr)}, validation ${percent(va)}, gap ${Number.isFinite(tr - va) ? (tr - va).toFixed(1) : '–'} points`;
     };
-    const lines = [row('A', this.history)];
-    if (historyB) lines.push(row('B', historyB));
-    if (this.fault) lines.push(this.fault);
-    this.panel.figures.replaceChildren(...lines.map((text) => {
+    // Each run's line keys (training solid, validation dashed or dotted) in its chart colours.
+    const keyed = (text, train, val) => {
       const p = document.createElement('p');
-      p.textContent = text;
+      const k1 = document.createElement('span');
+      k1.className = `key ${train}`;
+      const k2 = document.createElement('span');
+      k2.className = `key ${val}`;
+      p.append(k1, k2, text);
       return p;
-    }));
+    };
+    const lines = [keyed(row('A', this.history), 'compare-train', 'compare-val')];
+    if (historyB) lines.push(keyed(row('B', historyB), 'train small', 'val small'));
+    if (this.fault) {
+      const p = document.createElement('p');
+      p.className = 'error';
+      p.textContent = this.fault;
+      lines.push(p);
+    }
+    this.panel.figures.replaceChildren(...lines);
   }
 }
