@@ -916,6 +916,12 @@ byId('compare-start').addEventListener('click', () => {
     compare.stop();
     return;
   }
+  if (state.applied.dataset === 'user') {
+    // The decoded images live in the main worker only (they were transferred, not copied).
+    state.notice = 'Compare A/B works with the built-in datasets; your own images are loaded in one worker only.';
+    renderMessage();
+    return;
+  }
   // A is the config training now; both runs restart from step 0 together.
   compare.start(state.applied, state.playing);
   worker.post({ type: 'reset' });
