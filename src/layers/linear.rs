@@ -40,13 +40,19 @@ impl Linear {
     }
 
     /// Given dy (B, n_out): dW += x^T dy, db += sum over rows of dy, and, when `dx` is wanted,
-    /// dx (B, n_in) = dy W^T.
-    pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>) {
+    /// dx (B, n_in) = dy W^T. With `overwrite`, dW and db are computed as if their gradient
+    /// buffers held zeros (the same bits as zeroing them first, without the pass that zeroing
+    /// takes): every element starts from 0 and adds its terms in the same order.
+    pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>, overwrite: bool) {
         let bsz = x.rows;
         let (xt, dys) = (Operand::transposed(&x.data, self.n_in), Operand::normal(&dy.data, self.n_out));
-        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, Init::Accumulate);
+        let init = if overwrite { Init::Zero } else { Init::Accumulate };
+        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, init);
         if let Some(b) = &self.b {
             let db = &mut g[b.clone()];
+            if overwrite {
+                db.fill(0.0);
+            }
             for r in 0..bsz {
                 for (d, v) in db.iter_mut().zip(dy.row(r)) {
                     *d += v;
