@@ -139,11 +139,27 @@ impl Model {
     pub fn forward(&mut self, mode: Mode, rng: &mut Rng) -> &Matrix {
         let params = &mut self.params.values;
         self.act_at[0] = 0;
-        for (i, layer) in self.layers.iter_mut().enumerate() {
+        let mut i = 0;
+        while i < self.layers.len() {
+            // A dense layer followed by a ReLU: one product writes both outputs (the ReLU is
+            // fused into the GEMM's output write), and the activation layer is not run.
+            if let (Layer::Linear(l), Some(Layer::Activation(a))) = (&self.layers[i], self.layers.get(i + 1)) {
+                if a.kind == Activation::Relu {
+                    let (before, after) = self.acts.split_at_mut(i + 1);
+                    let (z, rest) = after.split_at_mut(1);
+                    l.forward_relu(params, &before[self.act_at[i]], &mut z[0], &mut rest[0]);
+                    self.act_at[i + 1] = i + 1;
+                    self.act_at[i + 2] = i + 2;
+                    i += 2;
+                    continue;
+                }
+            }
+            let layer = &mut self.layers[i];
             if let Layer::Dropout(d) = layer {
                 if d.is_identity(mode) {
                     d.pass_through();
                     self.act_at[i + 1] = self.act_at[i];
+                    i += 1;
                     continue;
                 }
             }
@@ -159,6 +175,7 @@ impl Model {
                 Layer::LayerNorm(n) => n.forward(params, x, y),
                 Layer::Dropout(d) => d.forward(x, y, mode, rng),
             }
+            i += 1;
         }
         &self.acts[self.act_at[self.layers.len()]]
     }

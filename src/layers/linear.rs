@@ -6,7 +6,7 @@
 //! is written per step and the layer needs no scratch buffer).
 
 use crate::params::{ParamKind, Params};
-use crate::tensor::{gemm_into, Init, Matrix, Operand};
+use crate::tensor::{gemm_into, gemm_relu_into, Init, Matrix, Operand};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]
@@ -37,6 +37,21 @@ impl Linear {
         };
         let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
         gemm_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init);
+    }
+
+    /// `forward`, and a = ReLU(y) written by the same product (the activation fused into the
+    /// GEMM's output): y keeps the pre-activation, a gets exactly what `ActivationLayer::forward`
+    /// with ReLU would compute from it.
+    pub fn forward_relu(&self, p: &[f32], x: &Matrix, y: &mut Matrix, a: &mut Matrix) {
+        debug_assert_eq!(x.cols, self.n_in);
+        y.resize_rows(x.rows);
+        a.resize_rows(x.rows);
+        let init = match &self.b {
+            Some(b) => Init::Bias(&p[b.clone()]),
+            None => Init::Zero,
+        };
+        let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
+        gemm_relu_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init, &mut a.data);
     }
 
     /// Given dy (B, n_out): dW += x^T dy, db += sum over rows of dy, and, when `dx` is wanted,
