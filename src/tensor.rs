@@ -693,6 +693,20 @@ unsafe fn pack_b_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, pan
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    // Natively, CPUs with AVX (checked once, then cached by std) run the same kernel compiled
+    // with VEX encoding: three-operand instructions (no register copies) and broadcast loads.
+    // Still 4-lane multiplies and adds, separately rounded, so every bit is the same.
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") && !baseline_only() {
+        match mr {
+            4 => kernel_avx::<4>(kc, apanel, bpanel, c, ldc, start),
+            3 => kernel_avx::<3>(kc, apanel, bpanel, c, ldc, start),
+            2 => kernel_avx::<2>(kc, apanel, bpanel, c, ldc, start),
+            1 => kernel_avx::<1>(kc, apanel, bpanel, c, ldc, start),
+            _ => unreachable!("block height {mr}"),
+        }
+        return;
+    }
     match mr {
         4 => kernel::<4>(kc, apanel, bpanel, c, ldc, start),
         3 => kernel::<3>(kc, apanel, bpanel, c, ldc, start),
@@ -702,12 +716,44 @@ unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c:
     }
 }
 
-/// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
-/// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
-/// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
+/// Tests switch the AVX kernel off to check the baseline kernel on machines that have AVX (both
+/// give the same bits, so a test running meanwhile is not affected).
+#[cfg(test)]
+static BASELINE_ONLY: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+#[inline(always)]
+fn baseline_only() -> bool {
+    #[cfg(test)]
+    return BASELINE_ONLY.load(core::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// `kernel` compiled with AVX enabled (x86_64 CPUs that have it; see `block`). The broadcasts
+/// are single-element loads, which AVX turns into broadcast loads.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn kernel_avx<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, true>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The baseline kernel (SSE2 natively, SIMD128 in wasm).
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, false>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
+/// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
+/// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
+/// `BCAST`: broadcast each element of A with its own load (best with AVX) rather than
+/// `splat4`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn kernel_body<const R: usize, const BCAST: bool>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
     use v4::*;
     let mut acc = [[zero(); 2]; R];
     match start {
@@ -734,7 +780,7 @@ unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f
     while ap < end {
         let b0 = load(bp);
         let b1 = load(bp.add(4));
-        if R == MR {
+        if R == MR && !BCAST {
             // A full block: all MR slots of this step of the packed A are written.
             let s = splat4(ap);
             for (r, row) in acc.iter_mut().enumerate() {
@@ -788,6 +834,15 @@ mod tests {
 
     #[test]
     fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
+        // Both native kernels: AVX where the CPU has it (the default), then the SSE2 baseline.
+        for baseline in [false, true] {
+            BASELINE_ONLY.store(baseline, core::sync::atomic::Ordering::Relaxed);
+            every_layout_and_init(baseline);
+        }
+        BASELINE_ONLY.store(false, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn every_layout_and_init(baseline: bool) {
         let mut r = Rng::new(1, 0);
         // Shapes around the block sizes (MR = 4, NR = 8, KC = 256, MC = 64), degenerate ones,
         // and the benchmark's layers.
@@ -830,7 +885,7 @@ mod tests {
                     gemm_into(m, n, k, a, b, &mut got, ldc, init);
                     naive(m, n, k, a, b, &mut want, ldc, init);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?}");
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?} baseline={baseline}");
                     // The fused ReLU: the same C, and relu = the branchy scalar ReLU of it
                     // (elements outside the m x n block untouched).
                     let mut got = c0.clone();
