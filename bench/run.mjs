@@ -2,7 +2,8 @@
 // bench/common.mjs, one engine at a time in its own process, prints a table with the ratios of
 // Overfit-wasm to each engine and the memory check, and writes everything to bench/results.json.
 //
-// Engines: Overfit wasm (pkg/, the package the page loads, in Node), Overfit native
+// Engines: Overfit wasm (pkg/, the package the page loads, in Node and in a Chromium Web Worker,
+// bench/browser.mjs), Overfit native
 // (target/release/overfit bench), TensorFlow.js 4.22 with the wasm backend (SIMD, one thread)
 // and with the cpu backend, and numpy on single-threaded OpenBLAS when python3 has numpy.
 //
@@ -46,6 +47,14 @@ for (const [key, w] of Object.entries(WORKLOADS)) {
 }
 
 const wasm = runJson('node', ['bench/overfit-wasm.mjs']);
+// The same package in a Web Worker of Debian's Chromium (the page's situation); skipped with a
+// message when Chromium or playwright-core is missing or the run fails.
+let browser = null;
+try {
+  browser = runJson('node', ['bench/browser.mjs']);
+} catch (e) {
+  process.stderr.write(`[bench] browser worker row skipped (${String(e.message).split('\n')[0]})\n`);
+}
 const tfjsWasm = runJson('node', ['bench/tfjs.mjs', 'wasm']);
 const tfjsCpu = runJson('node', ['bench/tfjs.mjs', 'cpu']);
 let numpy = null;
@@ -57,8 +66,8 @@ try {
 }
 load.push(os.loadavg()[0]);
 
-const engines = [wasm, native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
-const names = { 'overfit-wasm': 'Overfit wasm (Node)', 'overfit-native': 'Overfit native', 'tfjs-wasm': 'tfjs 4.22 wasm (SIMD, 1 thread)', 'tfjs-cpu': 'tfjs 4.22 cpu (plain JS)', numpy: 'numpy + OpenBLAS (1 thread)' };
+const engines = [wasm, ...(browser ? [browser] : []), native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
+const names = { 'overfit-wasm': 'Overfit wasm (Node)', 'overfit-wasm-browser': 'Overfit wasm (Chromium worker)', 'overfit-native': 'Overfit native', 'tfjs-wasm': 'tfjs 4.22 wasm (SIMD, 1 thread)', 'tfjs-cpu': 'tfjs 4.22 cpu (plain JS)', numpy: 'numpy + OpenBLAS (1 thread)' };
 const find = (e, key) => e.results.find((r) => r.workload === key);
 const fmt = (x, d = 1) => (x == null ? '-' : x.toFixed(d));
 const pad = (s, n) => String(s).padEnd(n);
@@ -98,6 +107,8 @@ say('== targets (MLP workload)');
 say(`Overfit wasm / tfjs wasm = ${fmt(main.steps_per_sec / tw.steps_per_sec, 2)} (target >= 10): ${main.steps_per_sec >= 10 * tw.steps_per_sec ? 'met' : 'missed'}`);
 if (np) say(`Overfit wasm / numpy     = ${fmt(main.steps_per_sec / np.steps_per_sec, 2)} (target >= 0.40): ${main.steps_per_sec >= 0.4 * np.steps_per_sec ? 'met' : 'missed'}`);
 say(`Overfit wasm steps/s     = ${fmt(main.steps_per_sec)} (issue's absolute figure: >= 350)`);
+const bw = browser && find(browser, 'mlp');
+if (bw) say(`Chromium worker / Node   = ${fmt(bw.steps_per_sec / main.steps_per_sec, 2)} (target: within 10 %): ${Math.abs(bw.steps_per_sec / main.steps_per_sec - 1) <= 0.1 ? 'met' : 'missed'} (Chromium ${browser.browser})`);
 const text = lines.join('\n');
 console.log(text);
 

@@ -5,7 +5,8 @@
 //! 784-256-256-10, ReLU, He initialization, softmax cross-entropy, plain SGD with learning rate
 //! 0.01, float32) trained on N(0, 1) inputs with uniformly random labels, from a fixed seed.
 //! Eight distinct batches are generated up front and cycled, so the inputs are not one cached
-//! batch. One step = copy the batch in, forward, loss, backward, SGD update.
+//! batch. One step = copy the batch in, forward, loss, backward (writing the gradients, no separate
+//! zeroing pass), SGD update.
 //!
 //! `TrainerBench` runs the real `Trainer` on a `Config` (the page's default when the config is
 //! `{}`): data batching, the configured optimizer, and the per-epoch evaluation the page shows.
@@ -61,9 +62,8 @@ impl Bench {
             self.next = (self.next + 1) % POOL;
             let rows = self.batch * self.features;
             self.model.input_mut(self.batch).data.copy_from_slice(&self.inputs[k * rows..(k + 1) * rows]);
-            self.model.params.zero_grads();
             self.model.forward(Mode::Train, &mut self.rng);
-            let b = self.model.backward(&self.labels[k * self.batch..(k + 1) * self.batch]);
+            let b = self.model.backward_fresh(&self.labels[k * self.batch..(k + 1) * self.batch]);
             self.last_loss = (b.loss_sum / self.batch as f64) as f32;
             self.opt.step(&mut self.model.params, &self.hyper);
             self.steps += 1;

@@ -16,10 +16,15 @@ use crate::tensor::Matrix;
 pub struct Model {
     pub params: Params,
     pub layers: Vec<Layer>,
-    /// acts[0] is the input batch, acts[i + 1] the output of layers[i].
+    /// acts[0] is the input batch, acts[i + 1] the output of layers[i] (see `act_at`).
     acts: Vec<Matrix>,
     /// grads[i] = dL/d acts[i] (grads[0] is never computed: no input gradient is needed).
     grads: Vec<Matrix>,
+    /// Activation i of the last forward pass is in acts[act_at[i]]: a dropout layer that is the
+    /// identity (p = 0, or evaluation) is skipped and its output aliases its input, no copy.
+    act_at: Vec<usize>,
+    /// Likewise for the gradients of the last backward pass: grads[grad_at[i]].
+    grad_at: Vec<usize>,
     pub inputs: usize,
     pub outputs: usize,
     pub loss: crate::config::Loss,
@@ -64,7 +69,8 @@ impl Model {
             if !norm_before {
                 push_norm(&mut layers, &mut params, width);
             }
-            // Always present so that dropout can be switched on while training; p = 0 is a copy.
+            // Always present so that dropout can be switched on while training; with p = 0 the
+            // model skips it (its output aliases its input).
             layers.push(Layer::Dropout(Dropout::new(cfg.layer_dropout(l), cfg.test_time_scaling)));
             hidden_taps.push((linear_index, act_index));
             n_in = width;
@@ -91,7 +97,9 @@ impl Model {
         }
         let acts = widths.iter().map(|&c| Matrix::zeros(0, c)).collect();
         let grads = widths.iter().map(|&c| Matrix::zeros(0, c)).collect();
-        Model { params, layers, acts, grads, inputs, outputs, loss: cfg.loss, margin: cfg.hinge_margin, hidden_taps }
+        let act_at = (0..widths.len()).collect();
+        let grad_at = (0..widths.len()).collect();
+        Model { params, layers, acts, grads, act_at, grad_at, inputs, outputs, loss: cfg.loss, margin: cfg.hinge_margin, hidden_taps }
     }
 
     /// Applies hyper-parameters that may change while training (dropout, BatchNorm momentum).
@@ -119,20 +127,46 @@ impl Model {
 
     /// The output of layer `i` (`i` = 0 is the input) from the last forward pass.
     pub fn activation(&self, i: usize) -> &Matrix {
-        &self.acts[i]
+        &self.acts[self.act_at[i]]
     }
 
     /// The gradient with respect to the output of layer `i - 1` from the last backward pass.
     pub fn gradient(&self, i: usize) -> &Matrix {
-        &self.grads[i]
+        &self.grads[self.grad_at[i]]
     }
 
     /// Runs every layer on the input buffer and returns the scores (B, outputs).
     pub fn forward(&mut self, mode: Mode, rng: &mut Rng) -> &Matrix {
         let params = &mut self.params.values;
-        for (i, layer) in self.layers.iter_mut().enumerate() {
+        self.act_at[0] = 0;
+        let mut i = 0;
+        while i < self.layers.len() {
+            // A dense layer followed by a ReLU: one product writes both outputs (the ReLU is
+            // fused into the GEMM's output write), and the activation layer is not run.
+            if let (Layer::Linear(l), Some(Layer::Activation(a))) = (&self.layers[i], self.layers.get(i + 1)) {
+                if a.kind == Activation::Relu {
+                    let (before, after) = self.acts.split_at_mut(i + 1);
+                    let (z, rest) = after.split_at_mut(1);
+                    l.forward_relu(params, &before[self.act_at[i]], &mut z[0], &mut rest[0]);
+                    self.act_at[i + 1] = i + 1;
+                    self.act_at[i + 2] = i + 2;
+                    i += 2;
+                    continue;
+                }
+            }
+            let layer = &mut self.layers[i];
+            if let Layer::Dropout(d) = layer {
+                if d.is_identity(mode) {
+                    d.pass_through();
+                    self.act_at[i + 1] = self.act_at[i];
+                    i += 1;
+                    continue;
+                }
+            }
+            self.act_at[i + 1] = i + 1;
+            // The input is an earlier buffer (act_at[i] <= i), the output is buffer i + 1.
             let (before, after) = self.acts.split_at_mut(i + 1);
-            let (x, y) = (&before[i], &mut after[0]);
+            let (x, y) = (&before[self.act_at[i]], &mut after[0]);
             match layer {
                 Layer::Linear(l) => l.forward(params, x, y),
                 Layer::Activation(a) => a.forward(x, y),
@@ -141,30 +175,74 @@ impl Model {
                 Layer::LayerNorm(n) => n.forward(params, x, y),
                 Layer::Dropout(d) => d.forward(x, y, mode, rng),
             }
+            i += 1;
         }
-        self.acts.last().expect("model has layers")
+        &self.acts[self.act_at[self.layers.len()]]
     }
 
     /// Computes the loss of the last forward pass against `labels` and back-propagates it,
     /// adding parameter gradients into `params.grads` (zero them first for a fresh step).
     pub fn backward(&mut self, labels: &[u32]) -> BatchLoss {
         let last = self.layers.len();
-        let result = loss::compute(self.loss, self.margin, &self.acts[last], labels, Some(&mut self.grads[last]));
+        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], labels, Some(&mut self.grads[last]));
         self.backward_from_output();
+        result
+    }
+
+    /// `params.zero_grads()` followed by `backward(labels)`, with the same result bit for bit but
+    /// without the pass over the whole gradient buffer: the dense layers' weight and bias
+    /// gradients are written instead of added (starting from 0, adding in the same order), and
+    /// only the other layers' parameter gradients (and BatchNorm's unused buffer gradients) are
+    /// zeroed first.
+    pub fn backward_fresh(&mut self, labels: &[u32]) -> BatchLoss {
+        let g = &mut self.params.grads;
+        for layer in &self.layers {
+            match layer {
+                Layer::BatchNorm(b) => {
+                    for r in [&b.gamma, &b.beta, &b.running_mean, &b.running_var] {
+                        g[r.clone()].fill(0.0);
+                    }
+                }
+                Layer::LayerNorm(n) => {
+                    g[n.gamma.clone()].fill(0.0);
+                    g[n.beta.clone()].fill(0.0);
+                }
+                _ => {}
+            }
+        }
+        let last = self.layers.len();
+        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], labels, Some(&mut self.grads[last]));
+        self.backward_inner(true);
         result
     }
 
     /// Back-propagates whatever gradient is in the output gradient buffer.
     pub fn backward_from_output(&mut self) {
+        self.backward_inner(false);
+    }
+
+    /// The backward pass; `overwrite` as in `backward_fresh`.
+    fn backward_inner(&mut self, overwrite: bool) {
         let params = &self.params.values;
         let g = &mut self.params.grads;
-        for i in (0..self.layers.len()).rev() {
+        let last = self.layers.len();
+        self.grad_at[last] = last;
+        for i in (0..last).rev() {
+            if let Layer::Dropout(d) = &self.layers[i] {
+                if !d.masked() {
+                    // The identity: the gradient passes through without a copy.
+                    self.grad_at[i] = self.grad_at[i + 1];
+                    continue;
+                }
+            }
+            self.grad_at[i] = i;
+            // The upstream gradient is a later buffer (grad_at[i + 1] >= i + 1), dx is buffer i.
             let (gb, ga) = self.grads.split_at_mut(i + 1);
-            let (dx, dy) = (&mut gb[i], &ga[0]);
-            let x = &self.acts[i];
-            let y = &self.acts[i + 1];
+            let (dx, dy) = (&mut gb[i], &ga[self.grad_at[i + 1] - (i + 1)]);
+            let x = &self.acts[self.act_at[i]];
+            let y = &self.acts[self.act_at[i + 1]];
             match &mut self.layers[i] {
-                Layer::Linear(l) => l.backward(params, g, x, dy, if i == 0 { None } else { Some(dx) }),
+                Layer::Linear(l) => l.backward(params, g, x, dy, if i == 0 { None } else { Some(dx) }, overwrite),
                 Layer::Activation(a) => a.backward(x, y, dy, dx),
                 Layer::Maxout(m) => m.backward(dy, dx),
                 Layer::BatchNorm(b) => b.backward(params, g, dy, dx),
@@ -206,7 +284,7 @@ impl Model {
             total.loss_sum += b.loss_sum;
             total.correct += b.correct;
             if let Some(p) = probs.as_deref_mut() {
-                let scores = &self.acts[self.layers.len()];
+                let scores = self.activation(self.layers.len());
                 loss::probabilities(self.loss, scores, &mut scratch);
                 p.data[start * p.cols..end * p.cols].copy_from_slice(&scratch.data);
             }

@@ -32,8 +32,10 @@
 //!   more than MC rows and B is normal (the weight gradient: 784 rows, K = batch), the loops
 //!   swap: a row block of A stays in L1 and sweeps all panels, so C is read and written row by
 //!   row in whole cache lines.
-//! - The bias is fused: the accumulators start from it. No allocation once the scratch buffer
-//!   has reached the largest size seen.
+//! - The bias is fused: the accumulators start from it. A ReLU can be fused too
+//!   (`gemm_relu_into`): each finished register block of C also gets its ReLU written to a second
+//!   buffer while it is still in L1, so the activation needs no pass of its own. No allocation
+//!   once the scratch buffer has reached the largest size seen.
 
 /// A dense row-major matrix. `resize_rows` keeps the allocation, so a batch of a different size
 /// never reallocates once the largest batch has been seen.
@@ -134,6 +136,19 @@ const MC: usize = 64;
 ///   `gemm_into(B, in, out, normal(dy, out), transposed(W, out), dx, in, Zero)`
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
+    gemm_checked(m, n, k, a, b, c, ldc, init, None)
+}
+
+/// `gemm_into`, and also relu[i * ldc + j] = max(C(i, j), 0) (exactly `if c > 0 { c } else { 0 }`,
+/// so -0 and NaN give +0), written while each register block of C is still in registers and L1:
+/// the dense layer's activation fused into its forward product. C keeps the pre-activation.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_relu_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init, relu: &mut [f32]) {
+    gemm_checked(m, n, k, a, b, c, ldc, init, Some(relu))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gemm_checked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init, relu: Option<&mut [f32]>) {
     if m == 0 || n == 0 {
         return;
     }
@@ -143,9 +158,17 @@ pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [
     if let Init::Bias(bias) = init {
         assert!(bias.len() >= n, "gemm: bias too short");
     }
+    let relu = match relu {
+        Some(r) => {
+            assert!(r.len() >= (m - 1) * ldc + n, "gemm: relu output too short");
+            r.as_mut_ptr()
+        }
+        None => core::ptr::null_mut(),
+    };
     // SAFETY: the asserts above bound every element the kernels read or write: A(i, p) for i < m,
-    // p < k, B(p, j) for p < k, j < n, C(i, j) for i < m, j < n, and bias[j] for j < n.
-    unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, init) }
+    // p < k, B(p, j) for p < k, j < n, C(i, j) and relu(i, j) for i < m, j < n, and bias[j] for
+    // j < n.
+    unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, init, relu) }
 }
 
 /// How to read the left operand A of a product (the older interface, kept for `init_lab`).
@@ -229,6 +252,11 @@ mod v4 {
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         f32x4_add(acc, f32x4_mul(a, b))
     }
+    /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
+    #[inline(always)]
+    pub fn relu4(x: V) -> V {
+        v128_and(x, f32x4_gt(x, f32x4_splat(0.0)))
+    }
     /// The 4x4 transpose of the rows r0..r3.
     #[inline(always)]
     pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
@@ -287,6 +315,12 @@ mod v4 {
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         unsafe { _mm_add_ps(acc, _mm_mul_ps(a, b)) }
     }
+    /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
+    #[inline(always)]
+    #[allow(unused_unsafe)]
+    pub fn relu4(x: V) -> V {
+        unsafe { _mm_and_ps(x, _mm_cmpgt_ps(x, _mm_setzero_ps())) }
+    }
     /// The 4x4 transpose of the rows r0..r3.
     #[inline(always)]
     #[allow(unused_unsafe)]
@@ -331,6 +365,10 @@ mod v4 {
         [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
     }
     #[inline(always)]
+    pub fn relu4(x: V) -> V {
+        x.map(|v| if v > 0.0 { v } else { 0.0 })
+    }
+    #[inline(always)]
     pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
         let r = [r0, r1, r2, r3];
         let mut t = [[0.0; 4]; 4];
@@ -362,7 +400,7 @@ enum Start {
 /// columns of B (when B is transposed, packed here from NR rows of the stored matrix), every
 /// MR-row block of the packed A sweeps it while the panel stays in L1.
 #[allow(clippy::too_many_arguments)]
-unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init) {
+unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, relu: *mut f32) {
     if k == 0 {
         for i in 0..m {
             let row = core::slice::from_raw_parts_mut(c.add(i * ldc), n);
@@ -371,6 +409,11 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
                 Init::Accumulate => {}
                 Init::Bias(bias) => row.copy_from_slice(&bias[..n]),
             }
+            if !relu.is_null() {
+                for (j, &v) in row.iter().enumerate() {
+                    *relu.add(i * ldc + j) = if v > 0.0 { v } else { 0.0 };
+                }
+            }
         }
         return;
     }
@@ -378,7 +421,7 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
     let kblock = k.div_ceil(k.div_ceil(KC));
     let panels = n.div_ceil(NR);
     if b.transposed {
-        run_blocks(m, n, k, kblock, a, b, c, ldc, init, core::ptr::null_mut());
+        run_blocks(m, n, k, kblock, a, b, c, ldc, init, relu, core::ptr::null_mut());
     } else {
         B_SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
@@ -387,7 +430,7 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
                 // Grows to the largest product seen, then is reused: no allocation per step.
                 scratch.resize(need, 0.0);
             }
-            run_blocks(m, n, k, kblock, a, b, c, ldc, init, scratch.as_mut_ptr());
+            run_blocks(m, n, k, kblock, a, b, c, ldc, init, relu, scratch.as_mut_ptr());
         });
     }
 }
@@ -401,7 +444,7 @@ std::thread_local! {
 /// The loops of `gemm_blocked`; `bblock` is the scratch for a packed K block of a normal B (null
 /// when B is transposed).
 #[allow(clippy::too_many_arguments)]
-unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, bblock: *mut f32) {
+unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, relu: *mut f32, bblock: *mut f32) {
     // Uninitialized on purpose: every element the kernels read is written by a pack first.
     let mut a_buf = core::mem::MaybeUninit::<[f32; MC * KC]>::uninit();
     let mut b_buf = core::mem::MaybeUninit::<[f32; KC * NR]>::uninit();
@@ -410,6 +453,8 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
     let mut p0 = 0;
     while p0 < k {
         let kc = kblock.min(k - p0);
+        // The fused ReLU is written after the last K block only, from the finished C.
+        let relu = if p0 + kc == k { relu } else { core::ptr::null_mut() };
         if !b.transposed {
             pack_b_block(kc, n, bp.add(p0 * b.ld), b.ld, bblock);
         }
@@ -433,7 +478,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     let mut i = 0;
                     while i < mc {
                         let mr = MR.min(mc - i);
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0), offset(relu, (i0 + i) * ldc + j0));
                         i += mr;
                     }
                     j0 += nr;
@@ -449,7 +494,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     while j0 < n {
                         let nr = NR.min(n - j0);
                         let panel = bblock.add(j0 * kc) as *const f32;
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0), offset(relu, (i0 + i) * ldc + j0));
                         j0 += nr;
                     }
                     i += mr;
@@ -474,12 +519,46 @@ unsafe fn start_of(p0: usize, init: Init, j0: usize) -> Start {
     }
 }
 
-/// One register block of mr rows and nr columns of C at `ci`.
+/// `p + off`, or null when `p` is null.
+#[inline(always)]
+unsafe fn offset(p: *mut f32, off: usize) -> *mut f32 {
+    if p.is_null() {
+        p
+    } else {
+        p.add(off)
+    }
+}
+
+/// relu[r * ldc + q] = max(C[r * ldc + q], 0) for r < mr, q < nr, reading the block of C just
+/// written (still in L1). Vector lanes compute `if c > 0 { c } else { +0 }` exactly: the
+/// comparison mask and-ed with c.
+#[inline(always)]
+unsafe fn relu_block(mr: usize, nr: usize, ci: *const f32, ldc: usize, relu: *mut f32) {
+    use v4::*;
+    for r in 0..mr {
+        let (src, dst) = (ci.add(r * ldc), relu.add(r * ldc));
+        if nr == NR {
+            store(dst, relu4(load(src)));
+            store(dst.add(4), relu4(load(src.add(4))));
+        } else {
+            for q in 0..nr {
+                let v = *src.add(q);
+                *dst.add(q) = if v > 0.0 { v } else { 0.0 };
+            }
+        }
+    }
+}
+
+/// One register block of mr rows and nr columns of C at `ci` (and its ReLU at `relu`, unless
+/// null).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *const f32, ci: *mut f32, ldc: usize, start: Start) {
+unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *const f32, ci: *mut f32, ldc: usize, start: Start, relu: *mut f32) {
     if nr == NR {
         block(mr, kc, apanel, panel, ci, ldc, start);
+        if !relu.is_null() {
+            relu_block(mr, nr, ci, ldc, relu);
+        }
         return;
     }
     // A partial panel: compute a full block into a copy and write back the valid columns. The
@@ -505,6 +584,9 @@ unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *cons
         for q in 0..nr {
             *ci.add(r * ldc + q) = tmp[r * NR + q];
         }
+    }
+    if !relu.is_null() {
+        relu_block(mr, nr, ci, ldc, relu);
     }
 }
 
@@ -611,6 +693,20 @@ unsafe fn pack_b_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, pan
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    // Natively, CPUs with AVX (checked once, then cached by std) run the same kernel compiled
+    // with VEX encoding: three-operand instructions (no register copies) and broadcast loads.
+    // Still 4-lane multiplies and adds, separately rounded, so every bit is the same.
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") && !baseline_only() {
+        match mr {
+            4 => kernel_avx::<4>(kc, apanel, bpanel, c, ldc, start),
+            3 => kernel_avx::<3>(kc, apanel, bpanel, c, ldc, start),
+            2 => kernel_avx::<2>(kc, apanel, bpanel, c, ldc, start),
+            1 => kernel_avx::<1>(kc, apanel, bpanel, c, ldc, start),
+            _ => unreachable!("block height {mr}"),
+        }
+        return;
+    }
     match mr {
         4 => kernel::<4>(kc, apanel, bpanel, c, ldc, start),
         3 => kernel::<3>(kc, apanel, bpanel, c, ldc, start),
@@ -620,12 +716,44 @@ unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c:
     }
 }
 
-/// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
-/// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
-/// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
+/// Tests switch the AVX kernel off to check the baseline kernel on machines that have AVX (both
+/// give the same bits, so a test running meanwhile is not affected).
+#[cfg(test)]
+static BASELINE_ONLY: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+#[inline(always)]
+fn baseline_only() -> bool {
+    #[cfg(test)]
+    return BASELINE_ONLY.load(core::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// `kernel` compiled with AVX enabled (x86_64 CPUs that have it; see `block`). The broadcasts
+/// are single-element loads, which AVX turns into broadcast loads.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn kernel_avx<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, true>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The baseline kernel (SSE2 natively, SIMD128 in wasm).
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, false>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
+/// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
+/// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
+/// `BCAST`: broadcast each element of A with its own load (best with AVX) rather than
+/// `splat4`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn kernel_body<const R: usize, const BCAST: bool>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
     use v4::*;
     let mut acc = [[zero(); 2]; R];
     match start {
@@ -652,7 +780,7 @@ unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f
     while ap < end {
         let b0 = load(bp);
         let b1 = load(bp.add(4));
-        if R == MR {
+        if R == MR && !BCAST {
             // A full block: all MR slots of this step of the packed A are written.
             let s = splat4(ap);
             for (r, row) in acc.iter_mut().enumerate() {
@@ -706,6 +834,15 @@ mod tests {
 
     #[test]
     fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
+        // Both native kernels: AVX where the CPU has it (the default), then the SSE2 baseline.
+        for baseline in [false, true] {
+            BASELINE_ONLY.store(baseline, core::sync::atomic::Ordering::Relaxed);
+            every_layout_and_init(baseline);
+        }
+        BASELINE_ONLY.store(false, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn every_layout_and_init(baseline: bool) {
         let mut r = Rng::new(1, 0);
         // Shapes around the block sizes (MR = 4, NR = 8, KC = 256, MC = 64), degenerate ones,
         // and the benchmark's layers.
@@ -748,7 +885,21 @@ mod tests {
                     gemm_into(m, n, k, a, b, &mut got, ldc, init);
                     naive(m, n, k, a, b, &mut want, ldc, init);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?}");
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?} baseline={baseline}");
+                    // The fused ReLU: the same C, and relu = the branchy scalar ReLU of it
+                    // (elements outside the m x n block untouched).
+                    let mut got = c0.clone();
+                    let mut relu = vec![7.0f32; m * ldc];
+                    gemm_relu_into(m, n, k, a, b, &mut got, ldc, init, &mut relu);
+                    let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(same, "relu variant C {m}x{n}x{k} ta={ta} tb={tb} {init:?}");
+                    for i in 0..m {
+                        for j in 0..ldc {
+                            let v = want[i * ldc + j];
+                            let r = if j >= n { 7.0 } else if v > 0.0 { v } else { 0.0 };
+                            assert_eq!(relu[i * ldc + j].to_bits(), r.to_bits(), "relu {m}x{n}x{k} ({i},{j})");
+                        }
+                    }
                 }
             }
         }

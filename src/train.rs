@@ -229,9 +229,8 @@ impl Trainer {
             self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y, &mut self.augment_rng);
             let input = m.model.input_mut(self.batch_x.rows);
             input.data.copy_from_slice(&self.batch_x.data);
-            m.model.params.zero_grads();
             m.model.forward(Mode::Train, &mut m.rng);
-            let bl = m.model.backward(&self.batch_y);
+            let bl = m.model.backward_fresh(&self.batch_y);
             let mean = (bl.loss_sum / self.batch_y.len() as f64) as f32;
             if k == 0 {
                 first_loss = mean;

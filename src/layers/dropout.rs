@@ -26,6 +26,23 @@ impl Dropout {
         Dropout { p, scale_at_train, mask: Vec::new(), frozen: false, masked: false }
     }
 
+    /// Whether a forward pass in `mode` is the identity (evaluation, or p = 0). The model then
+    /// skips the layer and lets its output alias its input instead of copying it (`pass_through`).
+    pub fn is_identity(&self, mode: Mode) -> bool {
+        mode != Mode::Train || self.p == 0.0
+    }
+
+    /// Records a forward pass that was the identity without running it (the model aliased the
+    /// output to the input), so that the backward pass is the identity too.
+    pub fn pass_through(&mut self) {
+        self.masked = false;
+    }
+
+    /// Whether the last forward pass applied a mask (otherwise the backward pass is the identity).
+    pub fn masked(&self) -> bool {
+        self.masked
+    }
+
     pub fn forward(&mut self, x: &Matrix, y: &mut Matrix, mode: Mode, rng: &mut Rng) {
         y.resize_rows(x.rows);
         if mode != Mode::Train || self.p == 0.0 {

@@ -6,7 +6,7 @@
 //! is written per step and the layer needs no scratch buffer).
 
 use crate::params::{ParamKind, Params};
-use crate::tensor::{gemm_into, Init, Matrix, Operand};
+use crate::tensor::{gemm_into, gemm_relu_into, Init, Matrix, Operand};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]
@@ -39,14 +39,35 @@ impl Linear {
         gemm_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init);
     }
 
+    /// `forward`, and a = ReLU(y) written by the same product (the activation fused into the
+    /// GEMM's output): y keeps the pre-activation, a gets exactly what `ActivationLayer::forward`
+    /// with ReLU would compute from it.
+    pub fn forward_relu(&self, p: &[f32], x: &Matrix, y: &mut Matrix, a: &mut Matrix) {
+        debug_assert_eq!(x.cols, self.n_in);
+        y.resize_rows(x.rows);
+        a.resize_rows(x.rows);
+        let init = match &self.b {
+            Some(b) => Init::Bias(&p[b.clone()]),
+            None => Init::Zero,
+        };
+        let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
+        gemm_relu_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init, &mut a.data);
+    }
+
     /// Given dy (B, n_out): dW += x^T dy, db += sum over rows of dy, and, when `dx` is wanted,
-    /// dx (B, n_in) = dy W^T.
-    pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>) {
+    /// dx (B, n_in) = dy W^T. With `overwrite`, dW and db are computed as if their gradient
+    /// buffers held zeros (the same bits as zeroing them first, without the pass that zeroing
+    /// takes): every element starts from 0 and adds its terms in the same order.
+    pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>, overwrite: bool) {
         let bsz = x.rows;
         let (xt, dys) = (Operand::transposed(&x.data, self.n_in), Operand::normal(&dy.data, self.n_out));
-        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, Init::Accumulate);
+        let init = if overwrite { Init::Zero } else { Init::Accumulate };
+        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, init);
         if let Some(b) = &self.b {
             let db = &mut g[b.clone()];
+            if overwrite {
+                db.fill(0.0);
+            }
             for r in 0..bsz {
                 for (d, v) in db.iter_mut().zip(dy.row(r)) {
                     *d += v;

@@ -1,0 +1,59 @@
+// The Web Worker side of bench/browser.mjs: loads pkg/ (the package the page loads) exactly as
+// www/worker.js does and times the benchmark workloads through the same `Bench` and
+// `TrainerBench` handles as bench/overfit-wasm.mjs, with the timing protocol of
+// bench/common.mjs (warm-up, calibration, median of the timed runs; wall clock only, since a
+// worker has no process CPU time).
+
+import init, { Bench, TrainerBench } from '/pkg/overfit.js';
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+function timeSteps(step, { runs = 7, warmupSeconds = 1, runSeconds = 0.6 } = {}) {
+  let n = 1;
+  let spent = 0;
+  while (spent < warmupSeconds) {
+    const t = performance.now();
+    step(n);
+    const dt = (performance.now() - t) / 1e3;
+    spent += dt;
+    if (dt < 0.1) n *= 2;
+  }
+  const t0 = performance.now();
+  step(n);
+  const rate = n / Math.max((performance.now() - t0) / 1e3, 1e-6);
+  const perRun = Math.max(1, Math.round(rate * runSeconds));
+  const wall = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    step(perRun);
+    wall.push(perRun / ((performance.now() - t) / 1e3));
+  }
+  return { steps_per_sec: median(wall), runs: wall, steps_per_run: perRun };
+}
+
+self.onmessage = async ({ data: { workloads, seed, opts } }) => {
+  try {
+    await init({ module_or_path: '/pkg/overfit_bg.wasm' });
+    const results = [];
+    for (const [key, w] of Object.entries(workloads)) {
+      const b = new Bench(w.features, new Uint32Array(w.hidden), w.classes, w.batch, seed);
+      let loss = 0;
+      const t = timeSteps((n) => {
+        loss = b.run(n);
+      }, opts);
+      results.push({ workload: key, ...t, gflops: (t.steps_per_sec * b.flops_per_step()) / 1e9, ms_per_step: 1e3 / t.steps_per_sec, last_loss: loss });
+      b.free();
+    }
+    const tb = new TrainerBench('{}');
+    const t = timeSteps((n) => tb.run(n), opts);
+    results.push({ workload: 'page-default', ...t, gflops: (t.steps_per_sec * tb.flops_per_step()) / 1e9, ms_per_step: 1e3 / t.steps_per_sec });
+    tb.free();
+    self.postMessage({ results, userAgent: navigator.userAgent });
+  } catch (e) {
+    self.postMessage({ error: String(e && e.stack ? e.stack : e) });
+  }
+};
