@@ -327,3 +327,28 @@ fn backward_fresh_equals_zeroing_then_backward_bit_for_bit() {
         }
     }
 }
+
+/// Compare A/B states "same data, seed and initial weights" when A and B differ only in settings
+/// that act during training: those configs must build bit-identical data and first weights.
+#[test]
+fn configs_differing_only_in_training_settings_start_from_the_same_data_and_weights() {
+    let a = Config::default();
+    let variants = [
+        Config { dropout: 0.5, ..a.clone() },
+        Config { l2: 0.01, l1: 0.001, ..a.clone() },
+        Config { learning_rate: 0.3, optimizer: Optimizer::Sgd, ..a.clone() },
+        Config { activation: Activation::Tanh, ..a.clone() },
+        Config { batch_size: 8, patience: 5, ..a.clone() },
+        Config { loss: overfit::config::Loss::Hinge, ..a.clone() },
+    ];
+    let ta = Trainer::new(&a).unwrap();
+    for b in variants {
+        let tb = Trainer::new(&b).unwrap();
+        assert_eq!(ta.data.train_x.data, tb.data.train_x.data, "training data differ for {b:?}");
+        let same = ta.model().params.values.iter().zip(&tb.model().params.values).all(|(p, q)| p.to_bits() == q.to_bits());
+        assert!(same && ta.model().params.values.len() == tb.model().params.values.len(), "initial weights differ for {b:?}");
+    }
+    // A change of seed or init does change them (the panel then says so).
+    let other = Trainer::new(&Config { seed: 2, ..a.clone() }).unwrap();
+    assert_ne!(ta.model().params.values, other.model().params.values);
+}
