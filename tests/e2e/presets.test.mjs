@@ -26,7 +26,12 @@ async function loadDemo(id) {
   const { page } = opened;
   const before = await page.evaluate(() => Number(document.body.dataset.applied));
   await page.getByLabel('Lecture demos').selectOption(id);
-  await page.waitForFunction((n) => Number(document.body.dataset.applied) > n && document.body.dataset.playing === 'true', before);
+  // Training has started: it is playing, or it has already trained (a fast demo such as early
+  // stopping may stop by itself before a poll sees it playing).
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset.applied) > n && (document.body.dataset.playing === 'true' || Number(document.body.dataset.step) > 0),
+    before,
+  );
   const preset = PRESETS.find((p) => p.id === id);
   assert.equal(await page.getByTestId('preset-explanation').textContent(), `${preset.title}: ${preset.explanation}`);
   // The config is in the URL hash.
