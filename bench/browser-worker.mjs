@@ -5,35 +5,7 @@
 // worker has no process CPU time).
 
 import init, { Bench, TrainerBench } from '/pkg/overfit.js';
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-function timeSteps(step, { runs = 7, warmupSeconds = 1, runSeconds = 0.6 } = {}) {
-  let n = 1;
-  let spent = 0;
-  while (spent < warmupSeconds) {
-    const t = performance.now();
-    step(n);
-    const dt = (performance.now() - t) / 1e3;
-    spent += dt;
-    if (dt < 0.1) n *= 2;
-  }
-  const t0 = performance.now();
-  step(n);
-  const rate = n / Math.max((performance.now() - t0) / 1e3, 1e-6);
-  const perRun = Math.max(1, Math.round(rate * runSeconds));
-  const wall = [];
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    step(perRun);
-    wall.push(perRun / ((performance.now() - t) / 1e3));
-  }
-  return { steps_per_sec: median(wall), runs: wall, steps_per_run: perRun };
-}
+import { timeSteps } from '/bench/common.mjs';
 
 self.onmessage = async ({ data: { workloads, seed, opts } }) => {
   try {

@@ -33,6 +33,7 @@ const server = createServer((req, res) => {
     return;
   }
   if (url.pathname === '/worker.mjs') file = path.join(root, 'bench/browser-worker.mjs');
+  else if (url.pathname === '/bench/common.mjs') file = path.join(root, 'bench/common.mjs');
   else if (/^\/pkg\/[\w.-]+$/.test(url.pathname)) file = path.join(root, url.pathname);
   if (!file || !existsSync(file)) {
     res.writeHead(404);

@@ -4,9 +4,12 @@
 // calibration that picks a number of steps per run lasting about `runSeconds`, then `runs`
 // timed runs. The figure reported is the median over runs of steps per second of wall-clock
 // time. The median of the same runs measured in process CPU time is reported next to it: on a
-// shared machine the wall clock also counts time when other programs held the core.
+// shared machine the wall clock also counts time when other programs held the core. In a
+// browser Web Worker (bench/browser-worker.mjs imports this file too) there is no process CPU
+// time, and only the wall-clock figures are reported.
 
-import { cpuUsage } from 'node:process';
+/** Node's process CPU clock, or undefined in a browser. */
+const cpuUsage = globalThis.process?.cpuUsage;
 
 /** The workloads every engine runs. Inputs N(0, 1), labels uniform, fixed seed, plain SGD. */
 export const WORKLOADS = {
@@ -62,14 +65,17 @@ export function timeSteps(step, { runs = 7, warmupSeconds = 1, runSeconds = 0.6 
   const wall = [];
   const cpu = [];
   for (let r = 0; r < runs; r++) {
-    const c = cpuUsage();
+    const c = cpuUsage?.();
     const t = performance.now();
     step(perRun);
     const dt = (performance.now() - t) / 1e3;
-    const dc = cpuUsage(c);
     wall.push(perRun / dt);
-    cpu.push(perRun / ((dc.user + dc.system) / 1e6));
+    if (c) {
+      const dc = cpuUsage(c);
+      cpu.push(perRun / ((dc.user + dc.system) / 1e6));
+    }
   }
+  if (!cpuUsage) return { steps_per_sec: median(wall), runs: wall, steps_per_run: perRun };
   return { steps_per_sec: median(wall), cpu_steps_per_sec: median(cpu), runs: wall, cpu_runs: cpu, steps_per_run: perRun };
 }
 
