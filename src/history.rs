@@ -29,6 +29,8 @@ pub struct EpochRecord {
 pub struct History {
     records: Vec<EpochRecord>,
     stride: usize,
+    /// How many of `records` fall on the stride (all but possibly the newest).
+    on_stride: usize,
     capacity: usize,
 }
 
@@ -42,7 +44,7 @@ impl History {
     /// A history that keeps at most `capacity` on-stride records (at least 2).
     pub fn with_capacity(capacity: usize) -> History {
         let capacity = capacity.max(2);
-        History { records: Vec::with_capacity(capacity + 1), stride: 1, capacity }
+        History { records: Vec::with_capacity(capacity + 1), stride: 1, on_stride: 0, capacity }
     }
 
     /// Every how many epochs a record is kept now (1 until the bound was first reached).
@@ -56,9 +58,11 @@ impl History {
         if self.records.last().is_some_and(|r| r.epoch % self.stride != 0) {
             self.records.pop();
         }
+        if rec.epoch % self.stride == 0 {
+            self.on_stride += 1;
+        }
         self.records.push(rec);
-        let on_stride = self.records.iter().filter(|r| r.epoch % self.stride == 0).count();
-        if on_stride > self.capacity {
+        if self.on_stride > self.capacity {
             self.stride *= 2;
             let stride = self.stride;
             let newest = self.records.len() - 1;
@@ -68,12 +72,14 @@ impl History {
                 i += 1;
                 keep
             });
+            self.on_stride = self.records.iter().filter(|r| r.epoch % stride == 0).count();
         }
     }
 
     pub fn clear(&mut self) {
         self.records.clear();
         self.stride = 1;
+        self.on_stride = 0;
     }
 }
 
