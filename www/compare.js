@@ -52,6 +52,8 @@ export class Compare {
     this.run = -1;
     this.latest = null;
     this.fault = null;
+    /** B's curves as the page last drew them (the panel shows their newest epoch). */
+    this.historyB = null;
     panel.stop.addEventListener('click', () => this.stop());
   }
 
@@ -79,8 +81,10 @@ export class Compare {
         this.render();
       },
     });
+    this.historyB = null;
     this.panel.root.hidden = false;
     document.body.dataset.compare = 'on';
+    this.renderDiff();
     this.render();
   }
 
@@ -118,7 +122,7 @@ export class Compare {
   setB(configB, restart) {
     this.configB = clone(configB);
     if (restart) this.worker?.post({ type: 'reset' });
-    this.render();
+    this.renderDiff();
   }
 
   /** Ends the comparison: A's worker stops and the panel hides. */
@@ -131,8 +135,8 @@ export class Compare {
     if (notify) this.onStop();
   }
 
-  /** The compare panel: what differs, what is shared, and the newest figures of both runs. */
-  render(historyB = null) {
+  /** The panel's config part: what differs and what is shared (only when a config changed). */
+  renderDiff() {
     if (!this.active) return;
     const diff = configDiff(this.configA, this.configB);
     const items = diff.map((d) => {
@@ -160,6 +164,15 @@ export class Compare {
         ? 'Same data and seed; the initial weights differ because the architecture or initialization does.'
         : 'The data differ: the data settings or the seed are not the same.';
     this.panel.same.dataset.sameInit = String(sameInit);
+  }
+
+  /**
+   * The panel's figures: the newest epoch of both runs with their gaps, and A's fault if any.
+   * Called on every redraw of the charts, so only these lines are rebuilt.
+   */
+  render(historyB = this.historyB) {
+    if (!this.active) return;
+    this.historyB = historyB;
     const row = (name, h) => {
       const n = h?.length ?? 0;
       if (n === 0) return `${name}: no epoch yet`;
