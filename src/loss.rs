@@ -67,7 +67,11 @@ pub fn compute(loss: Loss, margin: f32, scores: &Matrix, labels: &[u32], mut gra
                         continue;
                     }
                     let m = s[k] - s[y] + margin;
-                    if m > 0.0 {
+                    if m.is_nan() {
+                        // Non-finite scores must give a non-finite loss (the divergence
+                        // signal), not a silently satisfied margin.
+                        l = f32::NAN;
+                    } else if m > 0.0 {
                         l += m;
                         violations += 1.0;
                         if let Some(g) = grad.as_deref_mut() {

@@ -191,6 +191,12 @@ impl Trainer {
                 evals.push(rec);
             }
         }
+        // The per-step signal is the loss; the last update of a call can still overflow the
+        // weights with no step after it to see that, so one scan per call closes the gap.
+        if self.diverged_at.is_none() && !self.weights_finite() {
+            self.diverged_at = Some(self.step);
+            self.restore(&self.last_good.clone());
+        }
         self.report(evals)
     }
 
@@ -256,6 +262,10 @@ impl Trainer {
             return Some(rec);
         }
         None
+    }
+
+    fn weights_finite(&self) -> bool {
+        self.members.iter().all(|m| m.model.params.values.iter().all(|x| x.is_finite()))
     }
 
     fn snapshot(&self) -> Vec<Vec<f32>> {

@@ -87,3 +87,31 @@ fn a_huge_learning_rate_diverges_and_keeps_the_last_good_weights() {
     // Further runs do nothing.
     assert_eq!(t.run(10).step, r.step);
 }
+
+/// Found by the property test: with hinge loss, NaN scores satisfied every margin (max(0, NaN)
+/// is 0), so the weights became NaN while the loss read 0 and divergence was never reported.
+#[test]
+fn hinge_loss_with_overflowing_weights_is_reported_as_divergence() {
+    let v = serde_json::json!({
+        "activation": "elu", "batch_size": 1, "classes": 2, "crop_pad": 0, "dataset": "arrows",
+        "dropout": 0.5978976442028706, "ensemble": 2, "hflip": 0.7959624779551026, "hidden": [9, 5],
+        "image_size": 8, "init": "uniform", "l2": 0.24812709420991452,
+        "learning_rate": 6.7049834392684895, "loss": "hinge", "norm": "none", "optimizer": "sgd",
+        "points": 60, "test_time": "flip"
+    });
+    let cfg = Config::from_value(&v).unwrap();
+    let mut t = Trainer::new(&cfg).unwrap();
+    let r = t.run(200);
+    assert!(r.diverged, "expected divergence, batch loss {}", r.batch_loss);
+    assert!(t.model().params.values.iter().all(|v| v.is_finite()), "restored weights must be finite");
+}
+
+#[test]
+fn hinge_loss_of_non_finite_scores_is_not_finite() {
+    use overfit::config::Loss;
+    use overfit::tensor::Matrix;
+    let mut scores = Matrix::zeros(1, 3);
+    scores.data.copy_from_slice(&[f32::NAN, 0.0, 1.0]);
+    let l = overfit::loss::compute(Loss::Hinge, 1.0, &scores, &[1], None);
+    assert!(l.loss_sum.is_nan());
+}
