@@ -2,32 +2,64 @@
 // Chromium (tests/e2e/harness.mjs), trains the default spiral at full speed with the Layers tab
 // open (the busiest view) for MINUTES (default 5), and samples the main thread's JS heap (after a
 // forced garbage collection, through the DevTools protocol), the worker's wasm memory and the
-// sizes of the page's bounded histories: after a 15 s warm-up and at the end. Prints one JSON
-// line; exits 1 when the wasm memory grew or the heap more than doubled.
+// sizes of the page's bounded histories: after a 15 s warm-up and at the end. The training
+// worker's own JS heap is sampled the same way through a browser-level DevTools session attached
+// to the worker target. Prints one JSON line; exits 1 when the wasm memory grew or either heap
+// more than doubled.
 
 import { start, openPage } from '../tests/e2e/harness.mjs';
 
 const minutes = Number(process.argv[2] ?? 5);
+
+/**
+ * A DevTools session on the page's (only) dedicated worker, reached through the browser session
+ * with `Target.sendMessageToTarget` (playwright opens protocol sessions for pages only).
+ */
+async function workerSession(browser) {
+  const bcdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await bcdp.send('Target.getTargets');
+  const workers = targetInfos.filter((t) => t.type === 'worker');
+  if (workers.length !== 1) throw new Error(`expected one worker target, found ${workers.length}`);
+  const { sessionId } = await bcdp.send('Target.attachToTarget', { targetId: workers[0].targetId, flatten: false });
+  let id = 0;
+  const pending = new Map();
+  bcdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    pending.get(m.id)?.(m);
+    pending.delete(m.id);
+  });
+  return (method, params = {}) => new Promise((resolve, reject) => {
+    id += 1;
+    pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
+    bcdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+  });
+}
+
 const env = await start();
 let failed = false;
 try {
   const { page, context, problems } = await openPage(env);
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
+  let worker;
   const sample = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
-    return page.evaluate((usedHeap) => ({
+    await worker('HeapProfiler.collectGarbage');
+    const workerHeap = await worker('Runtime.getHeapUsage');
+    return page.evaluate(([usedHeap, workerHeapBytes]) => ({
       t: Math.round(performance.now() / 1000),
       step: Number(document.body.dataset.step),
       epoch: Number(document.querySelector('[data-testid="epoch"]').textContent.replace(/,/g, '')),
       jsHeapBytes: usedHeap,
+      workerJsHeapBytes: workerHeapBytes,
       wasmBytes: Number(document.body.dataset.wasmBytes),
       ...window.overfitDebug.sizes(),
-    }), heap.usedSize);
+    }), [heap.usedSize, workerHeap.usedSize]);
   };
   await page.getByRole('tab', { name: 'Layers' }).click();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
+  worker = await workerSession(env.browser);
   await page.waitForTimeout(15_000);
   const first = await sample();
   const samples = [first];
@@ -38,7 +70,8 @@ try {
     console.error(JSON.stringify(samples.at(-1)));
   }
   const last = samples.at(-1);
-  failed = last.wasmBytes > first.wasmBytes || last.jsHeapBytes > 2 * first.jsHeapBytes || problems.length > 0;
+  failed = last.wasmBytes > first.wasmBytes || last.jsHeapBytes > 2 * first.jsHeapBytes
+    || last.workerJsHeapBytes > 2 * first.workerJsHeapBytes || problems.length > 0;
   console.log(JSON.stringify({ minutes, start: first, end: last, problems }));
   await context.close();
 } finally {
