@@ -4,9 +4,13 @@
 // Reset go to both, and any change to B restarts both runs, so they always start together. This
 // module keeps A's curves (drawn by the charts as an overlay, gap shaded), and the compare panel:
 // the differences between the configs and the newest figures of both runs with their gaps.
+// Pacing keeps the two runs side by side: while both train, neither runs more than a couple of
+// chunks' worth of epochs ahead of the other (the faster worker holds, see 'pace' in worker.js),
+// so their curves and figures compare the same point of training.
 
 import { CurveHistory } from './curve-history.js';
 import { FIELDS, clone, formatValue, same } from './state.js';
+import { holdEpoch } from './pacing.js';
 import { TrainingWorker } from './training-worker.js';
 
 /** Fields that decide the data (with the seed): equal ones mean the same data for A and B. */
@@ -39,12 +43,17 @@ function percent(v) {
 export class Compare {
   /**
    * `panel` elements: {root, diff, same, figures, stop}; `onChange()` is called whenever A's
-   * curves or the panel changed (the page redraws), `onStop()` when the comparison ends.
+   * curves or the panel changed (the page redraws), `onStop()` when the comparison ends;
+   * `postB(msg)` sends a message to B's worker (the pacing limit).
    */
-  constructor(panel, { onChange, onStop }) {
+  constructor(panel, { onChange, onStop, postB }) {
     this.panel = panel;
     this.onChange = onChange;
     this.onStop = onStop;
+    this.postB = postB;
+    /** B's newest snapshot, and the pacing limits last sent to each worker. */
+    this.latestB = null;
+    this.holds = { a: undefined, b: undefined };
     this.worker = null;
     this.configA = null;
     this.configB = null;
@@ -69,11 +78,15 @@ export class Compare {
     this.history = new CurveHistory();
     this.run = -1;
     this.latest = null;
+    this.latestB = null;
+    this.holds = { a: undefined, b: undefined };
     this.fault = null;
     this.worker = new TrainingWorker({
       onMessage: (msg) => this.onMessage(msg, playing),
       onFault: ({ message, fatal }) => {
         this.fault = fatal ? `A stopped: ${message}` : `A: ${message}`;
+        if (fatal) this.latest = null;
+        this.pace();
         this.render();
       },
       onRecover: () => {
@@ -102,6 +115,7 @@ export class Compare {
         for (const e of msg.history ?? msg.evals) this.history.push(e);
         this.latest = msg;
         document.body.dataset.compareStep = String(msg.step);
+        this.pace();
         this.onChange();
         break;
       case 'error':
@@ -111,6 +125,23 @@ export class Compare {
       default:
         break;
     }
+  }
+
+  /** B's worker sent a snapshot (the pacing follows both runs). */
+  noteB(msg) {
+    if (!this.active) return;
+    this.latestB = msg;
+    this.pace();
+  }
+
+  /** Sends each worker its pacing limit when it changed (see `holdEpoch`). */
+  pace() {
+    const a = this.active ? holdEpoch(this.latest, this.latestB) : null;
+    const b = this.active ? holdEpoch(this.latestB, this.latest) : null;
+    if (a !== this.holds.a && this.worker) this.worker.post({ type: 'pace', epoch: a });
+    if (b !== this.holds.b) this.postB({ type: 'pace', epoch: b });
+    this.holds = { a, b };
+    document.body.dataset.compareHold = `${a ?? '-'},${b ?? '-'}`;
   }
 
   /** Forwards a training command (play, pause, step, reset) to A. */
@@ -130,6 +161,9 @@ export class Compare {
     if (!this.worker) return;
     this.worker.dispose();
     this.worker = null;
+    // B trains on alone, without a limit.
+    this.pace();
+    this.latestB = null;
     this.panel.root.hidden = true;
     delete document.body.dataset.compare;
     if (notify) this.onStop();

@@ -324,6 +324,7 @@ function onSnapshot(msg) {
   }
   if (msg.run !== state.run || msg.history || msg.evals.length > 0) state.dirty.curves = true;
   state.run = msg.run;
+  compare.noteB(msg);
   // A plain marker for scripts and tests: the worker's run number (it grows on rebuild and reset).
   document.body.dataset.run = String(msg.run);
   // And the step count of the newest snapshot, before any drawing is throttled, and the size of
@@ -899,6 +900,7 @@ const compare = new Compare(
       state.dirty.curves = true;
       requestFrame();
     },
+    postB: (msg) => worker.post(msg),
     onStop: () => {
       byId('compare-start').setAttribute('aria-pressed', 'false');
       showSavedRun(shownRun);

@@ -4,6 +4,8 @@
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
 //               preview), {type:'user-data', pixels, labels, size, channels, names, config},
 //               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config};
+//               {type:'pace', epoch} (while playing, hold at that epoch, null: no limit; the
+//               A/B comparison keeps each run beside the other with it);
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
@@ -73,6 +75,12 @@ let statsDueAt = 0;
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
 /** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
 let nsPerMac = 0.5;
+/**
+ * The A/B comparison's pacing: while playing, training holds once this many epochs are done (null:
+ * no limit), so that a run does not run ahead of the run it is compared with. A held worker is
+ * still "playing"; it trains on when the limit moves.
+ */
+let holdAt = null;
 /** Throughput, measured over windows of at least a quarter of a second. */
 const rate = { t: 0, step: 0, value: 0 };
 
@@ -80,8 +88,8 @@ const tick = new MessageChannel();
 tick.port1.onmessage = () => {
   scheduled = false;
   if (!playing || !session) return;
-  chunk();
-  schedule();
+  // A held worker queues no further chunk; the next 'pace' message schedules one.
+  if (chunk()) schedule();
 };
 
 function schedule() {
@@ -120,23 +128,36 @@ function readEval(e) {
   };
 }
 
-/** Runs one chunk of training and posts its snapshot. */
+/** Steps left before the pacing limit (Infinity without one); 0 means hold. */
+function stepsBeforeHold() {
+  if (holdAt === null || !(last.stepsPerEpoch > 0)) return Infinity;
+  const intoEpoch = Math.round((last.epochFloat - last.epoch) * last.stepsPerEpoch);
+  return Math.max(0, (holdAt - last.epoch) * last.stepsPerEpoch - intoEpoch);
+}
+
+/** Runs one chunk of training and posts its snapshot; false when held by the pacing limit or stopped. */
 function chunk() {
+  const steps = Math.min(stepsPerChunk, stepsBeforeHold());
+  if (steps === 0) return false;
   const t0 = performance.now();
   let report;
   try {
-    report = readReport(session.run(stepsPerChunk));
+    report = readReport(session.run(steps));
   } catch (e) {
     crash(e);
-    return;
+    return false;
   }
   const ms = performance.now() - t0;
-  // Scale the step count toward the time budget, at most 4x up per chunk, smoothed down.
-  const target = ms < 0.5 ? stepsPerChunk * 4 : (stepsPerChunk * TARGET_MS) / ms;
-  stepsPerChunk = Math.round(Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.min(stepsPerChunk * 4, 0.5 * stepsPerChunk + 0.5 * target))));
+  // Scale the step count toward the time budget, at most 4x up per chunk, smoothed down (only
+  // from whole chunks: one cut short by the pacing limit says nothing about the budget).
+  if (steps === stepsPerChunk) {
+    const target = ms < 0.5 ? stepsPerChunk * 4 : (stepsPerChunk * TARGET_MS) / ms;
+    stepsPerChunk = Math.round(Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.min(stepsPerChunk * 4, 0.5 * stepsPerChunk + 0.5 * target))));
+  }
   // A diverged run (weights restored to the last good ones) or early stopping ends training.
   if (report.diverged || report.stopped) playing = false;
   post(report, { grid: !playing || performance.now() >= gridDueAt });
+  return playing;
 }
 
 /** Runs exactly one step (the Step button). */
@@ -505,6 +526,10 @@ function handle(msg) {
       } else return;
       newRun();
       post(null, { grid: true });
+      break;
+    case 'pace':
+      holdAt = msg.epoch === null || msg.epoch === undefined ? null : Math.max(0, Math.floor(Number(msg.epoch)) || 0);
+      schedule();
       break;
     case 'ping':
       // Messages are handled in order: the answer means every earlier message has been handled.

@@ -131,3 +131,39 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     await context.close();
   }
 });
+
+test('Compare A/B keeps the runs side by side: the faster one waits for the slower one', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    await button(page, 'Compare A/B').click();
+    await page.waitForFunction(() => document.body.dataset.compare === 'on');
+    // B is a much bigger network than A (64-64), so it trains far fewer epochs per second.
+    await setControl(page, 'Hidden layers', '512, 512, 512');
+    await page.waitForFunction(() => document.querySelector('[data-testid="compare-diff"]').dataset.count === '1');
+    await button(page, 'Play').click();
+    const epochs = () => page.evaluate(() => {
+      const c = window.overfitDebug.curves(0);
+      return { a: c.epochsA, b: c.epochsB, hold: document.body.dataset.compareHold };
+    });
+    const seen = [];
+    for (let i = 0; i < 12; i++) {
+      await page.waitForTimeout(500);
+      seen.push(await epochs());
+    }
+    await button(page, 'Pause').click();
+    console.log(`A/B epochs while training side by side: ${seen.map((e) => `${e.a}/${e.b}`).join(' ')}`);
+    const last = seen.at(-1);
+    assert.ok(last.b >= 5, `B trained ${last.b} epochs`);
+    // A alone would be several times ahead; paced, it is at most its slack (a couple of its own
+    // chunks, here well under 60 epochs) ahead of B at any moment.
+    for (const e of seen) assert.ok(e.a - e.b <= 60, `A at epoch ${e.a}, B at ${e.b} (holds ${e.hold})`);
+    // Stopping the comparison lifts B's limit: B trains on alone.
+    await button(page, 'Stop comparing').click();
+    await page.waitForFunction(() => !document.body.dataset.compare);
+    assert.equal(await dataset(page, 'compareHold'), '-,-');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+

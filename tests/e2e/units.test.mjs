@@ -102,3 +102,17 @@ test('the curve history stays bounded and evenly spread over a long run, newest 
   assert.ok(body.every((e, i) => i === 0 || e === body[i - 1] + h.stride));
   assert.deepEqual(h.lastMembers, [10, 20]);
 });
+
+test('pacing holds a run a little ahead of the other only while the other trains', async () => {
+  const { holdEpoch } = await import('../../www/pacing.js');
+  const run = (epoch, playing, stepsPerChunk = 4, stepsPerEpoch = 14) => ({ epoch, playing, stepsPerChunk, stepsPerEpoch });
+  // Small chunks: the minimum slack of 2 epochs.
+  assert.equal(holdEpoch(run(10, true), run(7, true)), 9);
+  // Chunks of 140 steps are 10 epochs: two chunks' worth of slack.
+  assert.equal(holdEpoch(run(10, true, 140), run(7, true)), 27);
+  // The other run paused, stopped early, diverged or not started: no limit.
+  assert.equal(holdEpoch(run(10, true), run(7, false)), null);
+  assert.equal(holdEpoch(run(10, true), null), null);
+  // Before the held run's first snapshot: the minimum slack.
+  assert.equal(holdEpoch(null, run(0, true)), 2);
+});
