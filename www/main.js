@@ -403,7 +403,7 @@ function requestFrame() {
 
 // Each kind of drawing has a minimum interval: a spiral epoch can end 150 times a second, and
 // redrawing the charts (axes, text) that often kept the main thread busy with long tasks.
-const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 70, lab: 0 };
+const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 50, lab: 0 };
 const lastDrawn = {};
 let retryTimer = null;
 

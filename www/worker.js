@@ -49,7 +49,7 @@ const VIEWS_MIN_INTERVAL_MS = 300;
 const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
 /** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
-const STATS_MIN_INTERVAL_MS = 60;
+const STATS_MIN_INTERVAL_MS = 40;
 
 let session = null;
 /** The last config the Session accepted. */

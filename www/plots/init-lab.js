@@ -108,7 +108,7 @@ export class InitLab {
         for (const [name, v] of stats) {
           const s = document.createElement('span');
           const pct = name === 'sat' || name === 'dead';
-          s.textContent = pct ? `${name} ${(100 * v).toFixed(0)} %` : `${name} ${fmt(v)}`;
+          s.textContent = pct ? `${name} ${(100 * v).toFixed(0)}\u202f%` : `${name} ${fmt(v)}`;
           s.dataset.testid = `lab-${l.layer}-${title === 'Activation' ? 'act' : 'grad'}-${name.replace(' ', '-')}`;
           s.dataset.value = String(pct ? 100 * v : v);
           p.append(s, ' ');

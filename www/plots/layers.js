@@ -94,7 +94,7 @@ export class LayersView {
             ? 'Fraction of saturated units: |a| > 0.99 for tanh, a < 0.01 or a > 0.99 for sigmoid.'
             : text === 'dead' ? 'Fraction of values exactly 0 (dead ReLU units).' : `The ${text} over the probe batch.`;
           spans[stat] = s;
-          stats.append(s, ' ');
+          stats.append(s);
         }
         fig.append(cap, canvas, stats);
         row.append(fig);
@@ -103,6 +103,8 @@ export class LayersView {
       return { row, parts };
     });
     this.rows.replaceChildren(...this.cells.map((c) => c.row));
+    // Few layers get taller histograms (the CSS divides the view's height among the rows).
+    this.rows.style.setProperty('--layers', String(Math.max(1, layers.length)));
   }
 
   /** Draws the entry the slider points at (call from requestAnimationFrame, when visible). */
@@ -131,8 +133,8 @@ export class LayersView {
         drawHistogram(part.canvas, e.counts, (i * 3 + j) * e.bins, e.bins, s.lo, s.hi, colors[part.key]);
         setStat(part.spans.mean, `mean ${fmt(s.mean)}`, s.mean);
         setStat(part.spans.std, `std ${fmt(s.std)}`, s.std);
-        setStat(part.spans.saturated, `sat ${(100 * s.saturated).toFixed(0)} %`, 100 * s.saturated);
-        setStat(part.spans.dead, `dead ${(100 * s.dead).toFixed(0)} %`, 100 * s.dead);
+        setStat(part.spans.saturated, `sat ${(100 * s.saturated).toFixed(0)}\u202f%`, 100 * s.saturated);
+        setStat(part.spans.dead, `dead ${(100 * s.dead).toFixed(0)}\u202f%`, 100 * s.dead);
       }
     });
   }
