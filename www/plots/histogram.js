@@ -1,6 +1,7 @@
 // Owns the drawing of one small histogram on a canvas (bars scaled to the tallest bin, a zero
-// line and the range at the bottom) and of a small line chart of per-layer values; the live
-// layer view and the init lab share them.
+// line and the range at the bottom); the live layer view and the init lab share it. (Small
+// multiples of 30 bars each are drawn by hand: a chart library per histogram would cost more
+// than the bars.)
 
 /** Reads a CSS custom property of the document. */
 export function cssVar(name, fallback) {
@@ -86,67 +87,4 @@ export function drawHistogram(canvas, counts, offset, bins, lo, hi, color) {
   ctx.fillText(fmt(lo), 1, h);
   ctx.textAlign = 'right';
   ctx.fillText(fmt(hi), w - 1, h);
-}
-
-/**
- * Draws one or more series of per-layer values (x = layer 1..n) on a log or linear y axis.
- * `series` is [{values, color, label}]; non-positive values are clamped on a log axis.
- */
-export function drawLayerLines(canvas, series, { log = true, yLabel = '' } = {}) {
-  const dpr = fitCanvas(canvas);
-  const ctx = canvas.getContext('2d');
-  const { width: w, height: h } = canvas;
-  ctx.clearRect(0, 0, w, h);
-  const all = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (all.length === 0) return;
-  const tf = (v) => (log ? Math.log10(Math.max(v, 1e-12)) : v);
-  let lo = Math.min(...all.map(tf));
-  let hi = Math.max(...all.map(tf));
-  if (log) {
-    lo = Math.floor(lo);
-    hi = Math.ceil(hi);
-  }
-  if (hi - lo < 1e-9) hi = lo + 1;
-  const left = 44 * dpr;
-  const bottom = 18 * dpr;
-  const top = 8 * dpr;
-  const right = 8 * dpr;
-  const n = Math.max(...series.map((s) => s.values.length));
-  const x = (i) => left + (n <= 1 ? 0.5 : i / (n - 1)) * (w - left - right);
-  const y = (v) => top + (1 - (tf(v) - lo) / (hi - lo)) * (h - top - bottom);
-  const muted = cssVar('--muted', '#666');
-  const gridColor = cssVar('--grid', '#ddd');
-  ctx.font = `${10 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = muted;
-  ctx.strokeStyle = gridColor;
-  ctx.lineWidth = 1;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  const ticks = log ? Array.from({ length: hi - lo + 1 }, (_, k) => lo + k) : [lo, (lo + hi) / 2, hi];
-  for (const t of ticks) {
-    const v = log ? 10 ** t : t;
-    const yy = Math.round(y(v)) + 0.5;
-    ctx.beginPath();
-    ctx.moveTo(left, yy);
-    ctx.lineTo(w - right, yy);
-    ctx.stroke();
-    ctx.fillText(log ? `1e${t}` : fmt(v), left - 4 * dpr, yy);
-  }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  for (let i = 0; i < n; i++) ctx.fillText(String(i + 1), x(i), h);
-  if (yLabel) {
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'top';
-    ctx.fillText(yLabel, left + 4 * dpr, 0);
-  }
-  for (const s of series) {
-    ctx.strokeStyle = s.color;
-    ctx.fillStyle = s.color;
-    ctx.lineWidth = 2 * dpr;
-    ctx.beginPath();
-    s.values.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y(v)) : ctx.lineTo(x(i), y(v))));
-    ctx.stroke();
-    s.values.forEach((v, i) => ctx.fillRect(x(i) - 2 * dpr, y(v) - 2 * dpr, 4 * dpr, 4 * dpr));
-  }
 }

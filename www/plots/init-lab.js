@@ -3,7 +3,8 @@
 // line chart and, per layer, the activation and gradient histograms with their statistics. The
 // computation itself runs in the worker (wasm `init_lab`); this module only asks for it.
 
-import { cssVar, drawHistogram, drawLayerLines, fmt } from './histogram.js';
+import { cssVar, drawHistogram, fmt } from './histogram.js';
+import { LayerLinesChart } from './layer-lines.js';
 
 export class InitLab {
   /**
@@ -14,6 +15,7 @@ export class InitLab {
   constructor(els, onRun) {
     this.els = els;
     this.onRun = onRun;
+    this.chart = new LayerLinesChart(els.chart);
     this.result = null;
     this.dirty = false;
     els.run.addEventListener('click', () => this.request());
@@ -79,10 +81,10 @@ export class InitLab {
     e.summary.dataset.lastSaturated = String(100 * (last?.saturated ?? 0));
     e.summary.dataset.init = r.init;
     document.body.dataset.labRuns = String(Number(document.body.dataset.labRuns || 0) + 1);
-    drawLayerLines(e.chart, [
+    this.chart.draw([
       { values: layers.map((l) => l.std), color: cssVar('--train', '#34425f'), label: 'activation std' },
       { values: layers.map((l) => l.grad_std), color: cssVar('--val', '#c0398f'), label: 'gradient std' },
-    ], { log: true, yLabel: 'std per layer (log scale)' });
+    ], { yLabel: 'std (log scale)' });
     const actColor = cssVar('--train', '#34425f');
     const gradColor = cssVar('--val', '#c0398f');
     const rows = layers.map((l) => {
