@@ -70,8 +70,12 @@ export class Compare {
     return this.worker !== null;
   }
 
-  /** Pins `configA` and starts its worker; `playing` starts it training at once. */
-  start(configA, playing) {
+  /**
+   * Pins `configA` and starts its worker; `playing` starts it training at once. For the user's
+   * own images, `userData` is a decoded copy of them (the main worker's copy was transferred to
+   * it), handed to A's worker with its config.
+   */
+  start(configA, playing, userData = null) {
     this.stop(false);
     this.configA = clone(configA);
     this.configB = clone(configA);
@@ -82,7 +86,7 @@ export class Compare {
     this.holds = { a: undefined, b: undefined };
     this.fault = null;
     this.worker = new TrainingWorker({
-      onMessage: (msg) => this.onMessage(msg, playing),
+      onMessage: (msg) => this.onMessage(msg, playing, userData),
       onFault: ({ message, fatal }) => {
         this.fault = fatal ? `A stopped: ${message}` : `A: ${message}`;
         if (fatal) this.latest = null;
@@ -101,10 +105,13 @@ export class Compare {
     this.render();
   }
 
-  onMessage(msg, playAtStart) {
+  onMessage(msg, playAtStart, userData) {
     switch (msg.type) {
       case 'ready':
-        this.worker.post({ type: 'config', config: clone(this.configA) });
+        if (userData) {
+          const { pixels, labels, size, channels, names } = userData;
+          this.worker.post({ type: 'user-data', pixels, labels, size, channels, names, config: clone(this.configA) }, [pixels.buffer, labels.buffer]);
+        } else this.worker.post({ type: 'config', config: clone(this.configA) });
         if (playAtStart) this.worker.post({ type: 'play' });
         break;
       case 'snapshot':

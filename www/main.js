@@ -912,20 +912,28 @@ function compareActive() {
   return compare.active;
 }
 
-byId('compare-start').addEventListener('click', () => {
+byId('compare-start').addEventListener('click', async () => {
   if (!state.applied) return;
   if (compare.active) {
     compare.stop();
     return;
   }
+  let userData = null;
   if (state.applied.dataset === 'user') {
-    // The decoded images live in the main worker only (they were transferred, not copied).
-    state.notice = 'Compare A/B works with the built-in datasets; your own images are loaded in one worker only.';
+    // The main worker's decoded images were transferred to it: A gets a copy decoded again from
+    // the same files at the same settings, so both runs train on the same pixels.
+    const applied = state.applied;
+    state.notice = 'Decoding your images again for run A…';
     renderMessage();
-    return;
+    userData = await userImages.decodeAgain();
+    if (!userData || state.applied !== applied || compare.active) {
+      state.notice = userData ? null : 'Could not decode your images again for run A; Compare A/B did not start.';
+      renderMessage();
+      return;
+    }
   }
   // A is the config training now; both runs restart from step 0 together.
-  compare.start(state.applied, state.playing);
+  compare.start(state.applied, state.playing, userData);
   worker.post({ type: 'reset' });
   byId('compare-start').setAttribute('aria-pressed', 'true');
   curves.setOverlay({ label: 'A', kind: 'compare', mainLabel: 'B', get history() { return compare.history; } });

@@ -243,6 +243,20 @@ export class UserImages {
     return this.decode(this.group, this.loaded.size, this.loaded.color);
   }
 
+  /**
+   * The kept files decoded again at the settings of the last hand-over, for a second worker
+   * (Compare A/B's run A): the status line and the main worker are left alone. Null when no
+   * images are loaded or they no longer decode (the files were moved, say).
+   */
+  async decodeAgain() {
+    if (!this.group || !this.loaded) return null;
+    try {
+      return await decodeEntries(this.group.entries, this.group.names, this.loaded.size, this.loaded.color, () => {});
+    } catch {
+      return null;
+    }
+  }
+
   /** Whether images are loaded. */
   get ready() {
     return this.group !== null;

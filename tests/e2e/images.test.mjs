@@ -314,6 +314,22 @@ test('your own images load from files and from a folder, skip unreadable files a
     const grid = await canvasStats(page, 'val-grid');
     assert.ok(grid.colours > 4, 'colour images in the grid');
 
+    // Compare A/B with your images: A's worker gets them decoded again from the same files, so
+    // with nothing changed both runs train on the same pixels and give identical curves.
+    await page.getByRole('button', { name: 'Compare A/B', exact: true }).click();
+    await page.waitForFunction(() => document.body.dataset.compare === 'on');
+    await play(page);
+    await page.waitForFunction(() => {
+      const c = window.overfitDebug.curves(3);
+      return c.epochsA >= 3 && c.epochsB >= 3;
+    }, null, { timeout: 30_000 });
+    await pause(page);
+    assert.equal(page.workers().length, 2, 'A trains in a worker of its own');
+    const same = await page.evaluate(() => window.overfitDebug.curves(3));
+    assert.deepEqual(same.a, same.b, 'A and B train on the same images');
+    await page.getByRole('button', { name: 'Stop comparing', exact: true }).click();
+    await page.waitForFunction(() => !document.body.dataset.compare);
+
     // A folder with one sub-folder per class, including a name that looks like markup: it is
     // shown as text, never parsed.
     const root = path.join(tmp, 'photos');
