@@ -103,15 +103,18 @@ test('the curve history stays bounded and evenly spread over a long run, newest 
   assert.deepEqual(h.lastMembers, [10, 20]);
 });
 
-test('pacing holds a run a little ahead of the other only while the other trains', async () => {
+test('pacing holds a run a little ahead of the other until the other has ended', async () => {
   const { holdEpoch } = await import('../../www/pacing.js');
-  const run = (epoch, playing, stepsPerChunk = 4, stepsPerEpoch = 14) => ({ epoch, playing, stepsPerChunk, stepsPerEpoch });
+  const run = (epoch, playing, stepsPerChunk = 4, stepsPerEpoch = 14, end = {}) => ({ epoch, playing, stepsPerChunk, stepsPerEpoch, stopped: false, diverged: false, ...end });
   // Small chunks: the minimum slack of 2 epochs.
   assert.equal(holdEpoch(run(10, true), run(7, true)), 9);
   // Chunks of 140 steps are 10 epochs: two chunks' worth of slack.
   assert.equal(holdEpoch(run(10, true, 140), run(7, true)), 27);
-  // The other run paused, stopped early, diverged or not started: no limit.
-  assert.equal(holdEpoch(run(10, true), run(7, false)), null);
+  // A paused other run (or one whose first snapshot after Play has not come yet) holds too.
+  assert.equal(holdEpoch(run(0, true), run(0, false)), 2);
+  // The other run stopped early, diverged, or has no snapshot: no limit.
+  assert.equal(holdEpoch(run(10, true), run(7, false, 4, 14, { stopped: true })), null);
+  assert.equal(holdEpoch(run(10, true), run(7, false, 4, 14, { diverged: true })), null);
   assert.equal(holdEpoch(run(10, true), null), null);
   // Before the held run's first snapshot: the minimum slack.
   assert.equal(holdEpoch(null, run(0, true)), 2);
