@@ -4,9 +4,9 @@
 // Reset go to both, and any change to B restarts both runs, so they always start together. This
 // module keeps A's curves (drawn by the charts as an overlay, gap shaded), and the compare panel:
 // the differences between the configs and the newest figures of both runs with their gaps.
-// Pacing keeps the two runs side by side: while both train, neither runs more than a couple of
-// chunks' worth of epochs ahead of the other (the faster worker holds, see 'pace' in worker.js),
-// so their curves and figures compare the same point of training.
+// Pacing keeps the two runs side by side: until one of them ends, neither runs more than a couple
+// of chunks' worth of epochs ahead of the other (the faster worker holds, see 'pace' in worker.js
+// and the rule in pacing.js), so their curves and figures compare the same point of training.
 
 import { CurveHistory } from './curve-history.js';
 import { FIELDS, clone, formatValue, same } from './state.js';
