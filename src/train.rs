@@ -264,6 +264,7 @@ impl Trainer {
         None
     }
 
+    /// Whether every parameter of every member is finite (one pass over the weights).
     fn weights_finite(&self) -> bool {
         self.members.iter().all(|m| m.model.params.values.iter().all(|x| x.is_finite()))
     }
