@@ -13,14 +13,13 @@ const minutes = Number(process.argv[2] ?? 5);
 
 /**
  * A DevTools session on the page's (only) dedicated worker, reached through the browser session
- * with `Target.sendMessageToTarget` (playwright opens protocol sessions for pages only).
+ * with `Target.sendMessageToTarget` (playwright opens protocol sessions for pages only). Once in
+ * a long run such a session was found detached ("No session with given id") with the same worker
+ * still training, so a lost session is attached again (and counted in `reattached`).
  */
 async function workerSession(browser) {
   const bcdp = await browser.newBrowserCDPSession();
-  const { targetInfos } = await bcdp.send('Target.getTargets');
-  const workers = targetInfos.filter((t) => t.type === 'worker');
-  if (workers.length !== 1) throw new Error(`expected one worker target, found ${workers.length}`);
-  const { sessionId } = await bcdp.send('Target.attachToTarget', { targetId: workers[0].targetId, flatten: false });
+  let sessionId = null;
   let id = 0;
   const pending = new Map();
   bcdp.on('Target.receivedMessageFromTarget', (e) => {
@@ -28,11 +27,30 @@ async function workerSession(browser) {
     pending.get(m.id)?.(m);
     pending.delete(m.id);
   });
-  return (method, params = {}) => new Promise((resolve, reject) => {
+  const attach = async () => {
+    const { targetInfos } = await bcdp.send('Target.getTargets');
+    const workers = targetInfos.filter((t) => t.type === 'worker');
+    if (workers.length !== 1) throw new Error(`expected one worker target, found ${workers.length}`);
+    ({ sessionId } = await bcdp.send('Target.attachToTarget', { targetId: workers[0].targetId, flatten: false }));
+  };
+  const once = (method, params) => new Promise((resolve, reject) => {
     id += 1;
     pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
     bcdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
   });
+  await attach();
+  const send = async (method, params = {}) => {
+    try {
+      return await once(method, params);
+    } catch (e) {
+      if (!/No session/.test(String(e?.message))) throw e;
+      send.reattached += 1;
+      await attach();
+      return once(method, params);
+    }
+  };
+  send.reattached = 0;
+  return send;
 }
 
 const env = await start();
@@ -72,7 +90,7 @@ try {
   const last = samples.at(-1);
   failed = last.wasmBytes > first.wasmBytes || last.jsHeapBytes > 2 * first.jsHeapBytes
     || last.workerJsHeapBytes > 2 * first.workerJsHeapBytes || problems.length > 0;
-  console.log(JSON.stringify({ minutes, start: first, end: last, problems }));
+  console.log(JSON.stringify({ minutes, start: first, end: last, workerSessionReattached: worker.reattached, problems }));
   await context.close();
 } finally {
   await env.close();
