@@ -136,3 +136,6 @@ export async function stepToEpoch(page, epochs, maxClicks = 500) {
   }
   return clicks;
 }
+
+/** The page's button with exactly this accessible name. */
+export const button = (page, name) => page.getByRole('button', { name, exact: true });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, figure, waitFigure, setControl, waitReady, ARTIFACTS } from './harness.mjs';
+import { start, openPage, button, figure, waitFigure, setControl, waitReady, ARTIFACTS } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -16,7 +16,6 @@ after(async () => {
   await env?.close();
 });
 
-const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 /** The step count of the newest snapshot the page received (not throttled by drawing). */
 const snapshotStep = (page) => page.evaluate(() => Number(document.body.dataset.step));
