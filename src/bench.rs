@@ -11,7 +11,7 @@
 //! `TrainerBench` runs the real `Trainer` on a `Config` (the page's default when the config is
 //! `{}`): data batching, the configured optimizer, and the per-epoch evaluation the page shows.
 
-use crate::config::{Activation, Config, ConfigError, Init, Optimizer, Preprocess};
+use crate::config::{Activation, Config, ConfigError, WeightInit, Optimizer, Preprocess};
 use crate::layers::{Layer, Mode};
 use crate::model::Model;
 use crate::optim::{Hyper, OptimizerState};
@@ -41,7 +41,7 @@ impl Bench {
         let cfg = Config {
             hidden: hidden.to_vec(),
             activation: Activation::Relu,
-            init: Init::He,
+            init: WeightInit::He,
             optimizer: Optimizer::Sgd,
             learning_rate: 0.01,
             preprocess: Preprocess::None,

@@ -68,7 +68,7 @@ pub enum Activation {
 /// How the first-layer weights (and every weight matrix) start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-pub enum Init {
+pub enum WeightInit {
     /// Every weight 0: all hidden units stay identical (the symmetry problem).
     Zeros,
     /// N(0, 0.01^2): the lecture's "small random numbers".
@@ -241,7 +241,7 @@ pub struct Config {
     pub leaky_slope: f32,
     /// Number of linear pieces per maxout unit.
     pub maxout_k: usize,
-    pub init: Init,
+    pub init: WeightInit,
     /// sigma of `normal` init, half-width a of `uniform` init.
     pub init_scale: f32,
     pub norm: Norm,
@@ -292,7 +292,7 @@ pub struct Config {
     pub lab_width: usize,
     pub lab_batch: usize,
     pub lab_activation: Activation,
-    pub lab_init: Init,
+    pub lab_init: WeightInit,
 }
 
 impl Default for Config {
@@ -322,7 +322,7 @@ impl Default for Config {
             activation: Activation::Relu,
             leaky_slope: 0.01,
             maxout_k: 2,
-            init: Init::He,
+            init: WeightInit::He,
             init_scale: 0.01,
             norm: Norm::None,
             norm_position: NormPosition::Before,
@@ -353,7 +353,7 @@ impl Default for Config {
             lab_width: 500,
             lab_batch: 1000,
             lab_activation: Activation::Tanh,
-            lab_init: Init::Xavier,
+            lab_init: WeightInit::Xavier,
         }
     }
 }

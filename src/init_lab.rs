@@ -6,7 +6,7 @@
 //! Backward: dH_L ~ N(0, 1); dZ_l = dH_l * f'(Z_l); dH_{l-1} = dZ_l W_l^T; dW_l = H_{l-1}^T dZ_l.
 
 use crate::config::{Activation, Config};
-use crate::init;
+use crate::weight_init;
 use crate::metrics::{self, histogram, mean_std, symmetric_range, Histogram};
 use crate::layers::activation::{apply, derivative};
 use crate::rng::Rng;
@@ -36,7 +36,7 @@ pub struct LabReport {
     pub width: usize,
     pub batch: usize,
     pub activation: Activation,
-    pub init: crate::config::Init,
+    pub init: crate::config::WeightInit,
     pub layers: Vec<LayerStats>,
 }
 
@@ -51,7 +51,7 @@ pub fn run(cfg: &Config) -> LabReport {
     h.push((0..batch * width).map(|_| rng.normal()).collect());
     for l in 0..depth {
         let mut wl = vec![0.0; width * width];
-        init::fill(&mut wl, cfg.lab_init, width, cfg.init_scale, &mut rng);
+        weight_init::fill(&mut wl, cfg.lab_init, width, cfg.init_scale, &mut rng);
         let mut zl = vec![0.0; batch * width];
         gemm(Layout::Normal, batch, width, width, &h[l], width, &wl, &mut zl, false);
         let hl: Vec<f32> = zl.iter().map(|&x| apply(act, cfg.leaky_slope, x)).collect();

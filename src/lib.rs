@@ -7,7 +7,7 @@ pub mod data;
 pub mod export_pytorch;
 pub mod fuzzing;
 pub mod history;
-pub mod init;
+pub mod weight_init;
 pub mod init_lab;
 pub mod layers;
 pub mod loss;

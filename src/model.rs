@@ -5,7 +5,7 @@
 //! -> dropout. The output is a Linear producing one score per class (one for the logistic loss).
 
 use crate::config::{Activation, Config, Norm, NormPosition};
-use crate::init;
+use crate::weight_init;
 use crate::layers::{ActivationLayer, BatchNorm, Dropout, Layer, LayerNorm, Linear, Maxout, Mode};
 use crate::loss::{self, BatchLoss};
 use crate::params::Params;
@@ -81,7 +81,7 @@ impl Model {
         // Weights from the configured scheme; biases stay 0, gamma 1, beta 0.
         for layer in &layers {
             if let Layer::Linear(lin) = layer {
-                init::fill(&mut params.values[lin.w.clone()], cfg.init, lin.n_in, cfg.init_scale, rng);
+                weight_init::fill(&mut params.values[lin.w.clone()], cfg.init, lin.n_in, cfg.init_scale, rng);
             }
         }
 

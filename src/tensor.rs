@@ -104,11 +104,11 @@ impl<'a> Operand<'a> {
     }
 }
 
-/// What each element of C holds before the products are added to it.
+/// How the product A B is written into C: over it, added to it, or added to a bias.
 #[derive(Clone, Copy, Debug)]
-pub enum Init<'a> {
+pub enum Write<'a> {
     /// C = A B.
-    Zero,
+    Overwrite,
     /// C += A B (C's current value is the starting point).
     Accumulate,
     /// C = bias + A B, with bias[j] the starting value of every element of column j (the fused
@@ -125,7 +125,7 @@ const KC: usize = 256;
 /// Rows of A per packed block: 64 x 256 floats = 64 KiB on the stack, read from L2.
 const MC: usize = 64;
 
-/// C (m x n, row-major, leading dimension ldc) = init + A (m x k) B (k x n).
+/// C (m x n, row-major, leading dimension ldc) gets A (m x k) B (k x n) as `write` says.
 ///
 /// Dense-layer uses (see layers/linear.rs), with x (B, in), W (in, out), dy (B, out):
 /// - forward, y = b + x W:
@@ -133,29 +133,29 @@ const MC: usize = 64;
 /// - weight gradient, dW += x^T dy:
 ///   `gemm_into(in, out, B, transposed(x, in), normal(dy, out), dW, out, Accumulate)`
 /// - input gradient, dx = dy W^T:
-///   `gemm_into(B, in, out, normal(dy, out), transposed(W, out), dx, in, Zero)`
+///   `gemm_into(B, in, out, normal(dy, out), transposed(W, out), dx, in, Overwrite)`
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
-    gemm_checked(m, n, k, a, b, c, ldc, init, None)
+pub fn gemm_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, write: Write) {
+    gemm_checked(m, n, k, a, b, c, ldc, write, None)
 }
 
 /// `gemm_into`, and also relu[i * ldc + j] = max(C(i, j), 0) (exactly `if c > 0 { c } else { 0 }`,
 /// so -0 and NaN give +0), written while each register block of C is still in registers and L1:
 /// the dense layer's activation fused into its forward product. C keeps the pre-activation.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_relu_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init, relu: &mut [f32]) {
-    gemm_checked(m, n, k, a, b, c, ldc, init, Some(relu))
+pub fn gemm_relu_into(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, write: Write, relu: &mut [f32]) {
+    gemm_checked(m, n, k, a, b, c, ldc, write, Some(relu))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn gemm_checked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init, relu: Option<&mut [f32]>) {
+fn gemm_checked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, write: Write, relu: Option<&mut [f32]>) {
     if m == 0 || n == 0 {
         return;
     }
     assert!(a.data.len() >= a.needed(m, k), "gemm: A too short");
     assert!(b.data.len() >= b.needed(k, n), "gemm: B too short");
     assert!(ldc >= n && c.len() >= (m - 1) * ldc + n, "gemm: C too short");
-    if let Init::Bias(bias) = init {
+    if let Write::Bias(bias) = write {
         assert!(bias.len() >= n, "gemm: bias too short");
     }
     let relu = match relu {
@@ -168,7 +168,7 @@ fn gemm_checked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f
     // SAFETY: the asserts above bound every element the kernels read or write: A(i, p) for i < m,
     // p < k, B(p, j) for p < k, j < n, C(i, j) and relu(i, j) for i < m, j < n, and bias[j] for
     // j < n.
-    unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, init, relu) }
+    unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, write, relu) }
 }
 
 /// How to read the left operand A of a product (the older interface, kept for `init_lab`).
@@ -195,8 +195,8 @@ pub fn gemm(
     accumulate: bool,
 ) {
     let a = Operand { data: a, ld: lda, transposed: layout == Layout::Transposed };
-    let init = if accumulate { Init::Accumulate } else { Init::Zero };
-    gemm_into(m, n, k, a, Operand::normal(b, n), c, n, init);
+    let write = if accumulate { Write::Accumulate } else { Write::Overwrite };
+    gemm_into(m, n, k, a, Operand::normal(b, n), c, n, write);
 }
 
 /// out[j * rows + i] = m[i * cols + j]: writes the transpose of a rows x cols matrix.
@@ -382,7 +382,7 @@ mod v4 {
 }
 
 
-/// Where a register block's accumulators start (the `Init` of the first K block; later K blocks
+/// Where a register block's accumulators start (the `Write` of the first K block; later K blocks
 /// always continue from C).
 #[derive(Clone, Copy)]
 enum Start {
@@ -400,14 +400,14 @@ enum Start {
 /// columns of B (when B is transposed, packed here from NR rows of the stored matrix), every
 /// MR-row block of the packed A sweeps it while the panel stays in L1.
 #[allow(clippy::too_many_arguments)]
-unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, relu: *mut f32) {
+unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, write: Write, relu: *mut f32) {
     if k == 0 {
         for i in 0..m {
             let row = core::slice::from_raw_parts_mut(c.add(i * ldc), n);
-            match init {
-                Init::Zero => row.fill(0.0),
-                Init::Accumulate => {}
-                Init::Bias(bias) => row.copy_from_slice(&bias[..n]),
+            match write {
+                Write::Overwrite => row.fill(0.0),
+                Write::Accumulate => {}
+                Write::Bias(bias) => row.copy_from_slice(&bias[..n]),
             }
             if !relu.is_null() {
                 for (j, &v) in row.iter().enumerate() {
@@ -421,7 +421,7 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
     let kblock = k.div_ceil(k.div_ceil(KC));
     let panels = n.div_ceil(NR);
     if b.transposed {
-        run_blocks(m, n, k, kblock, a, b, c, ldc, init, relu, core::ptr::null_mut());
+        run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, core::ptr::null_mut());
     } else {
         B_SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
@@ -430,7 +430,7 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
                 // Grows to the largest product seen, then is reused: no allocation per step.
                 scratch.resize(need, 0.0);
             }
-            run_blocks(m, n, k, kblock, a, b, c, ldc, init, relu, scratch.as_mut_ptr());
+            run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, scratch.as_mut_ptr());
         });
     }
 }
@@ -444,7 +444,7 @@ std::thread_local! {
 /// The loops of `gemm_blocked`; `bblock` is the scratch for a packed K block of a normal B (null
 /// when B is transposed).
 #[allow(clippy::too_many_arguments)]
-unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, init: Init, relu: *mut f32, bblock: *mut f32) {
+unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, write: Write, relu: *mut f32, bblock: *mut f32) {
     // Uninitialized on purpose: every element the kernels read is written by a pack first.
     let mut a_buf = core::mem::MaybeUninit::<[f32; MC * KC]>::uninit();
     let mut b_buf = core::mem::MaybeUninit::<[f32; KC * NR]>::uninit();
@@ -478,7 +478,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     let mut i = 0;
                     while i < mc {
                         let mr = MR.min(mc - i);
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0), offset(relu, (i0 + i) * ldc + j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0));
                         i += mr;
                     }
                     j0 += nr;
@@ -494,7 +494,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     while j0 < n {
                         let nr = NR.min(n - j0);
                         let panel = bblock.add(j0 * kc) as *const f32;
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, init, j0), offset(relu, (i0 + i) * ldc + j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0));
                         j0 += nr;
                     }
                     i += mr;
@@ -508,14 +508,14 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
 
 /// Where the accumulators of the block at column j0 start in the K block starting at p0.
 #[inline(always)]
-unsafe fn start_of(p0: usize, init: Init, j0: usize) -> Start {
+unsafe fn start_of(p0: usize, write: Write, j0: usize) -> Start {
     if p0 > 0 {
         return Start::LoadC;
     }
-    match init {
-        Init::Zero => Start::Zero,
-        Init::Accumulate => Start::LoadC,
-        Init::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
+    match write {
+        Write::Overwrite => Start::Zero,
+        Write::Accumulate => Start::LoadC,
+        Write::Bias(bias) => Start::Bias(bias.as_ptr().add(j0)),
     }
 }
 
@@ -810,13 +810,13 @@ mod tests {
 
     /// The reference: every element starts from its initial value and adds a * b in ascending k.
     #[allow(clippy::too_many_arguments)]
-    fn naive(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, init: Init) {
+    fn naive(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, write: Write) {
         for i in 0..m {
             for j in 0..n {
-                let mut s = match init {
-                    Init::Zero => 0.0f32,
-                    Init::Accumulate => c[i * ldc + j],
-                    Init::Bias(bias) => bias[j],
+                let mut s = match write {
+                    Write::Overwrite => 0.0f32,
+                    Write::Accumulate => c[i * ldc + j],
+                    Write::Bias(bias) => bias[j],
                 };
                 for p in 0..k {
                     let aip = if a.transposed { a.data[p * a.ld + i] } else { a.data[i * a.ld + p] };
@@ -879,20 +879,20 @@ mod tests {
                 let a = Operand { data: &a_data, ld: lda, transposed: ta };
                 let b = Operand { data: &b_data, ld: ldb, transposed: tb };
                 let c0 = random(&mut r, m * ldc);
-                for init in [Init::Zero, Init::Accumulate, Init::Bias(&bias)] {
+                for write in [Write::Overwrite, Write::Accumulate, Write::Bias(&bias)] {
                     let mut got = c0.clone();
                     let mut want = c0.clone();
-                    gemm_into(m, n, k, a, b, &mut got, ldc, init);
-                    naive(m, n, k, a, b, &mut want, ldc, init);
+                    gemm_into(m, n, k, a, b, &mut got, ldc, write);
+                    naive(m, n, k, a, b, &mut want, ldc, write);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {init:?} baseline={baseline}");
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {write:?} baseline={baseline}");
                     // The fused ReLU: the same C, and relu = the branchy scalar ReLU of it
                     // (elements outside the m x n block untouched).
                     let mut got = c0.clone();
                     let mut relu = vec![7.0f32; m * ldc];
-                    gemm_relu_into(m, n, k, a, b, &mut got, ldc, init, &mut relu);
+                    gemm_relu_into(m, n, k, a, b, &mut got, ldc, write, &mut relu);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "relu variant C {m}x{n}x{k} ta={ta} tb={tb} {init:?}");
+                    assert!(same, "relu variant C {m}x{n}x{k} ta={ta} tb={tb} {write:?}");
                     for i in 0..m {
                         for j in 0..ldc {
                             let v = want[i * ldc + j];
@@ -917,10 +917,10 @@ mod tests {
             gemm(layout, m, n, k, &a, lda, &b, &mut c, false);
             let mut want = vec![0.0; m * n];
             let op = Operand { data: &a, ld: lda, transposed: layout == Layout::Transposed };
-            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Init::Zero);
+            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Write::Overwrite);
             assert_eq!(c, want);
             gemm(layout, m, n, k, &a, lda, &b, &mut c, true);
-            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Init::Accumulate);
+            naive(m, n, k, op, Operand::normal(&b, n), &mut want, n, Write::Accumulate);
             assert_eq!(c, want);
         }
     }

@@ -6,7 +6,7 @@
 // Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use overfit::config::{Activation, Config, Init, Loss, Norm, NormPosition};
+use overfit::config::{Activation, Config, WeightInit, Loss, Norm, NormPosition};
 use overfit::layers::Mode;
 use overfit::loss;
 use overfit::model::Model;
@@ -130,7 +130,7 @@ fn near_kink(model: &Model, cfg: &Config, y: &[u32]) -> bool {
 }
 
 fn base() -> Config {
-    Config { hidden: vec![4, 3], init: Init::Xavier, ..Config::default() }
+    Config { hidden: vec![4, 3], init: WeightInit::Xavier, ..Config::default() }
 }
 
 const ACTIVATIONS: [Activation; 7] = [

@@ -4,7 +4,7 @@
 // Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use overfit::config::{Activation, Config, Dataset, Init, Norm, Optimizer, Schedule};
+use overfit::config::{Activation, Config, Dataset, WeightInit, Norm, Optimizer, Schedule};
 use overfit::init_lab;
 use overfit::layers::{BatchNorm, Dropout, LayerNorm, Mode};
 use overfit::optim::{Hyper, OptimizerState};
@@ -179,7 +179,7 @@ fn step_schedule_decays_the_learning_rate() {
 fn zero_init_keeps_hidden_units_identical() {
     // The symmetry problem: with all weights 0 every hidden unit computes the same function
     // and receives the same gradient, forever.
-    let cfg = Config { init: Init::Zeros, hidden: vec![8], activation: Activation::Tanh, ..Config::default() };
+    let cfg = Config { init: WeightInit::Zeros, hidden: vec![8], activation: Activation::Tanh, ..Config::default() };
     let mut t = Trainer::new(&cfg).unwrap();
     t.run(200);
     let m = t.model();
@@ -196,7 +196,7 @@ fn batch_norm_makes_a_deep_sigmoid_net_trainable() {
         dataset: Dataset::Spiral,
         hidden: vec![32; 8],
         activation: Activation::Sigmoid,
-        init: Init::Normal001,
+        init: WeightInit::Normal001,
         optimizer: Optimizer::Sgd,
         learning_rate: 0.1,
         ..Config::default()
@@ -213,13 +213,13 @@ fn batch_norm_makes_a_deep_sigmoid_net_trainable() {
     assert!(bn > plain + 0.2, "BatchNorm {bn} vs plain {plain}");
 }
 
-fn lab(init: Init, act: Activation) -> init_lab::LabReport {
+fn lab(init: WeightInit, act: Activation) -> init_lab::LabReport {
     init_lab::run(&Config { lab_init: init, lab_activation: act, ..Config::default() })
 }
 
 #[test]
 fn init_lab_small_init_makes_tanh_activations_and_gradients_vanish() {
-    let r = lab(Init::Normal001, Activation::Tanh);
+    let r = lab(WeightInit::Normal001, Activation::Tanh);
     assert_eq!(r.layers.len(), 10);
     for w in r.layers.windows(2) {
         assert!(w[1].std < 0.5 * w[0].std, "std must shrink layer by layer");
@@ -230,7 +230,7 @@ fn init_lab_small_init_makes_tanh_activations_and_gradients_vanish() {
 
 #[test]
 fn init_lab_unit_init_saturates_tanh() {
-    let r = lab(Init::Normal1, Activation::Tanh);
+    let r = lab(WeightInit::Normal1, Activation::Tanh);
     for l in &r.layers {
         assert!(l.saturated > 0.8, "layer {}: {} saturated", l.layer, l.saturated);
     }
@@ -238,7 +238,7 @@ fn init_lab_unit_init_saturates_tanh() {
 
 #[test]
 fn init_lab_xavier_keeps_tanh_alive() {
-    let r = lab(Init::Xavier, Activation::Tanh);
+    let r = lab(WeightInit::Xavier, Activation::Tanh);
     for l in &r.layers {
         assert!(l.std > 0.15 && l.saturated < 0.05, "layer {}: std {} saturated {}", l.layer, l.std, l.saturated);
     }
@@ -246,8 +246,8 @@ fn init_lab_xavier_keeps_tanh_alive() {
 
 #[test]
 fn init_lab_relu_xavier_halves_the_variance_and_he_keeps_it() {
-    let x = lab(Init::Xavier, Activation::Relu);
-    let h = lab(Init::He, Activation::Relu);
+    let x = lab(WeightInit::Xavier, Activation::Relu);
+    let h = lab(WeightInit::He, Activation::Relu);
     for w in x.layers.windows(2) {
         let ratio = (w[1].std / w[0].std).powi(2);
         assert!((ratio - 0.5).abs() < 0.1, "Xavier+ReLU variance ratio {ratio}");

@@ -77,7 +77,7 @@ fn learning_rate_is_a_hyper_parameter_and_layers_are_structure() {
 
 #[test]
 fn a_huge_learning_rate_diverges_and_keeps_the_last_good_weights() {
-    let cfg = Config { optimizer: Optimizer::Sgd, learning_rate: 10.0, init: overfit::config::Init::Normal1, ..Config::default() };
+    let cfg = Config { optimizer: Optimizer::Sgd, learning_rate: 10.0, init: overfit::config::WeightInit::Normal1, ..Config::default() };
     let mut t = Trainer::new(&cfg).unwrap();
     let r = t.run(5000);
     assert!(r.diverged, "expected divergence");

@@ -28,7 +28,7 @@ fn wasm_losses_match_native_within_1e_5() {
 
 #[wasm_bindgen_test]
 fn the_init_lab_reproduces_the_lecture_in_wasm() {
-    let cfg = overfit::config::Config { lab_depth: 6, lab_width: 200, lab_batch: 200, lab_init: overfit::config::Init::Normal001, ..Default::default() };
+    let cfg = overfit::config::Config { lab_depth: 6, lab_width: 200, lab_batch: 200, lab_init: overfit::config::WeightInit::Normal001, ..Default::default() };
     let r = overfit::init_lab::run(&cfg);
     assert!(r.layers[5].std < 0.01 * r.layers[0].std, "small init must make tanh activations vanish");
 }

@@ -6,7 +6,7 @@
 //! is written per step and the layer needs no scratch buffer).
 
 use crate::params::{ParamKind, Params};
-use crate::tensor::{gemm_into, gemm_relu_into, Init, Matrix, Operand};
+use crate::tensor::{gemm_into, gemm_relu_into, Write, Matrix, Operand};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]
@@ -31,12 +31,12 @@ impl Linear {
     pub fn forward(&self, p: &[f32], x: &Matrix, y: &mut Matrix) {
         debug_assert_eq!(x.cols, self.n_in);
         y.resize_rows(x.rows);
-        let init = match &self.b {
-            Some(b) => Init::Bias(&p[b.clone()]),
-            None => Init::Zero,
+        let write = match &self.b {
+            Some(b) => Write::Bias(&p[b.clone()]),
+            None => Write::Overwrite,
         };
         let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
-        gemm_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init);
+        gemm_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, write);
     }
 
     /// `forward`, and a = ReLU(y) written by the same product (the activation fused into the
@@ -46,12 +46,12 @@ impl Linear {
         debug_assert_eq!(x.cols, self.n_in);
         y.resize_rows(x.rows);
         a.resize_rows(x.rows);
-        let init = match &self.b {
-            Some(b) => Init::Bias(&p[b.clone()]),
-            None => Init::Zero,
+        let write = match &self.b {
+            Some(b) => Write::Bias(&p[b.clone()]),
+            None => Write::Overwrite,
         };
         let (xs, ws) = (Operand::normal(&x.data, self.n_in), Operand::normal(&p[self.w.clone()], self.n_out));
-        gemm_relu_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, init, &mut a.data);
+        gemm_relu_into(x.rows, self.n_out, self.n_in, xs, ws, &mut y.data, self.n_out, write, &mut a.data);
     }
 
     /// Given dy (B, n_out): dW += x^T dy, db += sum over rows of dy, and, when `dx` is wanted,
@@ -61,8 +61,8 @@ impl Linear {
     pub fn backward(&mut self, p: &[f32], g: &mut [f32], x: &Matrix, dy: &Matrix, dx: Option<&mut Matrix>, overwrite: bool) {
         let bsz = x.rows;
         let (xt, dys) = (Operand::transposed(&x.data, self.n_in), Operand::normal(&dy.data, self.n_out));
-        let init = if overwrite { Init::Zero } else { Init::Accumulate };
-        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, init);
+        let write = if overwrite { Write::Overwrite } else { Write::Accumulate };
+        gemm_into(self.n_in, self.n_out, bsz, xt, dys, &mut g[self.w.clone()], self.n_out, write);
         if let Some(b) = &self.b {
             let db = &mut g[b.clone()];
             if overwrite {
@@ -77,7 +77,7 @@ impl Linear {
         if let Some(dx) = dx {
             dx.resize_rows(bsz);
             let wt = Operand::transposed(&p[self.w.clone()], self.n_out);
-            gemm_into(bsz, self.n_in, self.n_out, dys, wt, &mut dx.data, self.n_in, Init::Zero);
+            gemm_into(bsz, self.n_in, self.n_out, dys, wt, &mut dx.data, self.n_in, Write::Overwrite);
         }
     }
 }
