@@ -1,10 +1,25 @@
 // Owns the page's training curves of one run as columns for the charts, bounded however long the
 // run: the same thinning as the core's src/history.rs. Once more than CAPACITY on-stride epochs
 // are held, every other one is dropped and from then on only every `stride`-th epoch is kept (the
-// stride doubles each time); the newest epoch is always present, so the figures show it.
+// stride doubles each time); the newest epoch is always present, so the figures show it. It also
+// owns the even thinning of a finished series to a number of points (kept runs, charts).
 
 /** At most this many on-stride epochs (plus the newest) are kept. */
 export const CAPACITY = 2048;
+
+/**
+ * Returns the indices that thin a series of `n` points evenly to at most `max`: all of them when
+ * n <= max, else `max` indices spread evenly from the first to the last, so the newest is kept.
+ */
+export function evenIndices(n, max) {
+  const pick = [];
+  if (n <= max) for (let i = 0; i < n; i++) pick.push(i);
+  else {
+    for (let j = 0; j < max - 1; j++) pick.push(Math.floor((j * (n - 1)) / (max - 1)));
+    pick.push(n - 1);
+  }
+  return pick;
+}
 
 export class CurveHistory {
   constructor(capacity = CAPACITY) {

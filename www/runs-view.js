@@ -3,6 +3,8 @@
 // buttons to show its curves over the current ones or to use its settings; and "Clear history".
 // Every text comes from textContent, never innerHTML.
 
+import { formatInt, formatPercent } from './format.js';
+
 /** A short description of a config: data, network, optimizer, and the regularizers in use. */
 export function describeConfig(c) {
   const parts = [];
@@ -23,10 +25,6 @@ export function describeConfig(c) {
 }
 
 const STATUS = { training: 'training', paused: 'paused', diverged: 'diverged', stopped: 'early-stopped', crashed: 'stopped by a fault' };
-
-function percent(v) {
-  return Number.isFinite(v) ? `${v.toFixed(1)} %` : '–';
-}
 
 /** Draws the training and validation accuracy of a saved run as two lines on a small canvas. */
 function sparkline(canvas, curves, colors) {
@@ -104,9 +102,9 @@ export class RunsView {
       meta.className = 'run-meta';
       const when = new Date(run.started);
       const time = Number.isNaN(when.getTime()) ? '' : `${when.toLocaleDateString()} ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · `;
-      const best = run.best ? ` · best validation ${percent(run.best.valAcc)} (epoch ${run.best.epoch})` : '';
-      const final = run.final ? ` · final ${percent(run.final.trainAcc)} training, ${percent(run.final.valAcc)} validation` : '';
-      meta.textContent = `${time}${run.epoch} epochs, ${run.step.toLocaleString('en-US')} steps${final}${best} · ${STATUS[run.status] ?? run.status}`;
+      const best = run.best ? ` · best validation ${formatPercent(run.best.valAcc)} (epoch ${run.best.epoch})` : '';
+      const final = run.final ? ` · final ${formatPercent(run.final.trainAcc)} training, ${formatPercent(run.final.valAcc)} validation` : '';
+      meta.textContent = `${time}${run.epoch} epochs, ${formatInt(run.step)} steps${final}${best} · ${STATUS[run.status] ?? run.status}`;
       text.append(title, meta);
       const show = document.createElement('button');
       show.type = 'button';

@@ -4,6 +4,8 @@
 // checked, since storage may hold anything (an older version, another tab, a hand edit); a full
 // or unavailable storage drops the oldest runs or disables saving with a message, never throws.
 
+import { evenIndices } from './curve-history.js';
+
 const RUNS_KEY = 'overfit.runs.v1';
 const CONFIG_KEY = 'overfit.config.v1';
 export const MAX_RUNS = 20;
@@ -26,13 +28,7 @@ function defaultStorage() {
 
 /** Columns thinned evenly to at most `max` points, always keeping the newest. */
 export function thinColumns(history, max = CURVE_POINTS) {
-  const n = history.epoch.length;
-  const pick = [];
-  if (n <= max) for (let i = 0; i < n; i++) pick.push(i);
-  else {
-    for (let j = 0; j < max - 1; j++) pick.push(Math.floor((j * (n - 1)) / (max - 1)));
-    pick.push(n - 1);
-  }
+  const pick = evenIndices(history.epoch.length, max);
   const out = {};
   for (const c of COLUMNS) out[c] = pick.map((i) => (Number.isFinite(history[c][i]) ? history[c][i] : null));
   return out;

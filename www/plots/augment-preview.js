@@ -2,20 +2,18 @@
 // augmented versions of it under the current settings, as the core's augment_preview returns
 // them (the original first).
 
-import { blit, cssVar, paintAtlas, watchSize } from './pixels.js';
+import { CanvasView, cssVar, pixelRatio } from './canvas.js';
+import { blit, paintAtlas } from './pixels.js';
 
-export class AugmentPreview {
+export class AugmentPreview extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) says what is shown. */
   constructor(canvas, note) {
-    this.canvas = canvas;
-    this.note = note;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, note);
     this.atlas = document.createElement('canvas');
     this.shape = null;
     this.count = 0;
     this.active = false;
     this.restyle();
-    watchSize(canvas, () => this.draw());
   }
 
   restyle() {
@@ -41,12 +39,10 @@ export class AugmentPreview {
   }
 
   draw() {
-    const { ctx, canvas } = this;
-    const W = canvas.width;
-    const H = canvas.height;
-    ctx.clearRect(0, 0, W, H);
+    const { ctx } = this;
+    const { W, H } = this.clear();
     if (!this.shape || this.count === 0) return;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = pixelRatio();
     const n = this.count;
     const gap = Math.round(4 * dpr);
     const sep = Math.round(12 * dpr);
@@ -69,7 +65,6 @@ export class AugmentPreview {
       }
     }
     const text = this.active ? `original (framed), ${n - 1} augmented` : 'no augmentation on';
-    if (this.note.textContent !== text) this.note.textContent = text;
-    canvas.setAttribute('aria-label', `A training image and ${n - 1} augmented versions of it under the current settings.`);
+    this.describe(text, `A training image and ${n - 1} augmented versions of it under the current settings.`);
   }
 }

@@ -1,30 +1,21 @@
 // Owns the decision-region plot: a canvas coloured by the predicted class probabilities, the
 // training points as filled dots, the validation points as rings, and an HTML legend.
 
+import { CanvasView, cssVar, pixelRatio, rgb } from './canvas.js';
+
 /**
  * Class colours: the Okabe–Ito palette, which stays distinguishable for the common forms of
  * colour blindness. Two-class problems get blue and orange, as in TensorFlow Playground.
  */
 export const CLASS_COLORS = ['#0072b2', '#e69f00', '#009e73', '#d55e00', '#cc79a7', '#56b4e9', '#f0e442', '#7f7f7f'];
 
-function rgb(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
 const CLASS_RGB = CLASS_COLORS.map(rgb);
 
-/** Reads a CSS custom property of the document. */
-function cssVar(name, fallback) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
-
-export class Boundary {
+export class Boundary extends CanvasView {
   /** `canvas` is drawn on; `legend` (an element) receives the legend entries. */
   constructor(canvas, legend) {
-    this.canvas = canvas;
+    super(canvas);
     this.legend = legend;
-    this.ctx = canvas.getContext('2d');
     this.cells = document.createElement('canvas');
     this.points = null;
     this.extent = null;
@@ -34,7 +25,6 @@ export class Boundary {
     this.gridClasses = 0;
     this.legendClasses = -1;
     this.restyle();
-    new ResizeObserver(() => this.resize()).observe(canvas);
   }
 
   /** Re-reads the theme colours and redraws. */
@@ -45,18 +35,6 @@ export class Boundary {
     this.regionMax = Number(cssVar('--region-max', '0.62'));
     this.cellsStale = true;
     this.draw();
-  }
-
-  /** Matches the canvas backing store to its CSS size times the device pixel ratio. */
-  resize() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(this.canvas.clientWidth * dpr));
-    const h = Math.max(1, Math.round(this.canvas.clientHeight * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.draw();
-    }
   }
 
   /** New data set: Float32Array of (x, y, label, split) per point, and [xmin, xmax, ymin, ymax]. */
@@ -130,7 +108,7 @@ export class Boundary {
     const [xmin, xmax, ymin, ymax] = this.extent;
     const sx = w / (xmax - xmin);
     const sy = h / (ymax - ymin);
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = pixelRatio();
     // Dots shrink a little when there are many points, so that dense sets stay readable.
     const n = this.points.length / 4;
     const radius = dpr * (n > 4000 ? 2 : n > 1500 ? 2.6 : 3.4);

@@ -2,28 +2,20 @@
 // predicted ones; each cell shows its count, shaded by the fraction of its row (the diagonal in
 // the accent colour, mistakes in red).
 
-import { cssVar, fitText, watchSize } from './pixels.js';
+import { formatPercent } from '../format.js';
+import { CanvasView, cssVar, pixelRatio, rgb } from './canvas.js';
+import { fitText } from './pixels.js';
 
-function rgb(color) {
-  const m = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!m) return [128, 128, 128];
-  const n = parseInt(m[1], 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-export class ConfusionMatrix {
+export class ConfusionMatrix extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) receives the total and the accuracy. */
   constructor(canvas, note) {
-    this.canvas = canvas;
-    this.note = note;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, note);
     this.names = [];
     this.matrix = null;
     this.restyle();
-    watchSize(canvas, () => this.draw());
-    canvas.addEventListener('mousemove', (e) => this.hover(e));
   }
 
+  /** Re-reads the theme colours. */
   restyle() {
     this.colors = {
       fg: cssVar('--fg', '#1c2230'),
@@ -48,16 +40,14 @@ export class ConfusionMatrix {
 
   draw() {
     const { ctx, canvas, colors } = this;
-    const W = canvas.width;
-    const H = canvas.height;
-    ctx.clearRect(0, 0, W, H);
+    const { W, H } = this.clear();
     const k = this.names.length;
     const m = this.matrix;
     if (!m || k === 0 || m.length !== k * k) {
       this.layout = null;
       return;
     }
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = pixelRatio();
     let total = 0;
     let correct = 0;
     for (let r = 0; r < k; r++) {
@@ -135,20 +125,18 @@ export class ConfusionMatrix {
     }
     canvas.dataset.total = String(total);
     canvas.dataset.correct = String(correct);
-    const acc = total > 0 ? ((100 * correct) / total).toFixed(1) : '–';
-    const text = `${total} images · ${acc} % correct`;
-    if (this.note.textContent !== text) this.note.textContent = text;
-    canvas.setAttribute('aria-label', `Confusion matrix of ${total} validation images in ${k} classes; ${correct} are on the diagonal (correct).`);
+    const acc = total > 0 ? formatPercent((100 * correct) / total) : '– %';
+    const text = `${total} images · ${acc} correct`;
+    this.describe(text, `Confusion matrix of ${total} validation images in ${k} classes; ${correct} are on the diagonal (correct).`);
   }
 
   /** Names the cell under the pointer in the canvas's tooltip. */
   hover(event) {
     const l = this.layout;
     if (!l || !this.matrix) return;
-    const dpr = window.devicePixelRatio || 1;
-    const rect = this.canvas.getBoundingClientRect();
-    const c = Math.floor(((event.clientX - rect.left) * dpr - l.x0) / l.cell);
-    const r = Math.floor(((event.clientY - rect.top) * dpr - l.y0) / l.cell);
+    const p = this.pointer(event);
+    const c = Math.floor((p.x - l.x0) / l.cell);
+    const r = Math.floor((p.y - l.y0) / l.cell);
     const title = r >= 0 && c >= 0 && r < l.k && c < l.k
       ? `${Math.round(this.matrix[r * l.k + c])} validation images of class ${this.names[r]} predicted as ${this.names[c]}`
       : 'Rows: true class; columns: predicted class.';

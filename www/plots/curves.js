@@ -8,6 +8,9 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { evenIndices } from '../curve-history.js';
+import { formatPercent } from '../format.js';
+import { cssVar, pixelRatio } from './canvas.js';
 
 /** Charts show at most this many points per series; longer histories are thinned evenly. */
 const MAX_POINTS = 3000;
@@ -16,25 +19,15 @@ const MAX_POINTS = 3000;
 const EPOCH_INCRS = [];
 for (let m = 1; m <= 1e9; m *= 10) EPOCH_INCRS.push(m, 2 * m, 5 * m);
 
-/** Reads a CSS custom property of the document, e.g. '--train'. */
-function cssVar(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-}
-
 /**
- * Thins parallel arrays to at most MAX_POINTS by taking every k-th point, always keeping the last
- * one, so the newest value is on screen.
+ * Thins parallel arrays evenly to at most MAX_POINTS, always keeping the last point, so the newest
+ * value is on screen.
  */
 function thin(columns) {
   const n = columns[0].length;
   if (n <= MAX_POINTS) return columns;
-  const k = Math.ceil(n / MAX_POINTS);
-  return columns.map((col) => {
-    const out = [];
-    for (let i = 0; i < n; i += k) out.push(col[i]);
-    if ((n - 1) % k !== 0) out.push(col[n - 1]);
-    return out;
-  });
+  const pick = evenIndices(n, MAX_POINTS);
+  return columns.map((col) => pick.map((i) => col[i]));
 }
 
 /**
@@ -64,33 +57,33 @@ class Chart {
 
   build() {
     this.plot?.destroy();
-    const fg = cssVar('--muted') || '#555';
-    const grid = cssVar('--grid') || '#ddd';
+    const fg = cssVar('--muted', '#555');
+    const grid = cssVar('--grid', '#ddd');
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const percent = this.percent;
-    const format = (u, v) => (v == null ? '–' : percent ? `${v.toFixed(1)} %` : v.toFixed(4));
-    const val = cssVar('--val') || '#d55e00';
+    const format = (u, v) => (v == null ? '–' : percent ? formatPercent(v) : v.toFixed(4));
+    const val = cssVar('--val', '#d55e00');
     const members = Array.from({ length: this.members }, (_, j) => ({
-      label: `member ${j + 1}`, stroke: cssVar('--member') || '#c0398f80', width: 1, value: format, spanGaps: true,
+      label: `member ${j + 1}`, stroke: cssVar('--member', '#c0398f80'), width: 1, value: format, spanGaps: true,
     }));
     const prefix = this.mainLabel ? `${this.mainLabel} ` : '';
     const o = this.overlay;
     const overlaySeries = o
       ? [
-        { label: `${o.label} training`, stroke: cssVar(`--${o.kind}-train`) || '#0f7b6c', width: 2, value: format, spanGaps: true },
-        { label: `${o.label} validation`, stroke: cssVar(`--${o.kind}-val`) || '#e69f00', width: 2, dash: [2, 3], value: format, spanGaps: true },
+        { label: `${o.label} training`, stroke: cssVar(`--${o.kind}-train`, '#0f7b6c'), width: 2, value: format, spanGaps: true },
+        { label: `${o.label} validation`, stroke: cssVar(`--${o.kind}-val`, '#e69f00'), width: 2, dash: [2, 3], value: format, spanGaps: true },
       ]
       : [];
     const first = 3 + this.members;
-    const gap = cssVar('--gap') || 'rgba(192, 57, 143, 0.10)';
+    const gap = cssVar('--gap', 'rgba(192, 57, 143, 0.10)');
     // A band fills where its first series lies above its second: two bands shade the gap
     // whichever curve is on top.
     const bands = [
       { series: [1, 2], fill: gap },
       { series: [2, 1], fill: gap },
       ...(o ? [
-        { series: [first, first + 1], fill: cssVar(`--${o.kind}-gap`) || 'rgba(15, 123, 108, 0.12)' },
-        { series: [first + 1, first], fill: cssVar(`--${o.kind}-gap`) || 'rgba(15, 123, 108, 0.12)' },
+        { series: [first, first + 1], fill: cssVar(`--${o.kind}-gap`, 'rgba(15, 123, 108, 0.12)') },
+        { series: [first + 1, first], fill: cssVar(`--${o.kind}-gap`, 'rgba(15, 123, 108, 0.12)') },
       ] : []),
     ];
     const opts = {
@@ -110,7 +103,7 @@ class Chart {
       ],
       series: [
         { label: 'epoch', value: (u, v) => (v == null ? '–' : String(v)) },
-        { label: `${prefix}training`, stroke: cssVar('--train') || '#0072b2', width: 2, value: format, spanGaps: true },
+        { label: `${prefix}training`, stroke: cssVar('--train', '#0072b2'), width: 2, value: format, spanGaps: true },
         // With ensemble members the validation line is the ensemble's, drawn bold and solid.
         this.members > 0
           ? { label: `${prefix}ensemble (validation)`, stroke: val, width: 3, value: format, spanGaps: true }
@@ -154,9 +147,10 @@ class Chart {
     if (x < left || x > left + width) return;
     const ctx = u.ctx;
     ctx.save();
-    ctx.strokeStyle = cssVar('--best') || '#009e73';
-    ctx.lineWidth = 2 * (window.devicePixelRatio || 1);
-    ctx.setLineDash([3, 4].map((v) => v * (window.devicePixelRatio || 1)));
+    ctx.strokeStyle = cssVar('--best', '#009e73');
+    const dpr = pixelRatio();
+    ctx.lineWidth = 2 * dpr;
+    ctx.setLineDash([3, 4].map((v) => v * dpr));
     ctx.beginPath();
     ctx.moveTo(x + 0.5, top);
     ctx.lineTo(x + 0.5, top + height);

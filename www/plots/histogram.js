@@ -3,38 +3,7 @@
 // multiples of 30 bars each are drawn by hand: a chart library per histogram would cost more
 // than the bars.)
 
-/** Reads a CSS custom property of the document. */
-export function cssVar(name, fallback) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
-
-/**
- * The CSS size of every canvas drawn here, kept up to date by one ResizeObserver. Reading
- * clientWidth while drawing would force a layout after each text update of the layer view (dozens
- * per frame), which made frames of the live view long tasks.
- */
-const sizes = new WeakMap();
-const observer = new ResizeObserver((entries) => {
-  for (const e of entries) sizes.set(e.target, { w: e.contentRect.width, h: e.contentRect.height });
-});
-
-/** Matches a canvas backing store to its CSS size times the device pixel ratio; returns the scale. */
-export function fitCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  let size = sizes.get(canvas);
-  if (!size) {
-    size = { w: canvas.clientWidth, h: canvas.clientHeight };
-    sizes.set(canvas, size);
-    observer.observe(canvas);
-  }
-  const w = Math.max(1, Math.round(size.w * dpr));
-  const h = Math.max(1, Math.round(size.h * dpr));
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-  }
-  return dpr;
-}
+import { cssVar, fitCanvas } from './canvas.js';
 
 /** Formats a statistic compactly: 3 significant digits, exponent form for tiny values. */
 export function fmt(v) {

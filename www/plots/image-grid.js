@@ -1,14 +1,13 @@
 // Owns the grid of validation images: each image scaled up without smoothing, labelled with the
 // class the network predicts; mistakes get a red frame and, on a second line, the true class.
 
-import { argmaxRow, blit, cssVar, fitGrid, fitText, paintAtlas, watchSize } from './pixels.js';
+import { CanvasView, cssVar, pixelRatio } from './canvas.js';
+import { argmaxRow, blit, fitGrid, fitText, paintAtlas } from './pixels.js';
 
-export class ImageGrid {
+export class ImageGrid extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) receives a one-line summary. */
   constructor(canvas, note) {
-    this.canvas = canvas;
-    this.note = note;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, note);
     this.atlas = document.createElement('canvas');
     this.shape = null;
     this.names = [];
@@ -18,8 +17,6 @@ export class ImageGrid {
     this.conf = null;
     this.layout = null;
     this.restyle();
-    watchSize(canvas, () => this.draw());
-    canvas.addEventListener('mousemove', (e) => this.hover(e));
   }
 
   /** Re-reads the theme colours. */
@@ -65,11 +62,9 @@ export class ImageGrid {
 
   draw() {
     const { ctx, canvas, colors } = this;
-    const W = canvas.width;
-    const H = canvas.height;
-    ctx.clearRect(0, 0, W, H);
+    const { W, H } = this.clear();
     if (!this.shape || this.count === 0) return;
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = pixelRatio();
     const font = Math.round(10.5 * dpr);
     const line = Math.round(font * 1.2);
     const layout = fitGrid(this.count, W, H, { gap: Math.round(5 * dpr), extra: 2 * line + Math.round(2 * dpr) });
@@ -113,18 +108,16 @@ export class ImageGrid {
     const text = this.pred
       ? `first ${this.count} · ${mistakes} wrong: red frame, true class below`
       : `first ${this.count} · no predictions yet`;
-    if (this.note.textContent !== text) this.note.textContent = text;
-    canvas.setAttribute('aria-label', `The first ${this.count} validation images with the predicted class under each; ${shown ? `${mistakes} of ${shown} are wrong and framed in red` : 'no predictions yet'}.`);
+    this.describe(text, `The first ${this.count} validation images with the predicted class under each; ${shown ? `${mistakes} of ${shown} are wrong and framed in red` : 'no predictions yet'}.`);
   }
 
   /** Shows the prediction, its probability and the true class of the image under the pointer. */
   hover(event) {
     const l = this.layout;
     if (!l || !this.shape) return;
-    const dpr = window.devicePixelRatio || 1;
-    const rect = this.canvas.getBoundingClientRect();
-    const px = (event.clientX - rect.left) * dpr - l.x0;
-    const py = (event.clientY - rect.top) * dpr - l.y0;
+    const p = this.pointer(event);
+    const px = p.x - l.x0;
+    const py = p.y - l.y0;
     const col = Math.floor(px / l.cellW);
     const row = Math.floor(py / l.cellH);
     const i = row * l.cols + col;

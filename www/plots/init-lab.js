@@ -3,7 +3,8 @@
 // line chart and, per layer, the activation and gradient histograms with their statistics. The
 // computation itself runs in the worker (wasm `init_lab`); this module only asks for it.
 
-import { cssVar, drawHistogram, fmt } from './histogram.js';
+import { cssVar } from './canvas.js';
+import { drawHistogram, fmt } from './histogram.js';
 import { LayerLinesChart } from './layer-lines.js';
 
 export class InitLab {

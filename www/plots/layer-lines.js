@@ -5,6 +5,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { cssVar } from './canvas.js';
 
 /** Plot height in CSS pixels; the legend goes below it. */
 const HEIGHT = 150;
@@ -59,8 +60,8 @@ export class LayerLinesChart {
     }
     this.key = key;
     this.plot?.destroy();
-    const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#666';
-    const grid = getComputedStyle(document.documentElement).getPropertyValue('--grid').trim() || '#ddd';
+    const muted = cssVar('--muted', '#666');
+    const grid = cssVar('--grid', '#ddd');
     const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif' };
     this.plot = new uPlot({
       width: this.width(),

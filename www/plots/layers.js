@@ -3,7 +3,8 @@
 // mean, std, % saturated and % dead beneath it; and the bounded history of these statistics
 // (one entry per epoch, at most MAX_ENTRIES) with the slider that looks back at earlier epochs.
 
-import { cssVar, drawHistogram, fmt } from './histogram.js';
+import { cssVar } from './canvas.js';
+import { drawHistogram, fmt } from './histogram.js';
 
 /** The history keeps at most this many entries; when full, every other entry is dropped. */
 const MAX_ENTRIES = 500;

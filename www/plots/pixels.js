@@ -1,30 +1,7 @@
-// Owns the drawing helpers the image views share: theme colours, canvas backing-store sizing,
-// HWC float images painted into an offscreen atlas and blitted scaled up without smoothing,
-// grid layouts that fit n tiles into a box, and text shortened to a width.
-
-/** Reads a CSS custom property of the document. */
-export function cssVar(name, fallback) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
-
-/**
- * Watches a canvas's CSS size; `onResize()` runs after its backing store has been matched to the
- * CSS size times the device pixel ratio (only when that changed).
- */
-export function watchSize(canvas, onResize) {
-  const observer = new ResizeObserver(() => {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-    const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-      onResize();
-    }
-  });
-  observer.observe(canvas);
-  return observer;
-}
+// Owns the drawing helpers the image views share: HWC float images painted into an offscreen atlas
+// and blitted scaled up without smoothing, grid layouts that fit n tiles into a box, text
+// shortened to a width, and the argmax of a probability row. Theme colours and canvas sizing are
+// in canvas.js.
 
 /**
  * Paints `count` images of `w` x `h` x `c` floats (HWC, concatenated in `data` from `start`)

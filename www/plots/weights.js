@@ -2,24 +2,20 @@
 // 32), its incoming weights reshaped to the image (height x width x channels) and stretched to
 // the tile's own minimum (black) and maximum (white).
 
-import { blit, fitGrid, paintAtlas, watchSize } from './pixels.js';
+import { CanvasView, pixelRatio } from './canvas.js';
+import { blit, fitGrid, paintAtlas } from './pixels.js';
 
-export class WeightTiles {
+/** The tiles use no theme colours: the view keeps CanvasView's restyle(), which does nothing. */
+export class WeightTiles extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) says how many units are shown. */
   constructor(canvas, note) {
-    this.canvas = canvas;
-    this.note = note;
-    this.ctx = canvas.getContext('2d');
+    super(canvas, note);
     this.atlas = document.createElement('canvas');
     this.shape = null;
     this.units = 0;
     this.total = 0;
     this.output = false;
-    watchSize(canvas, () => this.draw());
   }
-
-  /** The tiles use no theme colours; the method keeps the views' interface uniform. */
-  restyle() {}
 
   /** A new run: the image shape {width, height, channels}; the tiles wait for weights. */
   setShape(shape) {
@@ -44,14 +40,12 @@ export class WeightTiles {
 
   draw() {
     const { ctx, canvas } = this;
-    const W = canvas.width;
-    const H = canvas.height;
-    ctx.clearRect(0, 0, W, H);
+    const { W, H } = this.clear();
     if (!this.shape || this.units === 0) {
       canvas.dataset.tiles = '0';
       return;
     }
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = pixelRatio();
     const gap = Math.round(3 * dpr);
     const { cols, tile, cellW, cellH, x0, y0 } = fitGrid(this.units, W, H, { gap });
     for (let i = 0; i < this.units; i++) {
@@ -62,7 +56,6 @@ export class WeightTiles {
     canvas.dataset.tiles = String(this.units);
     const what = this.output ? 'classes (no hidden layer)' : 'hidden units';
     const text = this.units < this.total ? `first ${this.units} of ${this.total} ${what}` : `all ${this.total} ${what}`;
-    if (this.note.textContent !== text) this.note.textContent = text;
-    canvas.setAttribute('aria-label', `The incoming weights of ${text} of the first layer, each drawn as an image scaled to its own minimum (black) and maximum (white).`);
+    this.describe(text, `The incoming weights of ${text} of the first layer, each drawn as an image scaled to its own minimum (black) and maximum (white).`);
   }
 }
