@@ -8,6 +8,7 @@
 //! The template is valid Python on its own; its directives are comment lines:
 //! `#% if FLAG` / `#% if not FLAG` / `#% else` / `#% endif` keep or drop the lines between them,
 //! `#%= NAME` is replaced by a generated block, and `{{version}}` by the crate version.
+//! `generated_part` returns the generated blocks alone, which is what the snapshot tests store.
 
 use crate::config::{Config, Dataset};
 
@@ -18,8 +19,28 @@ const HEADER_WIDTH: usize = 99;
 
 /// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`).
 pub fn export(cfg: &Config) -> String {
+    render(cfg).script
+}
+
+/// The part of the script generated from `cfg`, as `export` writes it: for each `#%= NAME`
+/// directive of the template that the config keeps, the directive line itself and then the block
+/// that replaces it in the script (the header comment, then the `CONFIG` dict). Everything else in
+/// the script is the template's own text.
+pub fn generated_part(cfg: &Config) -> String {
+    render(cfg).generated
+}
+
+/// A rendered template: the whole script, and its generated blocks under their directive lines.
+struct Rendered {
+    script: String,
+    generated: String,
+}
+
+/// Expands the template for `cfg`; `export` and `generated_part` both read this one result.
+fn render(cfg: &Config) -> Rendered {
     let flags = Flags::of(cfg);
-    let mut out = String::with_capacity(TEMPLATE.len() + 4096);
+    let mut script = String::with_capacity(TEMPLATE.len() + 4096);
+    let mut generated = String::new();
     // One entry per open `#% if`: whether its lines are kept.
     let mut stack: Vec<bool> = Vec::new();
     for (number, line) in TEMPLATE.lines().enumerate() {
@@ -34,14 +55,18 @@ pub fn export(cfg: &Config) -> String {
         } else if !stack.iter().all(|&keep| keep) {
             continue;
         } else if let Some(name) = directive.strip_prefix("#%= ") {
-            out.push_str(&block(name.trim(), cfg, &flags));
+            let text = block(name.trim(), cfg, &flags);
+            script.push_str(&text);
+            generated.push_str(directive);
+            generated.push('\n');
+            generated.push_str(&text);
         } else {
-            out.push_str(&line.replace("{{version}}", env!("CARGO_PKG_VERSION")));
-            out.push('\n');
+            script.push_str(&line.replace("{{version}}", env!("CARGO_PKG_VERSION")));
+            script.push('\n');
         }
     }
     assert!(stack.is_empty(), "template: unclosed #% if");
-    out
+    Rendered { script, generated }
 }
 
 /// What decides which parts of the template are kept.
@@ -100,11 +125,36 @@ fn config_json(cfg: &Config) -> String {
     serde_json::to_string(cfg).expect("config serializes")
 }
 
+/// Follows a scan of JSON text character by character and tells which characters belong to a
+/// string literal, so that commas, colons, brackets and words inside strings are left alone.
+#[derive(Default)]
+struct JsonStrings {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonStrings {
+    /// Advances over `ch`; true when `ch` is part of a string literal, its quotes included.
+    fn step(&mut self, ch: char) -> bool {
+        if self.in_string {
+            match (self.escaped, ch) {
+                (true, _) => self.escaped = false,
+                (false, '\\') => self.escaped = true,
+                (false, '"') => self.in_string = false,
+                _ => {}
+            }
+            return true;
+        }
+        self.in_string = ch == '"';
+        self.in_string
+    }
+}
+
 /// Splits a JSON object's text into its top-level `(key, value text)` pairs, in order.
 fn top_level_fields(json: &str) -> Vec<(String, String)> {
     let inner = json.trim().strip_prefix('{').and_then(|s| s.strip_suffix('}')).expect("a JSON object");
     let mut fields = Vec::new();
-    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
+    let (mut depth, mut strings, mut start) = (0usize, JsonStrings::default(), 0usize);
     let mut push = |part: &str| {
         if part.trim().is_empty() {
             return;
@@ -116,17 +166,10 @@ fn top_level_fields(json: &str) -> Vec<(String, String)> {
         fields.push((key, value));
     };
     for (i, ch) in inner.char_indices() {
-        if in_string {
-            match (escaped, ch) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
+        if strings.step(ch) {
             continue;
         }
         match ch {
-            '"' => in_string = true,
             '[' | '{' => depth += 1,
             ']' | '}' => depth -= 1,
             ',' if depth == 0 => {
@@ -146,7 +189,7 @@ fn top_level_fields(json: &str) -> Vec<(String, String)> {
 fn json_to_python(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     let mut word = String::new();
-    let (mut in_string, mut escaped) = (false, false);
+    let mut strings = JsonStrings::default();
     let flush = |word: &mut String, out: &mut String| {
         out.push_str(match word.as_str() {
             "true" => "True",
@@ -157,14 +200,10 @@ fn json_to_python(json: &str) -> String {
         word.clear();
     };
     for ch in json.chars() {
-        if in_string {
+        if strings.step(ch) {
+            // A word never continues into a string: the one before its opening quote ends here.
+            flush(&mut word, &mut out);
             out.push(ch);
-            match (escaped, ch) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
             continue;
         }
         if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '+' | '_') {
@@ -173,10 +212,6 @@ fn json_to_python(json: &str) -> String {
         }
         flush(&mut word, &mut out);
         match ch {
-            '"' => {
-                in_string = true;
-                out.push(ch);
-            }
             ',' | ':' => {
                 out.push(ch);
                 out.push(' ');
@@ -333,6 +368,9 @@ mod tests {
         let keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c", "e"]);
         assert_eq!(fields[2].1, r#"{"d":"x,y"}"#);
+        // An escaped quote does not end a string, so the comma after it is not a field boundary.
+        let fields = top_level_fields(r#"{"a":"q\",r","b":2}"#);
+        assert_eq!(fields, [("a".to_string(), r#""q\",r""#.to_string()), ("b".to_string(), "2".to_string())]);
     }
 
     #[test]
@@ -340,6 +378,7 @@ mod tests {
         assert_eq!(json_to_python(r#"[{"layer":1,"norm":null,"x":true}]"#), r#"[{"layer": 1, "norm": None, "x": True}]"#);
         assert_eq!(json_to_python("1e-8"), "1e-8");
         assert_eq!(json_to_python(r#""null, true""#), r#""null, true""#);
+        assert_eq!(json_to_python(r#"{"a\"b":"c\\","d":false}"#), r#"{"a\"b": "c\\", "d": False}"#);
     }
 
     #[test]

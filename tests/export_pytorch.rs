@@ -1,13 +1,14 @@
-//! The PyTorch export: snapshots of the generated script for representative configs (stored in
-//! tests/snapshots/, regenerated with `OVERFIT_BLESS=1 cargo test --test export_pytorch`), every
-//! script compiling with `python3 -m py_compile`, the semantic translations each config needs,
-//! and the script's pure-Python port of Overfit's random generator, 2D data and split checked
-//! against the Rust originals number by number (python3 only, no PyTorch needed).
+//! The PyTorch export: snapshots of the part of the script generated from representative configs
+//! (the header and the `CONFIG` dict, stored in tests/snapshots/*.generated.txt, regenerated with
+//! `OVERFIT_BLESS=1 cargo test --test export_pytorch`), every whole script compiling with
+//! `python3 -m py_compile`, the semantic translations each config needs, and the script's
+//! pure-Python port of Overfit's random generator, 2D data and split checked against the Rust
+//! originals number by number (python3 only, no PyTorch needed).
 #![cfg(not(target_arch = "wasm32"))]
 
 use overfit::config::{Config, Dataset};
 use overfit::data::{toy2d, Data};
-use overfit::export_pytorch::export;
+use overfit::export_pytorch::{export, generated_part};
 use overfit::rng::Rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,8 +49,10 @@ fn script(name: &str) -> String {
     export(&config(json))
 }
 
+/// Where the generated part of a case's script is stored. The template's own text is not
+/// repeated there: it is checked by the translation and data tests below instead.
 fn snapshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("export_pytorch_{name}.py"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(format!("export_pytorch_{name}.generated.txt"))
 }
 
 /// A fresh folder under the system temp dir for files a test writes.
@@ -69,11 +72,11 @@ fn have_python(test: &str) -> bool {
 }
 
 #[test]
-fn scripts_match_their_snapshots() {
+fn generated_parts_match_their_snapshots() {
     let bless = std::env::var("OVERFIT_BLESS").is_ok();
     let mut stale = Vec::new();
     for (name, json) in CASES {
-        let text = export(&config(json));
+        let text = generated_part(&config(json));
         let path = snapshot_path(name);
         if bless {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -92,7 +95,38 @@ fn scripts_match_their_snapshots() {
             ));
         }
     }
-    assert!(stale.is_empty(), "the generated scripts changed (OVERFIT_BLESS=1 to accept):\n{}", stale.join("\n"));
+    assert!(stale.is_empty(), "the generated parts of the scripts changed (OVERFIT_BLESS=1 to accept):\n{}", stale.join("\n"));
+}
+
+/// The generated part split at its directive lines: `(directive, block text)` in order.
+fn generated_blocks(generated: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    for line in generated.split_inclusive('\n') {
+        if line.starts_with("#%= ") {
+            blocks.push((line.trim_end().to_string(), String::new()));
+        } else {
+            blocks.last_mut().expect("the generated part starts with a directive").1.push_str(line);
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_generated_part_is_what_the_script_contains() {
+    for (name, json) in CASES {
+        let cfg = config(json);
+        let script = export(&cfg);
+        let blocks = generated_blocks(&generated_part(&cfg));
+        let directives: Vec<&str> = blocks.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(directives, ["#%= header", "#%= config"], "{name}");
+        // The header opens the script; each block appears in it whole, at a line start.
+        assert!(script.starts_with(&blocks[0].1), "{name}: the script does not open with the header");
+        for (directive, text) in &blocks {
+            assert!(text.ends_with('\n'), "{name}: {directive} does not end its last line");
+            let at_line_start = script.starts_with(text.as_str()) || script.contains(&format!("\n{text}"));
+            assert!(at_line_start, "{name}: {directive} is not in the script as generated");
+        }
+    }
 }
 
 #[test]

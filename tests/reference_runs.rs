@@ -1,13 +1,18 @@
 //! The native half of the native-vs-wasm reproducibility check: a few fixed configs, their first
 //! training losses, stored in tests/fixtures/reference_losses.json. This test fails if the native
-//! build no longer produces the stored numbers; `tests/wasm_node.rs` checks the wasm build against
-//! the same file. Regenerate with `OVERFIT_BLESS=1 cargo test --test reference_runs`.
+//! build no longer produces the stored numbers bit for bit; `tests/wasm_node.rs` checks the wasm
+//! build against the same file. Regenerate with `OVERFIT_BLESS=1 cargo test --test reference_runs`.
 
 // Native only: the wasm test binaries are tests/wasm_node.rs and tests/wasm_browser.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/reference.rs"]
 mod reference;
+
+/// Whether two losses are the same f32, bit for bit; any NaN equals any NaN, whatever its payload.
+fn same_loss(a: f32, b: f32) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
 
 #[test]
 fn native_losses_match_the_stored_reference() {
@@ -20,8 +25,9 @@ fn native_losses_match_the_stored_reference() {
     assert_eq!(stored.len(), computed.len());
     for (s, c) in stored.iter().zip(&computed) {
         assert_eq!(s.name, c.name);
-        for (i, (a, b)) in s.losses.iter().zip(&c.losses).enumerate() {
-            assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "{} step {i}: stored {a}, native {b}", s.name);
+        assert_eq!(s.losses.len(), c.losses.len(), "{}: number of steps", s.name);
+        for (i, (&a, &b)) in s.losses.iter().zip(&c.losses).enumerate() {
+            assert!(same_loss(a, b), "{} step {i}: stored {a:?} ({:#010x}), native {b:?} ({:#010x})", s.name, a.to_bits(), b.to_bits());
         }
     }
 }

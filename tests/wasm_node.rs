@@ -1,5 +1,6 @@
 //! Runs under `wasm-pack test --node`: the core compiled to wasm32 reproduces the native loss
-//! curves stored in tests/fixtures/reference_losses.json (checked natively by reference_runs.rs).
+//! curves stored in tests/fixtures/reference_losses.json bit for bit (checked natively by
+//! reference_runs.rs).
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
@@ -7,23 +8,25 @@ use wasm_bindgen_test::*;
 #[path = "common/reference.rs"]
 mod reference;
 
+/// Whether two losses are the same f32, bit for bit; any NaN equals any NaN, whatever its payload.
+fn same_loss(a: f32, b: f32) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
 #[wasm_bindgen_test]
-fn wasm_losses_match_native_within_1e_5() {
+fn wasm_losses_match_native_bit_for_bit() {
     let stored: Vec<reference::Run> =
         serde_json::from_str(include_str!("fixtures/reference_losses.json")).expect("fixture parses");
     let computed = reference::compute_all();
     assert_eq!(stored.len(), computed.len());
-    let mut max_diff = 0.0f32;
     for (s, c) in stored.iter().zip(&computed) {
+        assert_eq!(s.name, c.name);
         assert_eq!(s.losses.len(), reference::STEPS);
-        for (i, (a, b)) in s.losses.iter().zip(&c.losses).enumerate() {
-            let d = (a - b).abs();
-            max_diff = max_diff.max(d);
-            assert!(d <= 1e-5, "{} step {i}: native {a}, wasm {b}", s.name);
+        assert_eq!(c.losses.len(), reference::STEPS);
+        for (i, (&a, &b)) in s.losses.iter().zip(&c.losses).enumerate() {
+            assert!(same_loss(a, b), "{} step {i}: native {a:?} ({:#010x}), wasm {b:?} ({:#010x})", s.name, a.to_bits(), b.to_bits());
         }
     }
-    // Every loss is checked above; the largest difference is printed for the record.
-    console_log!("largest |native - wasm| loss difference: {max_diff:e}");
 }
 
 #[wasm_bindgen_test]
