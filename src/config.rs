@@ -4,10 +4,13 @@
 //! configs. Every field has a default, so a partial JSON object is a valid config. `validate()`
 //! names the offending field and its allowed range; nothing else in the core re-checks ranges.
 
+use crate::schema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The 2D toy datasets.
+/// Where the samples come from: a 2D generator, the bundled digits, generated images, or the
+/// user's own images. What each one allows (classes, image size, colour) is stated once in the
+/// methods below and handed to the page by `schema::schema()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Dataset {
@@ -33,7 +36,8 @@ pub enum Dataset {
 }
 
 impl Dataset {
-    /// Whether the number of classes is free (otherwise the dataset is 2-class).
+    /// Whether the number of classes is the `classes` setting (for the user's images it follows
+    /// the loaded set instead).
     pub fn has_free_classes(self) -> bool {
         matches!(self, Dataset::Spiral | Dataset::Blobs | Dataset::Shapes)
     }
@@ -41,6 +45,45 @@ impl Dataset {
     /// Whether samples are images (and augmentation applies).
     pub fn is_image(self) -> bool {
         matches!(self, Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User)
+    }
+
+    /// Whether samples are generated from the seed (`points` and `noise` apply).
+    pub fn is_generated(self) -> bool {
+        !matches!(self, Dataset::Digits | Dataset::User)
+    }
+
+    /// The number of classes of a dataset whose classes are not a setting.
+    pub fn fixed_classes(self) -> Option<usize> {
+        match self {
+            Dataset::Digits => Some(10),
+            Dataset::Circles | Dataset::Xor | Dataset::Moons | Dataset::Arrows => Some(2),
+            Dataset::Spiral | Dataset::Blobs | Dataset::Shapes | Dataset::User => None,
+        }
+    }
+
+    /// The most classes the dataset can have.
+    pub fn max_classes(self) -> usize {
+        match self {
+            Dataset::Spiral | Dataset::Blobs => 8,
+            Dataset::Shapes => crate::data::shapes::SHAPE_NAMES.len(),
+            Dataset::User => crate::schema::MAX_CLASSES_ANY,
+            d => d.fixed_classes().unwrap_or(2),
+        }
+    }
+
+    /// Whether `image_size` applies (generated images, and the user's images resized to it).
+    pub fn has_image_size(self) -> bool {
+        matches!(self, Dataset::Shapes | Dataset::Arrows | Dataset::User)
+    }
+
+    /// Whether `color` applies.
+    pub fn has_colour(self) -> bool {
+        matches!(self, Dataset::Shapes | Dataset::User)
+    }
+
+    /// Whether `clutter` applies.
+    pub fn has_clutter(self) -> bool {
+        matches!(self, Dataset::Shapes | Dataset::Arrows)
     }
 }
 
@@ -65,7 +108,7 @@ pub enum Activation {
     Identity,
 }
 
-/// How the first-layer weights (and every weight matrix) start.
+/// How every weight matrix starts (biases start at 0); implemented in `weight_init.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightInit {
@@ -379,8 +422,15 @@ fn err(field: &str, message: String) -> ConfigError {
     ConfigError { field: field.to_string(), message }
 }
 
-/// Checks lo <= v <= hi for a real field (NaN fails).
-fn real(field: &str, v: f32, lo: f32, hi: f32) -> Result<(), ConfigError> {
+/// Checks a real field against its range in the schema (NaN fails).
+fn real(field: &str, v: f32) -> Result<(), ConfigError> {
+    let (lo, hi, open) = schema::real_range(field.rsplit('.').next().unwrap_or(field));
+    if open {
+        if v.is_finite() && v > lo && v <= hi {
+            return Ok(());
+        }
+        return Err(err(field, format!("must be in ({lo}, {hi}], got {v}")));
+    }
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
     } else {
@@ -388,16 +438,13 @@ fn real(field: &str, v: f32, lo: f32, hi: f32) -> Result<(), ConfigError> {
     }
 }
 
-/// Checks lo < v <= hi.
-fn real_open_low(field: &str, v: f32, lo: f32, hi: f32) -> Result<(), ConfigError> {
-    if v.is_finite() && v > lo && v <= hi {
-        Ok(())
-    } else {
-        Err(err(field, format!("must be in ({lo}, {hi}], got {v}")))
-    }
+/// Checks a whole-number field against its range in the schema.
+fn int(field: &str, v: usize) -> Result<(), ConfigError> {
+    let (lo, hi) = schema::int_range(field);
+    int_in(field, v, lo as usize, hi as usize)
 }
 
-fn int(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
+fn int_in(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
     if v >= lo && v <= hi {
         Ok(())
     } else {
@@ -405,9 +452,7 @@ fn int(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
     }
 }
 
-/// Largest number of hidden layers and units per layer the page and CLI accept.
-pub const MAX_LAYERS: usize = 16;
-pub const MAX_WIDTH: usize = 1024;
+pub use crate::schema::{MAX_LAYERS, MAX_WIDTH};
 /// Parameter budget: 8 million f32 (32 MB) per model, checked before anything is allocated.
 pub const MAX_PARAMS: usize = 8_000_000;
 /// Memory budget of one run (and of the init lab): 1 GiB, well inside wasm32's 4 GiB.
@@ -493,13 +538,7 @@ impl Config {
 
     /// The number of classes the data actually has.
     pub fn num_classes(&self) -> usize {
-        match self.dataset {
-            Dataset::Digits => 10,
-            Dataset::Shapes => self.classes.min(crate::data::shapes::SHAPE_NAMES.len()),
-            Dataset::User => self.classes,
-            d if d.has_free_classes() => self.classes,
-            _ => 2,
-        }
+        self.dataset.fixed_classes().unwrap_or_else(|| self.classes.min(self.dataset.max_classes()))
     }
 
     /// (width, height, channels) of one sample for image datasets.
@@ -539,23 +578,24 @@ impl Config {
 
     /// Checks every field against its allowed range; the error names the first bad field.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        int("classes", self.classes, 2, if self.dataset == Dataset::User { 100 } else { 8 })?;
-        if self.dataset == Dataset::Shapes && self.classes > crate::data::shapes::SHAPE_NAMES.len() {
-            return Err(err("classes", format!("shapes has at most {} classes, got {}", crate::data::shapes::SHAPE_NAMES.len(), self.classes)));
+        int("classes", self.classes)?;
+        if self.dataset.fixed_classes().is_none() && self.classes > self.dataset.max_classes() {
+            let name = schema::dataset_facts(self.dataset).name;
+            return Err(err("classes", format!("{name} has at most {} classes, got {}", self.dataset.max_classes(), self.classes)));
         }
-        int("points", self.points, 20, 20_000)?;
-        real("noise", self.noise, 0.0, 1.0)?;
-        real("val_fraction", self.val_fraction, 0.05, 0.9)?;
-        real("label_noise", self.label_noise, 0.0, 1.0)?;
-        int("train_per_class", self.train_per_class, 0, 20_000)?;
-        int("image_size", self.image_size, 8, 32)?;
-        real("clutter", self.clutter, 0.0, 1.0)?;
-        real("hflip", self.hflip, 0.0, 1.0)?;
-        real("vflip", self.vflip, 0.0, 1.0)?;
-        int("crop_pad", self.crop_pad, 0, 8)?;
-        int("translate", self.translate, 0, 8)?;
-        real("brightness", self.brightness, 0.0, 1.0)?;
-        real("contrast", self.contrast, 0.0, 1.0)?;
+        int("points", self.points)?;
+        real("noise", self.noise)?;
+        real("val_fraction", self.val_fraction)?;
+        real("label_noise", self.label_noise)?;
+        int("train_per_class", self.train_per_class)?;
+        int("image_size", self.image_size)?;
+        real("clutter", self.clutter)?;
+        real("hflip", self.hflip)?;
+        real("vflip", self.vflip)?;
+        int("crop_pad", self.crop_pad)?;
+        int("translate", self.translate)?;
+        real("brightness", self.brightness)?;
+        real("contrast", self.contrast)?;
         if let Some((w, _, _)) = self.image_shape() {
             if 2 * self.crop_pad >= w {
                 return Err(err("crop_pad", format!("must be less than half the image size {w}, got {}", self.crop_pad)));
@@ -577,11 +617,11 @@ impl Config {
                 return Err(err("hidden", format!("each layer must have 1 to {MAX_WIDTH} units, got {w}")));
             }
         }
-        real("leaky_slope", self.leaky_slope, 0.0, 1.0)?;
-        int("maxout_k", self.maxout_k, 2, 5)?;
-        real_open_low("init_scale", self.init_scale, 0.0, 10.0)?;
-        real("bn_momentum", self.bn_momentum, 0.0, 0.9999)?;
-        real("dropout", self.dropout, 0.0, 0.95)?;
+        real("leaky_slope", self.leaky_slope)?;
+        int("maxout_k", self.maxout_k)?;
+        real("init_scale", self.init_scale)?;
+        real("bn_momentum", self.bn_momentum)?;
+        real("dropout", self.dropout)?;
         for o in &self.layer_overrides {
             if o.layer == 0 || o.layer > self.hidden.len() {
                 return Err(err(
@@ -590,23 +630,23 @@ impl Config {
                 ));
             }
             if let Some(p) = o.dropout {
-                real("layer_overrides.dropout", p, 0.0, 0.95)?;
+                real("layer_overrides.dropout", p)?;
             }
         }
-        real_open_low("hinge_margin", self.hinge_margin, 0.0, 100.0)?;
-        real("l2", self.l2, 0.0, 10.0)?;
-        real("l1", self.l1, 0.0, 10.0)?;
-        real_open_low("learning_rate", self.learning_rate, 0.0, 10.0)?;
-        real("momentum", self.momentum, 0.0, 0.999)?;
-        real("beta1", self.beta1, 0.0, 0.9999)?;
-        real("beta2", self.beta2, 0.0, 0.99999)?;
-        real_open_low("eps", self.eps, 0.0, 1.0)?;
-        int("decay_every", self.decay_every, 1, 100_000)?;
-        real_open_low("decay_factor", self.decay_factor, 0.0, 1.0)?;
-        int("batch_size", self.batch_size, 1, 4096)?;
-        int("epochs", self.epochs, 1, 1_000_000)?;
-        int("patience", self.patience, 0, 10_000)?;
-        int("ensemble", self.ensemble, 1, 10)?;
+        real("hinge_margin", self.hinge_margin)?;
+        real("l2", self.l2)?;
+        real("l1", self.l1)?;
+        real("learning_rate", self.learning_rate)?;
+        real("momentum", self.momentum)?;
+        real("beta1", self.beta1)?;
+        real("beta2", self.beta2)?;
+        real("eps", self.eps)?;
+        int("decay_every", self.decay_every)?;
+        real("decay_factor", self.decay_factor)?;
+        int("batch_size", self.batch_size)?;
+        int("epochs", self.epochs)?;
+        int("patience", self.patience)?;
+        int("ensemble", self.ensemble)?;
         if self.loss == Loss::Logistic && self.num_classes() != 2 {
             return Err(err(
                 "loss",
@@ -617,9 +657,9 @@ impl Config {
         if self.points - n_val < 2 * self.num_classes() || n_val < 1 {
             return Err(err("val_fraction", "leaves too few points for training or validation".into()));
         }
-        int("lab_depth", self.lab_depth, 1, 50)?;
-        int("lab_width", self.lab_width, 1, 2048)?;
-        int("lab_batch", self.lab_batch, 1, 10_000)?;
+        int("lab_depth", self.lab_depth)?;
+        int("lab_width", self.lab_width)?;
+        int("lab_batch", self.lab_batch)?;
         let mb = |b: usize| (b as f64 / (1 << 20) as f64).ceil() as usize;
         let train_bytes = self.memory_estimate();
         if train_bytes > MAX_MEMORY_BYTES {

@@ -16,8 +16,10 @@ pub mod model;
 pub mod optim;
 pub mod params;
 pub mod rng;
+pub mod schema;
 pub mod tensor;
 pub mod train;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -721,6 +721,7 @@ unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c:
 #[cfg(test)]
 static BASELINE_ONLY: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn baseline_only() -> bool {
     #[cfg(test)]

@@ -6,8 +6,9 @@
 //! resample of the training split (Breiman 1996); they step together and are evaluated by
 //! averaging their class probabilities.
 
-use crate::config::{Config, ConfigError, Schedule, TestTime};
+use crate::config::{Config, ConfigError, Dataset, Schedule, TestTime};
 use crate::data::augment::{Augment, Shape};
+use crate::data::user::UserSamples;
 use crate::data::Data;
 pub use crate::history::{EpochRecord, History};
 use crate::layers::Mode;
@@ -22,8 +23,13 @@ use serde::Serialize;
 /// Evaluation rows per forward pass.
 const EVAL_CHUNK: usize = 256;
 
-/// RNG stream numbers, so that each purpose draws from its own sequence.
+/// RNG stream numbers, so that each purpose draws from its own sequence: the data (generation,
+/// split, label noise), the shuffled batch order, the augmentation of training batches, and
+/// member k's initialization, bootstrap resample and dropout masks (`STREAM_MEMBER + k`). The
+/// augmentation preview uses its own generator (`augment::STREAM_PREVIEW`), outside these forks.
 const STREAM_DATA: u64 = 1;
+const STREAM_ORDER: u64 = 2;
+const STREAM_AUGMENT: u64 = 3;
 const STREAM_MEMBER: u64 = 100;
 
 /// The live view of one hidden layer.
@@ -99,6 +105,20 @@ impl Trainer {
         Ok(Trainer::with_data(cfg, data, &mut root))
     }
 
+    /// Builds the trainer for a validated config: over the user's images when the dataset is
+    /// theirs (they must match the config's image size, colour and classes), otherwise over the
+    /// generated or bundled data. The dataset "user" without images is a "dataset" error.
+    pub fn build(cfg: &Config, user: Option<&UserSamples>) -> Result<Trainer, ConfigError> {
+        match user {
+            Some(u) if cfg.dataset == Dataset::User => {
+                u.check_config(cfg)?;
+                let x = Matrix::from_vec(u.labels.len(), u.shape().len(), u.pixels.clone());
+                Ok(Trainer::with_samples(cfg, x, u.labels.clone(), Some(u.shape()), u.names.clone()))
+            }
+            _ => Trainer::new(cfg),
+        }
+    }
+
     /// Builds a trainer over the user's own samples (rows of `x`, labels `y`).
     pub fn with_samples(cfg: &Config, x: Matrix, y: Vec<u32>, image: Option<Shape>, class_names: Vec<String>) -> Trainer {
         let mut root = Rng::new(cfg.seed as u64, 0);
@@ -124,8 +144,8 @@ impl Trainer {
             members.push(Member { model, opt, rows, rng });
         }
         let last_good = members.iter().map(|m| m.model.params.values.clone()).collect();
-        let order_rng = root.fork(STREAM_DATA + 1);
-        let augment_rng = root.fork(STREAM_DATA + 2);
+        let order_rng = root.fork(STREAM_ORDER);
+        let augment_rng = root.fork(STREAM_AUGMENT);
         let features = data.features;
         Trainer {
             augment_rng,
@@ -340,50 +360,35 @@ impl Trainer {
         rec
     }
 
+    /// The test-time view in force for a split, and the split's transformed matrix when that
+    /// view replaces or adds to the plain one (None for the plain view and for 2D data).
+    fn split_view(&self, train: bool) -> (TestTime, Option<Matrix>) {
+        let view = if self.data.image.is_some() { self.cfg.test_time } else { TestTime::None };
+        (view, self.data.test_view(train, view, self.cfg.crop_pad))
+    }
+
     /// (loss, accuracy, per-member accuracy) of the training or validation split in `mode`.
     /// A single model with no test-time view reports its own loss; otherwise the class
     /// probabilities are averaged over members and views (image and mirror for flip averaging)
-    /// and the loss is the cross-entropy of that average.
+    /// and the loss is the cross-entropy of that average, -(1/n) sum_r log p̄(y_r | x_r).
     pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<f32>) {
-        let view = if self.data.image.is_some() { self.cfg.test_time } else { TestTime::None };
-        let transformed = self.data.test_view(train, view, self.cfg.crop_pad);
+        let (view, transformed) = self.split_view(train);
+        let chunk = self.eval_chunk();
+        let classes = self.data.classes;
         let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
         let n = plain.rows;
         if n == 0 {
             return (f32::NAN, f32::NAN, vec![]);
         }
-        // The matrices each member evaluates: flip averaging uses the image and its mirror,
-        // the centre crop replaces the image.
-        let views: Vec<&Matrix> = match (&transformed, view) {
-            (Some(t), TestTime::Flip) => vec![plain, t],
-            (Some(t), _) => vec![t],
-            (None, _) => vec![plain],
-        };
-        let chunk = self.eval_chunk();
+        let views = view_matrices(plain, transformed.as_ref(), view);
         if self.members.len() == 1 && views.len() == 1 {
             let m = &mut self.members[0];
             let mut eval_rng = m.rng.clone();
             let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, chunk, None);
             return ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32, vec![b.correct as f32 / n as f32]);
         }
-        let classes = self.data.classes;
-        let weight = 1.0 / (self.members.len() * views.len()) as f32;
-        let mut avg = Matrix::zeros(n, classes);
-        let mut probs = Matrix::zeros(n, classes);
-        let mut member_probs = Matrix::zeros(n, classes);
         let mut member_acc = Vec::new();
-        for m in &mut self.members {
-            member_probs.data.fill(0.0);
-            for v in &views {
-                let mut eval_rng = m.rng.clone();
-                m.model.evaluate(v, y, mode, &mut eval_rng, chunk, Some(&mut probs));
-                for ((a, mp), p) in avg.data.iter_mut().zip(member_probs.data.iter_mut()).zip(&probs.data) {
-                    *a += p * weight;
-                    *mp += p;
-                }
-            }
-            member_acc.push(accuracy(&member_probs, y));
-        }
+        let avg = average_probabilities(&mut self.members, &views, y, classes, mode, chunk, Some(&mut member_acc));
         let mut nll = 0.0f64;
         for r in 0..n {
             nll -= (avg.row(r)[y[r] as usize].max(1e-12) as f64).ln();
@@ -391,51 +396,27 @@ impl Trainer {
         ((nll / n as f64) as f32, accuracy(&avg, y), member_acc)
     }
 
-    /// Averaged class probabilities (ensemble and test-time views) for every row of a split,
-    /// for the confusion matrix and the image grid.
+    /// Averaged class probabilities (ensemble and test-time views) for every row of a split, in
+    /// the evaluation mode and with the evaluation batches of the curves (`eval_mode`,
+    /// `eval_chunk`), so that the confusion matrix and the image grid agree with the accuracy
+    /// the curves report for the same weights.
     pub fn split_probabilities(&mut self, train: bool) -> Matrix {
-        let view = if self.data.image.is_some() { self.cfg.test_time } else { TestTime::None };
-        let transformed = self.data.test_view(train, view, self.cfg.crop_pad);
+        let (view, transformed) = self.split_view(train);
+        let (mode, chunk, classes) = (self.eval_mode(), self.eval_chunk(), self.data.classes);
         let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
-        let views: Vec<&Matrix> = match (&transformed, view) {
-            (Some(t), TestTime::Flip) => vec![plain, t],
-            (Some(t), _) => vec![t],
-            (None, _) => vec![plain],
-        };
-        let n = plain.rows;
-        let weight = 1.0 / (self.members.len() * views.len()) as f32;
-        let mut avg = Matrix::zeros(n, self.data.classes);
-        let mut probs = Matrix::zeros(n, self.data.classes);
-        for m in &mut self.members {
-            for v in &views {
-                let mut eval_rng = m.rng.clone();
-                m.model.evaluate(v, y, Mode::Eval, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
-                for (a, p) in avg.data.iter_mut().zip(&probs.data) {
-                    *a += p * weight;
-                }
-            }
-        }
-        avg
+        let views = view_matrices(plain, transformed.as_ref(), view);
+        average_probabilities(&mut self.members, &views, y, classes, mode, chunk, None)
     }
 
-    /// Class probabilities (rows x classes) at raw input points, averaged over members; used for
-    /// the decision-region view. `raw` has 2 features per row, before pre-processing.
+    /// Class probabilities (rows x classes) at raw input points, averaged over members, in the
+    /// curves' evaluation mode; used for the decision-region view. `raw` has the data's features
+    /// per row, before pre-processing.
     pub fn predict_raw(&mut self, raw: &Matrix) -> Matrix {
         let mut x = raw.clone();
         self.data.pre.apply(&mut x);
-        let classes = self.data.classes;
-        let mut avg = Matrix::zeros(x.rows, classes);
-        let mut probs = Matrix::zeros(x.rows, classes);
         let labels = vec![0u32; x.rows];
-        let k = self.members.len() as f32;
-        for m in &mut self.members {
-            let mut eval_rng = m.rng.clone();
-            m.model.evaluate(&x, &labels, Mode::Eval, &mut eval_rng, EVAL_CHUNK, Some(&mut probs));
-            for (a, p) in avg.data.iter_mut().zip(&probs.data) {
-                *a += p / k;
-            }
-        }
-        avg
+        let (mode, chunk, classes) = (self.eval_mode(), self.eval_chunk(), self.data.classes);
+        average_probabilities(&mut self.members, &[&x], &labels, classes, mode, chunk, None)
     }
 
     /// Per hidden layer: statistics of the pre-activations (the activation function's input),
@@ -486,36 +467,74 @@ impl Trainer {
     }
 }
 
+/// The matrices each member evaluates under a test-time view: flip averaging uses the image and
+/// its mirror, the centre crop replaces the image, no view (or 2D data) is the plain split.
+fn view_matrices<'a>(plain: &'a Matrix, transformed: Option<&'a Matrix>, view: TestTime) -> Vec<&'a Matrix> {
+    match (transformed, view) {
+        (Some(t), TestTime::Flip) => vec![plain, t],
+        (Some(t), _) => vec![t],
+        (None, _) => vec![plain],
+    }
+}
+
+/// The class probabilities of the rows of the views (all of the same rows), averaged over the
+/// K members and V views: p̄ = sum_k sum_v w p_kv with w = 1 / (K V), each term scaled by w
+/// before it is added, members in order and views in order within a member. Each member
+/// evaluates on a clone of its RNG, so evaluation never consumes training randomness. When
+/// `member_acc` is given it receives each member's accuracy over its own views against `y`.
+fn average_probabilities(
+    members: &mut [Member],
+    views: &[&Matrix],
+    y: &[u32],
+    classes: usize,
+    mode: Mode,
+    chunk: usize,
+    mut member_acc: Option<&mut Vec<f32>>,
+) -> Matrix {
+    let n = views.first().map_or(0, |v| v.rows);
+    let weight = 1.0 / (members.len() * views.len()) as f32;
+    let mut avg = Matrix::zeros(n, classes);
+    let mut probs = Matrix::zeros(n, classes);
+    let mut member_probs = Matrix::zeros(if member_acc.is_some() { n } else { 0 }, classes);
+    for m in members.iter_mut() {
+        member_probs.data.fill(0.0);
+        for v in views {
+            let mut eval_rng = m.rng.clone();
+            m.model.evaluate(v, y, mode, &mut eval_rng, chunk, Some(&mut probs));
+            for (a, p) in avg.data.iter_mut().zip(&probs.data) {
+                *a += p * weight;
+            }
+            if member_acc.is_some() {
+                for (mp, p) in member_probs.data.iter_mut().zip(&probs.data) {
+                    *mp += p;
+                }
+            }
+        }
+        if let Some(acc) = member_acc.as_deref_mut() {
+            acc.push(accuracy(&member_probs, y));
+        }
+    }
+    avg
+}
+
 /// Fraction of rows whose largest probability is at the label.
 fn accuracy(probs: &Matrix, y: &[u32]) -> f32 {
     let correct = (0..probs.rows).filter(|&r| loss::argmax(probs.row(r)) == y[r] as usize).count();
     correct as f32 / probs.rows.max(1) as f32
 }
 
-/// Whether changing `old` into `new` needs a rebuild (data, architecture, init, seed) or only
-/// updates hyper-parameters of the running trainer.
+/// Whether changing `old` into `new` needs a rebuild, or only updates hyper-parameters of the
+/// running trainer: a rebuild when a field whose effect (in `schema::FIELDS`) is new data, new
+/// initial weights or a restart differs. `classes` counts only where the data has that many
+/// classes (digits ignores it).
 pub fn needs_rebuild(old: &Config, new: &Config) -> bool {
-    old.dataset != new.dataset
-        || old.num_classes() != new.num_classes()
-        || old.points != new.points
-        || old.noise != new.noise
-        || old.val_fraction != new.val_fraction
-        || old.seed != new.seed
-        || old.preprocess != new.preprocess
-        || old.label_noise != new.label_noise
-        || old.train_per_class != new.train_per_class
-        || old.image_size != new.image_size
-        || old.color != new.color
-        || old.clutter != new.clutter
-        || old.hidden != new.hidden
-        || old.activation != new.activation
-        || old.leaky_slope != new.leaky_slope
-        || old.maxout_k != new.maxout_k
-        || old.init != new.init
-        || old.init_scale != new.init_scale
-        || old.norm != new.norm
-        || old.norm_position != new.norm_position
-        || old.layer_overrides != new.layer_overrides
-        || old.loss != new.loss
-        || old.ensemble != new.ensemble
+    use crate::schema::{Effect, FIELDS};
+    let (a, b) = (serde_json::to_value(old).expect("config serializes"), serde_json::to_value(new).expect("config serializes"));
+    FIELDS.iter().filter(|f| matches!(f.effect, Effect::Data | Effect::Weights | Effect::Restart)).any(|f| {
+        if f.key == "classes" {
+            old.num_classes() != new.num_classes()
+        } else {
+            a[f.key] != b[f.key]
+        }
+    })
 }

@@ -8,25 +8,34 @@
 // of chunks' worth of epochs ahead of the other (the faster worker holds, see 'pace' in worker.js
 // and the rule in pacing.js), so their curves and figures compare the same point of training.
 
+// Whether A and B share their data and initial weights is the core's word: each worker's
+// `applied` message carries the core's data and weights keys for its config (src/schema.rs).
+// Compare's start (the "Compare A/B" button) is here too.
+
 import { CurveHistory } from './curve-history.js';
-import { FIELDS, clone, formatValue, same } from './state.js';
+import { clone, same } from './json-values.js';
 import { holdEpoch } from './pacing.js';
+import { mark, unmark } from './test-markers.js';
 import { TrainingWorker } from './training-worker.js';
+import { formatValue } from './url-hash.js';
+import { formatPercent } from './format.js';
 
-/** Fields that decide the data (with the seed): equal ones mean the same data for A and B. */
-const DATA_FIELDS = ['dataset', 'classes', 'noise', 'points', 'val_fraction', 'train_per_class', 'label_noise', 'image_size', 'color', 'clutter', 'preprocess', 'seed'];
-/** Fields that decide the initial weights (with the data's shape and the seed). */
-const INIT_FIELDS = ['hidden', 'maxout_k', 'init', 'init_scale', 'norm', 'norm_position', 'ensemble', 'layer_overrides'];
-/** Fields that do not change training at all and are left out of the difference list. */
-const IGNORED = new Set(['epochs', 'lab_init', 'lab_activation', 'lab_depth', 'lab_width', 'lab_batch']);
-
-/** The fields in which two configs differ: [{key, label, a, b}], in the controls' order. */
-export function configDiff(a, b) {
-  const keys = [...new Set([...FIELDS.map((f) => f.key), ...Object.keys(a), ...Object.keys(b)])];
-  const label = (k) => FIELDS.find((f) => f.key === k)?.label ?? k;
+/**
+ * The fields in which two configs differ: [{key, label, a, b}], in the controls' order. `fields`
+ * are the page's field descriptions; fields whose change does nothing to training (effect
+ * 'none': the init lab, the CLI's epochs) are left out.
+ */
+export function configDiff(a, b, fields) {
+  const known = new Map(fields.map((f) => [f.key, f]));
+  const keys = [...new Set([...fields.map((f) => f.key), ...Object.keys(a), ...Object.keys(b)])];
   return keys
-    .filter((k) => !IGNORED.has(k) && !same(a[k] ?? null, b[k] ?? null))
-    .map((k) => ({ key: k, label: label(k), a: show(a[k]), b: show(b[k]) }));
+    .filter((k) => known.get(k)?.effect !== 'none' && !same(a[k] ?? null, b[k] ?? null))
+    .map((k) => ({ key: k, label: known.get(k)?.label ?? k, a: show(a[k]), b: show(b[k]) }));
+}
+
+/** Whether a change from config `a` to `b` touches only fields that do nothing to training. */
+export function onlyIdleFieldsDiffer(a, b, fields) {
+  return fields.every((f) => f.effect === 'none' || same(a?.[f.key] ?? null, b?.[f.key] ?? null));
 }
 
 function show(v) {
@@ -36,18 +45,16 @@ function show(v) {
   return formatValue(v);
 }
 
-function percent(v) {
-  return Number.isFinite(v) ? `${v.toFixed(1)} %` : '–';
-}
-
 export class Compare {
   /**
    * `panel` elements: {root, diff, same, figures, stop}; `onChange()` is called whenever A's
    * curves or the panel changed (the page redraws), `onStop()` when the comparison ends;
    * `postB(msg)` sends a message to B's worker (the pacing limit).
    */
-  constructor(panel, { onChange, onStop, postB }) {
+  constructor(panel, { onChange, onStop, postB, fields }) {
     this.panel = panel;
+    /** The page's field descriptions (labels and effects), once the schema has arrived. */
+    this.fields = fields;
     this.onChange = onChange;
     this.onStop = onStop;
     this.postB = postB;
@@ -57,6 +64,9 @@ export class Compare {
     this.worker = null;
     this.configA = null;
     this.configB = null;
+    /** The core's {data_key, weights_key, augmented} of A's and B's configs. */
+    this.factsA = null;
+    this.factsB = null;
     this.history = new CurveHistory();
     this.run = -1;
     this.latest = null;
@@ -75,10 +85,12 @@ export class Compare {
    * own images, `userData` is a decoded copy of them (the main worker's copy was transferred to
    * it), handed to A's worker with its config.
    */
-  start(configA, playing, userData = null) {
+  start(configA, playing, userData = null, facts = null) {
     this.stop(false);
     this.configA = clone(configA);
     this.configB = clone(configA);
+    this.factsA = facts;
+    this.factsB = facts;
     this.history = new CurveHistory();
     this.run = -1;
     this.latest = null;
@@ -100,7 +112,7 @@ export class Compare {
     });
     this.historyB = null;
     this.panel.root.hidden = false;
-    document.body.dataset.compare = 'on';
+    mark('compare', 'on');
     this.renderDiff();
     this.render();
   }
@@ -121,9 +133,13 @@ export class Compare {
         }
         for (const e of msg.history ?? msg.evals) this.history.push(e);
         this.latest = msg;
-        document.body.dataset.compareStep = String(msg.step);
+        mark('compareStep', msg.step);
         this.pace();
         this.onChange();
+        break;
+      case 'applied':
+        this.factsA = msg.facts ?? null;
+        this.renderDiff();
         break;
       case 'error':
         this.fault = `A: ${msg.message}`;
@@ -148,7 +164,7 @@ export class Compare {
     if (a !== this.holds.a && this.worker) this.worker.post({ type: 'pace', epoch: a });
     if (b !== this.holds.b) this.postB({ type: 'pace', epoch: b });
     this.holds = { a, b };
-    document.body.dataset.compareHold = `${a ?? '-'},${b ?? '-'}`;
+    mark('compareHold', `${a ?? '-'},${b ?? '-'}`);
   }
 
   /** Forwards a training command (play, pause, step, reset) to A. */
@@ -157,8 +173,9 @@ export class Compare {
   }
 
   /** The controls' config B changed; `restart` restarts A so both runs start together again. */
-  setB(configB, restart) {
+  setB(configB, restart, facts = null) {
     this.configB = clone(configB);
+    this.factsB = facts;
     if (restart) this.worker?.post({ type: 'reset' });
     this.renderDiff();
   }
@@ -172,14 +189,14 @@ export class Compare {
     this.pace();
     this.latestB = null;
     this.panel.root.hidden = true;
-    delete document.body.dataset.compare;
+    unmark('compare');
     if (notify) this.onStop();
   }
 
   /** The panel's config part: what differs and what is shared (only when a config changed). */
   renderDiff() {
     if (!this.active) return;
-    const diff = configDiff(this.configA, this.configB);
+    const diff = configDiff(this.configA, this.configB, this.fields());
     const items = diff.map((d) => {
       const li = document.createElement('li');
       li.dataset.key = d.key;
@@ -195,10 +212,10 @@ export class Compare {
     }
     this.panel.diff.replaceChildren(...items);
     this.panel.diff.dataset.count = String(diff.length);
-    const sameData = DATA_FIELDS.every((k) => same(this.configA[k], this.configB[k]));
-    // The activation changes the weights' shapes only for maxout (k pieces per unit).
-    const maxout = (c) => c.activation === 'maxout';
-    const sameInit = sameData && maxout(this.configA) === maxout(this.configB) && INIT_FIELDS.every((k) => same(this.configA[k], this.configB[k]));
+    const a = this.factsA;
+    const b = this.factsB;
+    const sameData = Boolean(a && b) && a.data_key === b.data_key;
+    const sameInit = sameData && a.weights_key === b.weights_key;
     this.panel.same.textContent = sameInit
       ? 'Same data, seed and initial weights.'
       : sameData
@@ -219,7 +236,7 @@ export class Compare {
       if (n === 0) return `${name}: no epoch yet`;
       const tr = h.trainAcc[n - 1];
       const va = h.valAcc[n - 1];
-      return `${name} at epoch ${h.epoch[n - 1]}: training ${percent(tr)}, validation ${percent(va)}, gap ${Number.isFinite(tr - va) ? (tr - va).toFixed(1) : '–'} points`;
+      return `${name} at epoch ${h.epoch[n - 1]}: training ${formatPercent(tr)}, validation ${formatPercent(va)}, gap ${Number.isFinite(tr - va) ? (tr - va).toFixed(1) : '–'} points`;
     };
     // Each run's line keys (training solid, validation dashed or dotted) in its chart colours.
     const keyed = (text, train, val) => {
@@ -241,4 +258,51 @@ export class Compare {
     }
     this.panel.figures.replaceChildren(...lines);
   }
+}
+
+/**
+ * Wires the "Compare A/B" button: A is the config training now, pinned in a second worker (for
+ * the user's images, decoded again from the same files); both runs restart from step 0 together.
+ * A second click ends the comparison.
+ */
+export function wireCompareButton(page) {
+  const button = document.getElementById('compare-start');
+  const { state } = page;
+  button.addEventListener('click', async () => {
+    const compare = page.compare;
+    if (!state.applied) return;
+    if (compare.active) {
+      compare.stop();
+      return;
+    }
+    let userData = null;
+    if (state.applied.dataset === 'user') {
+      // The main worker's decoded images were transferred to it: A gets a copy decoded again from
+      // the same files at the same settings, so both runs train on the same pixels.
+      const applied = state.applied;
+      state.notice = 'Decoding your images again for run A…';
+      page.status.renderMessage();
+      userData = await page.userImages.decodeAgain();
+      if (!userData || state.applied !== applied || compare.active) {
+        state.notice = userData ? null : 'Could not decode your images again for run A; Compare A/B did not start.';
+        page.status.renderMessage();
+        return;
+      }
+    }
+    compare.start(state.applied, state.playing, userData, state.appliedFacts);
+    page.worker.post({ type: 'reset' });
+    button.setAttribute('aria-pressed', 'true');
+    page.views.curves.setOverlay({ label: 'A', kind: 'compare', mainLabel: 'B', get history() { return compare.history; } });
+    state.notice = 'Comparing: A is pinned and trains in its own worker; the settings you change now are B.';
+    page.status.renderMessage();
+    state.dirty.curves = true;
+    page.frames.request();
+  });
+  return {
+    /** The comparison ended: the button is up again and a shown saved run comes back. */
+    onStop() {
+      button.setAttribute('aria-pressed', 'false');
+      page.runKeeper.show(page.runKeeper.shownRun);
+    },
+  };
 }

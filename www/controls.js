@@ -3,10 +3,11 @@
 // sub-controls that do not apply, and reports edits as (key, value) pairs. It holds no training
 // logic and no config state.
 
-import { ACTIVATIONS, GROUPS, NORMS, OTHER_GROUP, applies, formatList, formatValue, normalizeOverrides, parseList, parseValue } from './state.js';
+import { ACTIVATION_TEXT, CLOSED_GROUPS, NORM_TEXT, groupsOf } from './config-fields.js';
+import { formatList, formatValue, normalizeOverrides, parseList, parseValue } from './url-hash.js';
 
 /**
- * Builds the controls for `fields` inside `form` and returns an object with:
+ * Builds the controls for `fields` (config-fields.js `fieldsFor`) inside `form` and returns:
  *   set(config)        shows a config in every control and updates shown/enabled states,
  *   markInvalid(key)   flags one control as invalid (aria-invalid) or clears all flags with null,
  *   has(key)           whether a control exists for a config key,
@@ -16,28 +17,25 @@ import { ACTIVATIONS, GROUPS, NORMS, OTHER_GROUP, applies, formatList, formatVal
  * `slots` maps a field key to {element, showWhen}: the element is placed right after that
  * field's row and shown when showWhen(config) holds (the user-images loader uses this).
  */
-export function buildControls(form, fields, defaults, { onChange, onInvalid, describedBy, slots = {} }) {
+export function buildControls(form, fields, { onChange, onInvalid, describedBy, slots = {} }) {
   form.replaceChildren();
   const inputs = new Map();
   const rows = [];
   const sections = [];
   let layers = null;
 
-  const groups = [...GROUPS, ...new Set(fields.map((f) => f.group).filter((g) => !GROUPS.includes(g)))];
-  for (const group of groups) {
+  for (const group of groupsOf(fields)) {
     const members = fields.filter((f) => f.group === group);
     if (members.length === 0) continue;
-    // Every section collapses; the raw fields without a dedicated control start closed.
+    // Every section collapses; the settings that do not change training in the page start closed.
     const box = document.createElement('details');
-    box.className = group === OTHER_GROUP ? 'group other' : 'group';
-    box.open = group !== OTHER_GROUP;
+    box.className = CLOSED_GROUPS.has(group) ? 'group other' : 'group';
+    box.open = !CLOSED_GROUPS.has(group);
     const summary = document.createElement('summary');
     const summaryId = `group-${group.toLowerCase().replace(/[^a-z]+/g, '-')}`;
     summary.id = summaryId;
     summary.textContent = group;
-    summary.title = group === OTHER_GROUP
-      ? 'Config fields from the wasm core that have no dedicated control yet.'
-      : `Show or hide the ${group.toLowerCase()} settings.`;
+    summary.title = `Show or hide the ${group.toLowerCase()} settings.`;
     const body = document.createElement('div');
     body.setAttribute('role', 'group');
     body.setAttribute('aria-labelledby', summaryId);
@@ -53,7 +51,7 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
         slot.element.hidden = false;
         slot.element.classList.add('slot');
         body.append(slot.element);
-        rows.push({ field: { showWhen: slot.showWhen }, row: slot.element, slot: true });
+        rows.push({ field: { applies: slot.showWhen }, row: slot.element, slot: true });
       }
     }
     sections.push({ group, box, rows: sectionRows });
@@ -115,8 +113,8 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
     else if (field.kind === 'number') {
       const v = input.value.trim() === '' ? NaN : Number(input.value);
       parsed = Number.isFinite(v) ? { value: v } : { error: `${field.label}: enter a number` };
-    } else if (field.kind === 'list') parsed = parseList(input.value, field.label);
-    else parsed = parseValue(field.key, input.value, defaults[field.key]);
+    } else if (field.kind === 'list') parsed = parseList(input.value, field.label, field.maxItems);
+    else parsed = parseValue(field.key, input.value, field.spec);
     if ('error' in parsed) {
       markInvalid(field.key);
       onInvalid(field.key, parsed.error);
@@ -162,6 +160,11 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
     return row;
   }
 
+  /** [value, text, title] for each option value the schema lists, with the words for it. */
+  function choices(values, words) {
+    return values.map((v) => [v, words[v]?.[0] ?? v, words[v]?.[1] ?? '']);
+  }
+
   function layerSelect(label, title, choices) {
     const select = document.createElement('select');
     select.setAttribute('aria-label', label);
@@ -178,7 +181,10 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
   }
 
   /** Rebuilds the table rows when the number or widths of the hidden layers change. */
-  function shapeLayers(hidden) {
+  function shapeLayers(all) {
+    // A config the core has not checked yet may list more layers than it allows: the table never
+    // grows past that many rows (the core then names the field).
+    const hidden = all.slice(0, layers.field.spec.max_items);
     const shape = hidden.join(',');
     if (layers.shape === shape) return;
     layers.shape = shape;
@@ -190,16 +196,17 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
       th.scope = 'row';
       th.textContent = String(n);
       th.title = `Hidden layer ${n}, ${width} units`;
-      const activation = layerSelect(`Layer ${n} activation`, `Activation of hidden layer ${n} only (overrides Activation).`, ACTIVATIONS);
+      const spec = layers.field.spec;
+      const activation = layerSelect(`Layer ${n} activation`, `Activation of hidden layer ${n} only (overrides Activation).`, choices(spec.activation, ACTIVATION_TEXT));
       const dropout = document.createElement('input');
       dropout.type = 'number';
-      dropout.min = '0';
-      dropout.max = '0.95';
+      dropout.min = String(spec.dropout.min);
+      dropout.max = String(spec.dropout.max);
       dropout.step = '0.05';
       dropout.placeholder = '(all)';
       dropout.setAttribute('aria-label', `Layer ${n} dropout`);
       dropout.title = `Dropout probability of hidden layer ${n} only (overrides Dropout); empty = the network-wide value.`;
-      const norm = layerSelect(`Layer ${n} normalization`, `Normalization of hidden layer ${n} only (overrides Normalization).`, NORMS);
+      const norm = layerSelect(`Layer ${n} normalization`, `Normalization of hidden layer ${n} only (overrides Normalization).`, choices(spec.norm, NORM_TEXT));
       for (const el of [activation, dropout, norm]) {
         if (describedBy) el.setAttribute('aria-describedby', describedBy);
         el.addEventListener('change', commitLayers);
@@ -267,7 +274,7 @@ export function buildControls(form, fields, defaults, { onChange, onInvalid, des
       else input.value = typeof value === 'string' ? value : formatValue(value);
       if (!isTable) input.disabled = field.enabledWhen ? !field.enabledWhen(config) : false;
     }
-    for (const { field, row } of rows) row.hidden = !applies(field, config);
+    for (const { field, row } of rows) row.hidden = !field.applies(config);
     // A section whose controls all do not apply (augmentation for 2D data) disappears.
     for (const s of sections) s.box.hidden = s.rows.every((r) => r.hidden);
   }

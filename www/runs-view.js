@@ -5,8 +5,11 @@
 
 import { formatInt, formatPercent } from './format.js';
 
-/** A short description of a config: data, network, optimizer, and the regularizers in use. */
-export function describeConfig(c) {
+/**
+ * A short description of a config: data, network, optimizer, and the regularizers in use;
+ * `augmented` is the core's word on whether training augmentation is on (kept with the run).
+ */
+export function describeConfig(c, augmented = false) {
   const parts = [];
   parts.push(c.dataset === 'user' ? 'your images' : String(c.dataset));
   const hidden = Array.isArray(c.hidden) && c.hidden.length > 0 ? c.hidden.join('-') : 'no hidden layer';
@@ -17,7 +20,7 @@ export function describeConfig(c) {
   if (c.l2 > 0) extra.push(`L2 ${c.l2}`);
   if (c.l1 > 0) extra.push(`L1 ${c.l1}`);
   if (c.norm && c.norm !== 'none') extra.push(c.norm === 'batch' ? 'BatchNorm' : c.norm === 'layer' ? 'LayerNorm' : String(c.norm));
-  if (c.hflip > 0 || c.vflip > 0 || c.crop_pad > 0 || c.translate > 0 || c.brightness > 0 || c.contrast > 0) extra.push('augmentation');
+  if (augmented) extra.push('augmentation');
   if (c.ensemble > 1) extra.push(`ensemble of ${c.ensemble}`);
   if (c.patience > 0) extra.push(`early stopping ${c.patience}`);
   if (c.init) extra.push(`${c.init} init`);
@@ -79,10 +82,10 @@ export class RunsView {
   render(runs, shownId, problem = null) {
     const css = getComputedStyle(document.documentElement);
     const colors = { train: css.getPropertyValue('--train').trim() || '#34425f', val: css.getPropertyValue('--val').trim() || '#c0398f' };
-    this.note.textContent = problem
-      ?? (runs.length === 0
-        ? 'No runs kept yet. Every run you train is kept here, in this browser only, and survives a reload.'
-        : `${runs.length} recent run${runs.length === 1 ? '' : 's'}, kept in this browser only (newest first).`);
+    const count = runs.length === 0
+      ? 'No runs kept yet. Every run you train is kept here, in this browser only, and survives a reload.'
+      : `${runs.length} recent run${runs.length === 1 ? '' : 's'}, kept in this browser only (newest first).`;
+    this.note.textContent = problem ? `${problem} ${count}` : count;
     this.clearButton.disabled = runs.length === 0;
     this.list.replaceChildren(...runs.map((run) => {
       const li = document.createElement('li');
@@ -97,7 +100,7 @@ export class RunsView {
       text.className = 'run-text';
       const title = document.createElement('p');
       title.className = 'run-title';
-      title.textContent = describeConfig(run.config);
+      title.textContent = describeConfig(run.config, run.augmented === true);
       const meta = document.createElement('p');
       meta.className = 'run-meta';
       const when = new Date(run.started);

@@ -34,13 +34,25 @@ export function thinColumns(history, max = CURVE_POINTS) {
   return out;
 }
 
-/** Whether a stored value is a well-formed run (anything else is skipped on load). */
-function isRun(r) {
-  if (!r || typeof r !== 'object' || typeof r.id !== 'string' || !r.config || typeof r.config !== 'object') return false;
+const isCount = (v) => Number.isSafeInteger(v) && v >= 0;
+const isFigure = (v) => v === null || (typeof v === 'number' && Number.isFinite(v));
+const isFigures = (o, keys) => o === null || (typeof o === 'object' && !Array.isArray(o) && keys.every((k) => isFigure(o[k])));
+
+/**
+ * Whether a stored value is a well-formed run: every field a view reads (www/runs-view.js, the
+ * curves overlay, "Use settings") has its type. Anything else is dropped on load and counted.
+ */
+export function isRun(r) {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return false;
+  if (typeof r.id !== 'string' || typeof r.hash !== 'string' || typeof r.status !== 'string' || typeof r.started !== 'string') return false;
+  if (!r.config || typeof r.config !== 'object' || Array.isArray(r.config)) return false;
+  if (!isCount(r.step) || !isCount(r.epoch)) return false;
+  if (r.final === undefined || !isFigures(r.final, ['trainAcc', 'valAcc', 'trainLoss', 'valLoss'])) return false;
+  if (r.best === undefined || !isFigures(r.best, ['epoch', 'valAcc', 'valLoss'])) return false;
   const c = r.curves;
   if (!c || typeof c !== 'object') return false;
   const n = Array.isArray(c.epoch) ? c.epoch.length : -1;
-  return n >= 0 && n <= 10 * CURVE_POINTS && COLUMNS.every((k) => Array.isArray(c[k]) && c[k].length === n);
+  return n >= 0 && n <= 10 * CURVE_POINTS && COLUMNS.every((k) => Array.isArray(c[k]) && c[k].length === n && c[k].every(isFigure));
 }
 
 export class SavedRuns {
@@ -49,15 +61,28 @@ export class SavedRuns {
     this.storage = storage;
     /** Why saving is off, or null. */
     this.problem = storage ? null : 'This browser does not let the page keep data: runs are not saved.';
+    /** How many stored runs were unreadable and dropped on load. */
+    this.dropped = 0;
     this.runs = this.read();
+    if (this.dropped > 0) {
+      this.problem = `${this.dropped} kept run${this.dropped === 1 ? ' was' : 's were'} unreadable (damaged or from another version) and ${this.dropped === 1 ? 'was' : 'were'} dropped.`;
+      this.write();
+    }
   }
 
   read() {
     if (!this.storage) return [];
     try {
       const parsed = JSON.parse(this.storage.getItem(RUNS_KEY) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter(isRun).slice(0, MAX_RUNS) : [];
+      if (!Array.isArray(parsed)) {
+        this.dropped = 1;
+        return [];
+      }
+      const good = parsed.filter(isRun);
+      this.dropped = parsed.length - good.length;
+      return good.slice(0, MAX_RUNS);
     } catch {
+      this.dropped = 1;
       return [];
     }
   }
@@ -121,7 +146,7 @@ export class SavedRuns {
  * A run as it is saved: `history` the page's curve columns, `report` the newest snapshot
  * ({step, epoch, best_epoch}), `status` 'training', 'paused', 'diverged', 'stopped' or 'crashed'.
  */
-export function runRecord({ id, started, config, hash, history, report, status }) {
+export function runRecord({ id, started, config, hash, history, report, status, augmented = false }) {
   const n = history.epoch.length;
   let best = null;
   for (let i = 0; i < n; i++) if (best === null || history.valLoss[i] < history.valLoss[best]) best = i;
@@ -132,6 +157,8 @@ export function runRecord({ id, started, config, hash, history, report, status }
     config,
     hash,
     status,
+    /** Whether the core counted any training augmentation on (see `augmentation_active`). */
+    augmented: Boolean(augmented),
     step: report?.step ?? 0,
     epoch: report?.epoch ?? 0,
     final: n > 0 ? { trainAcc: history.trainAcc[n - 1], valAcc: history.valAcc[n - 1], trainLoss: history.trainLoss[n - 1], valLoss: history.valLoss[n - 1] } : null,

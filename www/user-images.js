@@ -4,12 +4,9 @@
 // the File handles in memory only so that a new size or colour setting can decode them again.
 // Nothing is uploaded; every file or class name shown goes through textContent.
 
-/** Most images and classes the core accepts (src/wasm.rs: MAX_USER_IMAGES, MAX_USER_CLASSES). */
-export const MAX_IMAGES = 20_000;
-export const MAX_CLASSES = 100;
-/** The core needs at least two classes and four images. */
-export const MIN_CLASSES = 2;
-export const MIN_IMAGES = 4;
+// The limits (most and fewest images and classes, most bytes of pixels) are the core's: they
+// arrive with the schema (src/schema.rs `limits`, from src/data/user.rs) and are checked here
+// before anything is decoded, so a set the core would refuse is never copied.
 
 /** Images decoded at the same time (createImageBitmap decodes off the main thread). */
 const PARALLEL = 8;
@@ -47,14 +44,22 @@ export function groupFiles(files, mode) {
   return { entries, names, unassigned, notImages };
 }
 
-/** The sentence (without a final period) that refuses a set outside the limits, or null. */
-export function limitProblem(images, classes) {
-  if (images > MAX_IMAGES) return `Too many images: ${count(images, 'image file')}; the limit is ${MAX_IMAGES.toLocaleString('en-US')}`;
-  if (classes > MAX_CLASSES) return `Too many classes: ${classes}; the limit is ${MAX_CLASSES}`;
-  if (classes < MIN_CLASSES) {
-    return `Need at least ${MIN_CLASSES} classes, found ${classes}: choose a folder with one sub-folder per class, or files named like cat_01.png and dog_01.png`;
+/**
+ * The sentence (without a final period) that refuses a set outside the core's `limits`, or null.
+ * `bytes` is what the decoded pixels would take (images x size x size x channels x 4).
+ */
+export function limitProblem(images, classes, limits, bytes = 0) {
+  const maxImages = limits.user_images_max;
+  if (images > maxImages) return `Too many images: ${count(images, 'image file')}; the limit is ${maxImages.toLocaleString('en-US')}`;
+  if (classes > limits.user_classes_max) return `Too many classes: ${classes}; the limit is ${limits.user_classes_max}`;
+  if (classes < limits.user_classes_min) {
+    return `Need at least ${limits.user_classes_min} classes, found ${classes}: choose a folder with one sub-folder per class, or files named like cat_01.png and dog_01.png`;
   }
-  if (images < MIN_IMAGES) return `Need at least ${MIN_IMAGES} images, found ${images}`;
+  if (images < limits.user_images_min) return `Need at least ${limits.user_images_min} images, found ${images}`;
+  if (bytes > limits.user_bytes_max) {
+    const mb = (b) => Math.ceil(b / (1 << 20));
+    return `Too much pixel data: ${count(images, 'image')} at this size take ${mb(bytes)} MB, more than the limit of ${mb(limits.user_bytes_max)} MB; use fewer or smaller images, or grey`;
+  }
   return null;
 }
 
@@ -170,8 +175,20 @@ export class UserImages {
     this.loaded = null;
     this.inUse = null;
     this.generation = 0;
+    /** The core's limits (set once the schema arrives). */
+    this.limits = null;
     folderInput.addEventListener('change', () => this.choose(folderInput, 'folder'));
     filesInput.addEventListener('change', () => this.choose(filesInput, 'files'));
+  }
+
+  /** The core's limits for the user's images (from the schema). */
+  setLimits(limits) {
+    this.limits = limits;
+  }
+
+  /** The pixel bytes `images` images take at a size and colour setting. */
+  static bytes(images, size, color) {
+    return images * size * size * (color ? 3 : 1) * 4;
   }
 
   /**
@@ -192,20 +209,27 @@ export class UserImages {
     const files = [...(input.files ?? [])];
     input.value = '';
     if (files.length === 0) return;
+    if (!this.limits) return;
     const group = groupFiles(files, mode);
-    const problem = limitProblem(group.entries.length, group.names.length);
+    const { size, color } = this.settings();
+    const problem = limitProblem(group.entries.length, group.names.length, this.limits, UserImages.bytes(group.entries.length, size, color));
     if (problem) {
       this.generation += 1;
       this.say(`${problem}. Nothing was replaced.`, 'error');
       return;
     }
-    const { size, color } = this.settings();
     await this.decode(group, size, color);
   }
 
   /** Decodes a group at a size and colour setting and hands it over when it passes the limits. */
   async decode(group, size, color) {
     const generation = ++this.generation;
+    // A new size or colour can take the set over the byte limit: refused before decoding.
+    const tooBig = limitProblem(group.entries.length, group.names.length, this.limits, UserImages.bytes(group.entries.length, size, color));
+    if (tooBig) {
+      this.say(`${tooBig}. Nothing was replaced.`, 'error');
+      return false;
+    }
     const total = group.entries.length;
     this.say(`Decoding ${count(total, 'image')}…`, 'busy');
     let data;
@@ -220,7 +244,7 @@ export class UserImages {
     // A newer choice or setting started meanwhile: this result is stale.
     if (generation !== this.generation) return false;
     const skipped = data.skipped + group.notImages;
-    const problem = limitProblem(data.labels.length, data.names.length);
+    const problem = limitProblem(data.labels.length, data.names.length, this.limits, data.pixels.byteLength);
     if (problem) {
       const why = skipped > 0 ? ` (${count(skipped, 'unreadable file')} skipped)` : '';
       this.say(`${problem}${why}. Nothing was replaced.`, 'error');

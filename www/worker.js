@@ -9,7 +9,9 @@
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
-// Messages out: {type:'ready', defaults}, {type:'applied', result, config, problems, lenient},
+// Messages out: {type:'ready', defaults, schema} (the core's config schema, src/schema.rs),
+//               {type:'applied', result, config, problems: [{field, message}], lenient, facts}
+//               (facts: the core's {data_key, weights_key, augmented} of the config),
 //               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field},
 //               {type:'fatal', message} (a panic or unexpected exception: this worker is done and
 //               the page replaces it, see training-worker.js),
@@ -59,13 +61,12 @@ let scheduled = false;
 let stepsPerChunk = 4;
 /** Incremented on every rebuild or reset, so the main thread knows when to clear its curves. */
 let run = 0;
-/** The points, extent and class count (or the image info) are sent once per run. */
-let pointsSentForRun = -1;
+/** The run whose static data (points, extent and class count, or the image info with the first validation images) was sent. */
+let staticSentForRun = -1;
 /** The decision grid (or the image views) is recomputed while playing at most this often (adapted to its cost). */
 let gridDueAt = 0;
-/** For image data: the core's image_info() of the current run and all validation labels; null for 2D data. */
+/** For image data: the core's image_info() of the current run; null for 2D data. */
 let image = null;
-let valLabels = null;
 /** The augmentation preview is recomputed when this is set (new run, new config, another image). */
 let previewDirty = true;
 let previewIndex = 0;
@@ -156,7 +157,7 @@ function chunk() {
   }
   // A diverged run (weights restored to the last good ones) or early stopping ends training.
   if (report.diverged || report.stopped) playing = false;
-  post(report, { grid: !playing || performance.now() >= gridDueAt });
+  postSnapshot(report, { views: !playing || performance.now() >= gridDueAt });
   return playing;
 }
 
@@ -164,17 +165,18 @@ function chunk() {
 function stepOnce() {
   playing = false;
   try {
-    post(readReport(session.run(1)), { grid: true });
+    postSnapshot(readReport(session.run(1)), { views: true });
   } catch (e) {
     crash(e);
   }
 }
 
 /**
- * Posts a snapshot of the newest report, with the decision grid (2D data) or the image views
- * (image data) when asked for.
+ * Posts a snapshot of the newest report: once per run the static data, with `views` the heavy
+ * views (the decision grid for 2D data, the image views for image data), and the per-layer
+ * statistics and the augmentation preview when they are due.
  */
-function post(report, { grid }) {
+function postSnapshot(report, { views }) {
   const { evals = [], ...rest } = report ?? {};
   if (report) last = rest;
   const now = performance.now();
@@ -188,34 +190,32 @@ function post(report, { grid }) {
   const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk, wasmBytes: wasmMemory?.buffer.byteLength ?? 0, ...last, evals };
   const transfer = [];
   try {
-    if (pointsSentForRun !== run) {
+    if (staticSentForRun !== run) {
       msg.classes = session.classes();
       msg.history = Array.from(session.history(), readEval);
       const info = session.image_info();
       image = info ? { width: info.width, height: info.height, channels: info.channels, class_names: Array.from(info.class_names), train: info.train, val: info.val } : null;
       if (image) {
         msg.image = image;
-        valLabels = session.val_labels();
-        msg.valLabels = valLabels.slice(0, GRID_IMAGES);
+        msg.valLabels = session.val_labels().slice(0, GRID_IMAGES);
         msg.valImages = owned(session.val_images(GRID_IMAGES));
         transfer.push(msg.valLabels.buffer, msg.valImages.buffer);
         previewDirty = true;
       } else {
-        valLabels = null;
         msg.points = owned(session.points());
         msg.extent = owned(session.extent());
         transfer.push(msg.points.buffer, msg.extent.buffer);
       }
-      pointsSentForRun = run;
+      staticSentForRun = run;
     }
-    if (grid && image) {
+    if (views && image) {
       const v0 = performance.now();
       imageViews(msg, transfer);
       const ms = performance.now() - v0;
       // Keep the views under ~10 % of the worker's time, and at most about three per second.
       gridDueAt = performance.now() + Math.max(VIEWS_MIN_INTERVAL_MS, 10 * ms);
-    } else if (grid) {
-      const macs = macsPerPoint();
+    } else if (views) {
+      const macs = Math.max(1, session.forward_macs());
       const res = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
       const g0 = performance.now();
       msg.grid = owned(session.decision_grid(res));
@@ -236,7 +236,7 @@ function post(report, { grid }) {
     }
     if (image && previewDirty) {
       msg.preview = owned(session.augment_preview(previewIndex, PREVIEW_COUNT));
-      msg.previewActive = augmentationActive(config);
+      msg.previewActive = session.augmentation_active();
       transfer.push(msg.preview.buffer);
       previewDirty = false;
     }
@@ -248,36 +248,20 @@ function post(report, { grid }) {
 }
 
 /**
- * Adds the image views to a snapshot: class probabilities of the images the grid shows, the
- * validation confusion matrix (counted here from the same probabilities, which saves the core a
- * second pass over the validation split) and the first layer's weights of up to WEIGHT_TILES units,
- * rearranged unit by unit so that each unit's weights are one image.
+ * Adds the image views to a snapshot, all from one core call over the validation split: class
+ * probabilities of the images the grid shows (`valProbs`), the validation confusion matrix and the
+ * first layer's weights of up to WEIGHT_TILES units, one image per unit (`weights`, `weightUnits`,
+ * `weightTotal`, `weightsOutput`).
  */
 function imageViews(msg, transfer) {
-  const k = image.class_names.length;
-  const probs = session.val_probabilities();
-  const n = Math.min(valLabels.length, Math.floor(probs.length / k));
-  const confusion = new Float32Array(k * k);
-  for (let r = 0; r < n; r++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (probs[r * k + j] > probs[r * k + best]) best = j;
-    confusion[valLabels[r] * k + best] += 1;
-  }
-  msg.valProbs = probs.slice(0, Math.min(n, GRID_IMAGES) * k);
-  msg.confusion = confusion;
-  const total = session.first_layer_units();
-  const w = session.first_layer_weights();
-  const nIn = total > 0 ? Math.floor(w.length / total) : 0;
-  const units = Math.min(WEIGHT_TILES, total);
-  const tiles = new Float32Array(units * nIn);
-  for (let j = 0; j < units; j++) {
-    for (let i = 0; i < nIn; i++) tiles[j * nIn + i] = w[i * total + j];
-  }
-  msg.weights = tiles;
-  msg.weightUnits = nIn === image.width * image.height * image.channels ? units : 0;
-  msg.weightTotal = total;
-  msg.weightsOutput = !(Array.isArray(config?.hidden) && config.hidden.length > 0);
-  transfer.push(msg.valProbs.buffer, confusion.buffer, tiles.buffer);
+  const v = session.image_views(GRID_IMAGES, WEIGHT_TILES);
+  msg.valProbs = owned(v.valProbs);
+  msg.confusion = owned(v.confusion);
+  msg.weights = owned(v.weights);
+  msg.weightUnits = v.weightUnits;
+  msg.weightTotal = v.weightTotal;
+  msg.weightsOutput = v.weightsOutput;
+  transfer.push(msg.valProbs.buffer, msg.confusion.buffer, msg.weights.buffer);
 }
 
 /**
@@ -311,19 +295,6 @@ function initLab(msg) {
   } catch (e) {
     self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
   }
-}
-
-/** Whether a config switches any training augmentation on. */
-function augmentationActive(c) {
-  return Boolean(c) && (c.hflip > 0 || c.vflip > 0 || c.crop_pad > 0 || c.translate > 0 || c.brightness > 0 || c.contrast > 0);
-}
-
-/** Multiply-adds of one forward pass of the current network (2 inputs, hidden layers, classes). */
-function macsPerPoint() {
-  const widths = [2, ...(Array.isArray(config?.hidden) ? config.hidden : []), session.classes()];
-  let macs = 0;
-  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i];
-  return Math.max(1, macs);
 }
 
 /** Marks the start of a new run (rebuild or reset): the step counter is back to 0. */
@@ -381,9 +352,9 @@ function applyConfig(next, lenient = false, fresh = false) {
     try {
       const repaired = wasm.repair_config(next);
       next = repaired.config;
-      problems = Array.from(repaired.problems ?? [], (p) => `${p.field}: ${p.message}`);
+      problems = Array.from(repaired.problems ?? [], (p) => ({ field: p.field, message: p.message }));
     } catch (e) {
-      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      postError(e);
       return;
     }
   }
@@ -391,13 +362,13 @@ function applyConfig(next, lenient = false, fresh = false) {
     try {
       session = new Session(next);
     } catch (e) {
-      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      postError(e);
       return;
     }
     config = next;
     newRun();
-    self.postMessage({ type: 'applied', result: 'rebuilt', config, problems, lenient });
-    post(null, { grid: true });
+    self.postMessage({ type: 'applied', result: 'rebuilt', config, problems, lenient, facts: wasm.config_facts(config) });
+    postSnapshot(null, { views: true });
     return;
   }
   let result;
@@ -405,7 +376,7 @@ function applyConfig(next, lenient = false, fresh = false) {
     result = session.set_config(next);
   } catch (e) {
     // The Session keeps its old, valid config and keeps training with it.
-    self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+    postError(e);
     return;
   }
   config = next;
@@ -415,7 +386,7 @@ function applyConfig(next, lenient = false, fresh = false) {
     try {
       session.reset();
     } catch (e) {
-      self.postMessage({ type: 'error', field: fieldOf(e), message: errorMessage(e) });
+      postError(e);
       return;
     }
     result = 'rebuilt';
@@ -428,20 +399,23 @@ function applyConfig(next, lenient = false, fresh = false) {
     // Augmentation settings may have changed: the preview follows them at once.
     previewDirty = true;
   }
-  self.postMessage({ type: 'applied', result, config, problems, lenient });
-  if (result === 'rebuilt' || !playing) post(null, { grid: result === 'rebuilt' || (image !== null && result === 'updated') });
-  else if (previewDirty && image) post(null, { grid: false });
+  self.postMessage({ type: 'applied', result, config, problems, lenient, facts: wasm.config_facts(config) });
+  if (result === 'rebuilt' || !playing) postSnapshot(null, { views: result === 'rebuilt' || (image !== null && result === 'updated') });
+  else if (previewDirty && image) postSnapshot(null, { views: false });
 }
 
 /**
  * Gives the Session the user's decoded images, then applies the config that goes with them
- * (dataset "user", classes, image_size and color matching the images). set_user_data checks the
- * images (count, classes, byte budget) before it keeps anything ("images: ..." errors) and does
- * not rebuild; applying the config (or a reset, when the config is unchanged) does.
+ * (dataset "user", classes, image_size and color matching the images). check_user_data refuses a
+ * set by its count, size, channels, classes and byte budget before the pixels are copied into
+ * wasm memory; set_user_data checks the pixels and labels too before it keeps anything
+ * ("images: ..." errors) and does not rebuild; applying the config (or a reset, when the config
+ * is unchanged) does.
  */
 function setUserData(msg) {
   try {
     if (!session) session = new Session(default_config());
+    session.check_user_data(msg.labels.length, msg.size, msg.channels, msg.names.length);
     session.set_user_data(msg.pixels, msg.labels, msg.size, msg.channels, msg.names);
   } catch (e) {
     self.postMessage({ type: 'error', field: null, message: `Your images were not used: ${errorMessage(e)}` });
@@ -450,10 +424,12 @@ function setUserData(msg) {
   applyConfig(msg.config, false, true);
 }
 
-/** The config field an error message names ("learning_rate: must be ..."), if any. */
-function fieldOf(e) {
-  const m = /^([a-z_][a-z0-9_]*)(?:\.[a-z0-9_.]+)?:/i.exec(errorMessage(e));
-  return m ? m[1] : null;
+/**
+ * Posts a config the core refused: the core's errors are JS Errors that carry the field they name
+ * (`field`, see src/wasm.rs), so the page can mark that control.
+ */
+function postError(e) {
+  self.postMessage({ type: 'error', field: typeof e?.field === 'string' ? e.field : null, message: errorMessage(e) });
 }
 
 /** Messages that arrive before the wasm module is ready wait here. */
@@ -481,7 +457,7 @@ function handle(msg) {
       break;
     case 'pause':
       playing = false;
-      if (session) post(null, { grid: true });
+      if (session) postSnapshot(null, { views: true });
       break;
     case 'step':
       if (session) stepOnce();
@@ -489,7 +465,7 @@ function handle(msg) {
     case 'preview':
       previewIndex = Number(msg.index) >>> 0;
       previewDirty = true;
-      if (session && image) post(null, { grid: false });
+      if (session && image) postSnapshot(null, { views: false });
       break;
     case 'user-data':
       setUserData(msg);
@@ -502,7 +478,7 @@ function handle(msg) {
       const epoch = session.restore_best();
       playing = false;
       self.postMessage({ type: 'restored', epoch: epoch ?? null });
-      post(null, { grid: true });
+      postSnapshot(null, { views: true });
       break;
     }
     case 'export-pytorch':
@@ -525,7 +501,7 @@ function handle(msg) {
         return;
       } else return;
       newRun();
-      post(null, { grid: true });
+      postSnapshot(null, { views: true });
       break;
     case 'pace':
       holdAt = msg.epoch === null || msg.epoch === undefined ? null : Math.max(0, Math.floor(Number(msg.epoch)) || 0);
@@ -547,7 +523,7 @@ function handle(msg) {
       while (performance.now() < until) {
         // Busy on purpose: the page's watchdog must notice.
       }
-      post(null, { grid: false });
+      postSnapshot(null, { views: false });
       break;
     }
     default:
@@ -564,8 +540,8 @@ try {
   const defaults = default_config();
   session = new Session(defaults);
   config = defaults;
-  self.postMessage({ type: 'ready', defaults });
-  post(null, { grid: true });
+  self.postMessage({ type: 'ready', defaults, schema: wasm.schema() });
+  postSnapshot(null, { views: true });
 } catch (e) {
   self.postMessage({ type: 'error', field: null, message: `Could not start the wasm core: ${errorMessage(e)}` });
 }

@@ -1,5 +1,6 @@
-//! The native command line over the same core the page uses: print the default config, train
-//! from a config file printing one JSON line per epoch, and the lecture's init lab.
+//! The native command line over the same core the page uses: print the default config or the
+//! config schema, train from a config file printing one JSON line per epoch, the lecture's init
+//! lab, the benchmark, and the export of a run as a PyTorch script.
 //!
 //! Exit codes: 0 success, 2 bad usage or bad config (one line on stderr naming the field).
 
@@ -9,6 +10,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   overfit config                                   print the default config as JSON
+  overfit schema                                   print the config schema as JSON: every field's type,
+                                                   default, range or options, group and effect; the
+                                                   datasets' facts and the limits
   overfit train [CONFIG.json] [--epochs N] [--seed S] [--steps N] [--print-every E]
                                                    train; one JSON line per epoch (or every E-th, 0 for
                                                    none), then a summary line with the peak memory;
@@ -84,6 +88,10 @@ fn run(args: &[String]) -> Result<(), String> {
     match cmd.as_str() {
         "config" => {
             println!("{}", serde_json::to_string_pretty(&Config::default()).expect("config serializes"));
+            Ok(())
+        }
+        "schema" => {
+            println!("{}", serde_json::to_string_pretty(&overfit::schema::schema()).map_err(|e| e.to_string())?);
             Ok(())
         }
         "train" => {

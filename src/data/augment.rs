@@ -1,10 +1,18 @@
 //! Image augmentation, applied per training batch with the run's explicit RNG: horizontal and
 //! vertical flips, random crop after padding (zero or reflect), random translation (zero fill),
-//! brightness and contrast jitter; and the test-time views (mirror, centre crop).
+//! brightness and contrast jitter; the test-time views (mirror, centre crop); and the preview of
+//! one image's augmented copies.
 //! Images are HWC, values in [0, 1].
 
 use crate::config::{Config, Padding};
 use crate::rng::Rng;
+use crate::tensor::Matrix;
+
+/// The PCG stream of the augmentation preview's generator, apart from the trainer's streams, so
+/// that previewing never changes what training draws.
+pub const STREAM_PREVIEW: u64 = 99;
+/// Most augmented copies one preview holds.
+pub const PREVIEW_MAX_COPIES: usize = 64;
 
 /// Image geometry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +61,11 @@ impl Augment {
     pub fn active(&self) -> bool {
         self.hflip > 0.0 || self.vflip > 0.0 || self.crop_pad > 0 || self.translate > 0 || self.brightness > 0.0 || self.contrast > 0.0
     }
+}
+
+/// Whether a config's training batches are augmented: image data with any augmentation on.
+pub fn config_augments(c: &Config) -> bool {
+    c.dataset.is_image() && Augment::from_config(c).active()
 }
 
 /// Reads pixel (x, y, ch) of `src`, with coordinates outside the image handled by `padding`.
@@ -124,6 +137,30 @@ pub fn augment(img: &mut [f32], scratch: &mut [f32], s: Shape, a: &Augment, rng:
             *v = (mean + k * (*v - mean) + b).clamp(0.0, 1.0);
         }
     }
+}
+
+/// The augmentation preview: image `index` (modulo the row count) of `images` followed by
+/// `count` (at most `PREVIEW_MAX_COPIES`) augmented versions of it under `a`, concatenated.
+/// The generator is `Rng::new(seed ^ index, STREAM_PREVIEW)`, so the same image under the same
+/// settings always shows the same copies, and another index shows new ones. Empty when there
+/// are no images.
+pub fn preview(images: &Matrix, shape: Shape, a: &Augment, seed: u32, index: u32, count: usize) -> Vec<f32> {
+    if images.rows == 0 {
+        return Vec::new();
+    }
+    let src = images.row(index as usize % images.rows);
+    let mut rng = Rng::new(seed as u64 ^ index as u64, STREAM_PREVIEW);
+    let count = count.min(PREVIEW_MAX_COPIES);
+    let mut out = Vec::with_capacity(src.len() * (count + 1));
+    out.extend_from_slice(src);
+    let mut img = vec![0.0; src.len()];
+    let mut scratch = vec![0.0; src.len()];
+    for _ in 0..count {
+        img.copy_from_slice(src);
+        augment(&mut img, &mut scratch, shape, a, &mut rng);
+        out.extend_from_slice(&img);
+    }
+    out
 }
 
 /// The horizontal mirror of an image.
@@ -212,6 +249,27 @@ mod tests {
             seen_shift |= x != img();
         }
         assert!(seen_shift);
+    }
+
+    #[test]
+    fn the_preview_starts_with_the_original_and_repeats_for_the_same_index() {
+        let images = Matrix::from_vec(2, 12, img().into_iter().chain(img().into_iter().map(|v| 1.0 - v)).collect());
+        let on = Augment { hflip: 0.5, vflip: 0.5, crop_pad: 1, padding: Padding::Reflect, translate: 1, brightness: 0.2, contrast: 0.2 };
+        let p = preview(&images, S, &on, 7, 3, 8);
+        assert_eq!(p.len(), 9 * 12);
+        // Index 3 of 2 images is image 1, shown first as it is.
+        assert_eq!(&p[..12], images.row(1));
+        assert!(p[12..].chunks(12).any(|c| c != images.row(1)), "augmentation changes some copy");
+        assert_eq!(p, preview(&images, S, &on, 7, 3, 8), "same index, same copies");
+        assert_ne!(p, preview(&images, S, &on, 7, 5, 8), "another index draws other copies");
+        // With augmentation off every copy is the original.
+        let off = Augment { hflip: 0.0, vflip: 0.0, crop_pad: 0, translate: 0, brightness: 0.0, contrast: 0.0, ..on };
+        assert!(!off.active() && on.active());
+        let p = preview(&images, S, &off, 7, 0, 4);
+        assert!(p.chunks(12).all(|c| c == images.row(0)));
+        // The copies are capped, and no images give an empty preview.
+        assert_eq!(preview(&images, S, &on, 7, 0, 1000).len(), (PREVIEW_MAX_COPIES + 1) * 12);
+        assert!(preview(&Matrix::zeros(0, 12), S, &on, 7, 0, 4).is_empty());
     }
 
     #[test]

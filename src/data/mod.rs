@@ -1,10 +1,12 @@
 //! Datasets as the trainer sees them: generation, the train/validation split, pre-processing with
-//! training-split statistics, and mini-batch gathering.
+//! training-split statistics, and mini-batch gathering (the user's own images are checked in
+//! `user`).
 
 pub mod augment;
 pub mod digits;
 pub mod shapes;
 pub mod toy2d;
+pub mod user;
 
 use crate::config::{Config, ConfigError, Dataset, Preprocess, TestTime};
 use augment::{Augment, Shape};

@@ -184,8 +184,11 @@ test('early stopping stops by itself, marks and restores the best epoch', async 
   await o.page.waitForFunction(() => document.body.dataset.playing === 'false', null, { timeout: 60_000 });
   await o.page.getByTestId('message').getByText(/Early stopping restored epoch \d+/).waitFor();
   const best = Number(await o.page.getByTestId('best-epoch').getAttribute('data-value'));
+  assert.ok(best >= 1, `best epoch ${best}`);
+  // The run can end within one figure refresh (100 ms), so the epoch figure may lag the message.
+  await waitFigure(o.page, 'epoch', '==', best + 10, 5_000);
   const epoch = await figure(o.page, 'epoch');
-  assert.ok(best >= 1 && epoch === best + 10, `best epoch ${best}, stopped at epoch ${epoch}`);
+  assert.ok(epoch === best + 10, `best epoch ${best}, stopped at epoch ${epoch}`);
   await finish(o, 'early-stopping');
 });
 

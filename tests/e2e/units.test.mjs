@@ -1,16 +1,97 @@
-// Owns the Node-side unit tests of the page's pure modules: the URL-hash form of per-layer
-// overrides (www/state.js) and the grouping and limits of the user's files (www/user-images.js).
-// They need no browser and run with the end-to-end suite.
+// Owns the Node-side unit tests of the page's pure modules, run against the real schema of the
+// wasm core (pkg/, built before this suite): the field words against the schema (every field has
+// a label and a tooltip, no range or option list is written in JS), the URL hash typed by the
+// schema and the compact form of per-layer overrides (www/url-hash.js), the grouping and limits of
+// the user's files (www/user-images.js), the curve history and the pacing rule. They need no
+// browser and run with the end-to-end suite.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, formatOverrides, parseHash, parseOverrides, serializeHash } from '../../www/state.js';
-import { MAX_CLASSES, MAX_IMAGES, groupFiles, limitProblem } from '../../www/user-images.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { initSync, schema as coreSchema, config_facts as coreFacts } from '../../pkg/overfit.js';
+import { FIELD_TEXT, fieldsFor } from '../../www/config-fields.js';
+import { Schema } from '../../www/schema.js';
+import { formatOverrides, parseHash, parseList, parseOverrides, serializeHash } from '../../www/url-hash.js';
+import { groupFiles, limitProblem } from '../../www/user-images.js';
+import { configDiff } from '../../www/compare.js';
+import { nestsDeeperThan, tidyConfig } from '../../www/json-values.js';
 
-const defaults = {
-  dataset: 'spiral', classes: 3, hidden: [64, 64], activation: 'relu', dropout: 0, norm: 'none',
-  layer_overrides: [], optimizer: 'adam', momentum: 0.9, learning_rate: 0.01, epochs: 60,
-};
+initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });
+const schema = new Schema(tidyConfig(coreSchema()));
+const fields = fieldsFor(schema);
+const defaults = schema.defaults();
+
+test('every schema field has words (a label and a tooltip), and every word belongs to the schema', () => {
+  const keys = new Set(schema.fields.map((f) => f.key));
+  for (const f of schema.fields) {
+    const t = FIELD_TEXT.find((x) => x.key === f.key);
+    assert.ok(t, `${f.key} has no entry in config-fields.js`);
+    assert.ok(t.label && t.label !== f.key, `${f.key} has no label`);
+    assert.ok(t.tooltip && t.tooltip.length > 20, `${f.key} has no tooltip`);
+    if (f.type === 'choice') {
+      for (const o of f.options) assert.ok(t.options?.[o], `${f.key}: option "${o}" has no text`);
+    }
+  }
+  for (const t of FIELD_TEXT) {
+    assert.ok(keys.has(t.key), `config-fields.js describes "${t.key}", which the core does not have`);
+    // The words hold no range, option list or type: those are the core's.
+    for (const k of ['min', 'max', 'integer', 'kind', 'group', 'default']) assert.ok(!(k in t), `${t.key} writes "${k}" in JS`);
+    const spec = schema.field(t.key);
+    for (const value of Object.keys(t.options ?? {})) {
+      assert.ok(spec.options.includes(value), `${t.key}: "${value}" is not an option of the core`);
+    }
+  }
+  // The descriptions carry the core's ranges and options.
+  const lr = fields.find((f) => f.key === 'learning_rate');
+  assert.equal(lr.max, schema.field('learning_rate').max);
+  const points = fields.find((f) => f.key === 'points');
+  assert.equal(points.min, 20, 'the points minimum is the core\'s (20), not a second copy');
+  assert.deepEqual(fields.find((f) => f.key === 'activation').options.map((o) => o[0]), schema.field('activation').options);
+});
+
+test('no range, option list, dataset fact or limit is written again in www/', () => {
+  const dir = new URL('../../www/', import.meta.url);
+  const files = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.js'));
+  const forbidden = [
+    [/IMAGE_DATASETS|GENERATED\s*=|DATA_FIELDS|INIT_FIELDS/, 'a dataset or effect list'],
+    [/MAX_(IMAGES|CLASSES|USER)\w*\s*=/, 'a user-image limit'],
+    [/\[\s*'spiral'\s*,\s*'circles'/, 'a list of datasets'],
+    [/\[\s*'sigmoid'\s*,|sigmoid:\s*\[?\s*'sigmoid'/, 'a list of activations'],
+    [/macsPerPoint|augmentationActive/, 'network arithmetic the core does'],
+  ];
+  for (const f of files) {
+    const text = readFileSync(new URL(String(f), dir), 'utf8');
+    for (const [re, what] of forbidden) assert.ok(!re.test(text), `www/${f} writes ${what} again`);
+  }
+});
+
+test('the dataset facts come from the core', () => {
+  assert.equal(schema.isImage({ dataset: 'digits' }), true);
+  assert.equal(schema.isImage({ dataset: 'spiral' }), false);
+  assert.equal(schema.dataset({ dataset: 'shapes' }).max_classes, 5);
+  assert.equal(schema.dataset({ dataset: 'circles' }).fixed_classes, 2);
+  assert.equal(schema.dataset({ dataset: 'nonsense' }).image, false);
+  const classes = fields.find((f) => f.key === 'classes');
+  assert.equal(classes.applies({ ...defaults, dataset: 'digits' }), false);
+  assert.equal(classes.applies({ ...defaults, dataset: 'user' }), true);
+  assert.equal(classes.enabledWhen({ ...defaults, dataset: 'user' }), false);
+  assert.equal(fields.find((f) => f.key === 'hflip').applies({ ...defaults, dataset: 'arrows' }), true);
+  assert.equal(fields.find((f) => f.key === 'hflip').applies(defaults), false);
+});
+
+test('the core decides whether two configs share data and initial weights', () => {
+  const facts = (c) => coreFacts({ ...defaults, ...c });
+  const base = facts({});
+  assert.equal(facts({ learning_rate: 0.5 }).weights_key, base.weights_key);
+  assert.equal(facts({ activation: 'tanh' }).weights_key, base.weights_key);
+  assert.notEqual(facts({ activation: 'maxout' }).weights_key, base.weights_key, 'maxout has k pieces per unit');
+  assert.notEqual(facts({ seed: 2 }).data_key, base.data_key);
+  assert.equal(facts({ hflip: 0.5 }).augmented, false, 'no augmentation on 2D data');
+  assert.equal(facts({ dataset: 'digits', hflip: 0.5 }).augmented, true);
+  // The difference list leaves out what does nothing to training.
+  const diff = configDiff(defaults, { ...defaults, lab_depth: 3, dropout: 0.5 }, fields);
+  assert.deepEqual(diff.map((d) => d.key), ['dropout']);
+});
 
 test('layer overrides have a compact hash form that round-trips', () => {
   const overrides = [
@@ -30,27 +111,48 @@ test('layer overrides have a compact hash form that round-trips', () => {
   assert.match(parseOverrides('1:d=lots').error, /dropout "lots" is not a number/);
 
   const config = { ...defaults, layer_overrides: overrides };
-  const hash = serializeHash(config, defaults);
+  const hash = serializeHash(config, fields);
   assert.match(hash, /(^|&)lo=2:a=tanh:d=0\.5;3:n=batch(&|$)/);
   assert.ok(!hash.includes('layer_overrides'), hash);
-  const back = parseHash(`#${hash}`, defaults);
+  const back = parseHash(`#${hash}`, schema);
   assert.deepEqual(back.unknown, []);
   assert.deepEqual(back.problems, []);
   assert.deepEqual(back.config.layer_overrides, parseOverrides('2:a=tanh:d=0.5;3:n=batch').value);
   // No overrides, no `lo` in the link.
-  assert.ok(!serializeHash(defaults, defaults).includes('lo='));
+  assert.ok(!serializeHash(defaults, fields).includes('lo='));
 });
 
 test('the hash writes applicable controls and changed values, and skips the rest', () => {
-  const hash = serializeHash({ ...defaults, momentum: 0.8 }, defaults);
+  const hash = serializeHash({ ...defaults, momentum: 0.8 }, fields);
   // Momentum does not apply to Adam but differs from its default: it stays in the link.
   assert.match(hash, /&momentum=0\.8(&|$)/);
-  assert.ok(!serializeHash(defaults, defaults).includes('momentum='), 'an unchanged, inapplicable field is left out');
-  assert.match(serializeHash(defaults, defaults), /^dataset=spiral&classes=3&/);
-  // Every field description names a group and has a tooltip.
-  for (const f of FIELDS) {
-    assert.ok(f.group && f.label && f.tooltip.length > 20, f.key);
-  }
+  assert.ok(!serializeHash(defaults, fields).includes('momentum='), 'an unchanged, inapplicable field is left out');
+  assert.match(serializeHash(defaults, fields), /^dataset=spiral&classes=3&/);
+  // Values are read by the schema's types.
+  const { config, problems } = parseHash('#points=300&color=1&hidden=8,4&activation=tanh&learning_rate=x', schema);
+  assert.equal(config.points, 300);
+  assert.equal(config.color, true);
+  assert.deepEqual(config.hidden, [8, 4]);
+  assert.equal(config.activation, 'tanh');
+  assert.deepEqual(problems, ['learning_rate: "x" is not a number']);
+});
+
+test('an absurdly long list in a link, a field or a file is refused before it is split', () => {
+  const max = schema.limits.max_layers;
+  const many = Array(5000).fill('1').join(',');
+  const t0 = performance.now();
+  const { config, problems } = parseHash(`#hidden=${many}&lo=${Array(5000).fill('1:a=tanh').join(';')}`, schema);
+  const ms = performance.now() - t0;
+  assert.deepEqual(config.hidden, defaults.hidden);
+  assert.ok(problems.some((p) => p.startsWith(`hidden: at most ${max} layers, got 5000`)), problems.join(' | '));
+  assert.ok(problems.some((p) => p.startsWith('layer_overrides: at most')), problems.join(' | '));
+  assert.match(parseList(Array(3000).fill('8').join(', '), 'Hidden layers', max).error, /at most 16 layers, got 3000/);
+  console.log(`# a 5,000-entry hidden list and 5,000 overrides parsed in ${ms.toFixed(1)} ms`);
+  // Deep nesting in an imported file is found without recursion.
+  let deep = [];
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  assert.equal(nestsDeeperThan({ hidden: deep }, 8), true);
+  assert.equal(nestsDeeperThan({ hidden: [64, 64], layer_overrides: [{ layer: 1 }] }, 8), false);
 });
 
 test('user files are grouped by sub-folder or by name prefix, and limits are named', () => {
@@ -74,11 +176,14 @@ test('user files are grouped by sub-folder or by name prefix, and limits are nam
   assert.equal(byFolder.entries.length, 3);
   assert.equal(byFolder.unassigned, 1, 'a file outside the class folders');
 
-  assert.equal(limitProblem(100, 4), null);
-  assert.equal(limitProblem(MAX_IMAGES + 1, 4), 'Too many images: 20,001 image files; the limit is 20,000');
-  assert.equal(limitProblem(500, MAX_CLASSES + 1), 'Too many classes: 101; the limit is 100');
-  assert.match(limitProblem(500, 1), /^Need at least 2 classes, found 1/);
-  assert.match(limitProblem(3, 2), /^Need at least 4 images, found 3/);
+  const limits = schema.limits;
+  assert.equal(limitProblem(100, 4, limits), null);
+  assert.equal(limitProblem(limits.user_images_max + 1, 4, limits), 'Too many images: 20,001 image files; the limit is 20,000');
+  assert.equal(limitProblem(500, limits.user_classes_max + 1, limits), 'Too many classes: 101; the limit is 100');
+  assert.match(limitProblem(500, 1, limits), /^Need at least 2 classes, found 1/);
+  assert.match(limitProblem(3, 2, limits), /^Need at least 4 images, found 3/);
+  // 6,000 colour images of 32 x 32 take 70 MB: refused before they are decoded.
+  assert.match(limitProblem(6000, 2, limits, 6000 * 32 * 32 * 3 * 4), /^Too much pixel data: 6,000 images at this size take 71 MB, more than the limit of 64 MB/);
 });
 
 test('the curve history stays bounded and evenly spread over a long run, newest epoch kept', async () => {

@@ -6,6 +6,7 @@
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
 import { LayerLinesChart } from './layer-lines.js';
+import { bump, mark } from '../test-markers.js';
 
 export class InitLab {
   /**
@@ -25,6 +26,29 @@ export class InitLab {
         els.init.value = b.dataset.init;
         this.request();
       });
+    }
+  }
+
+  /**
+   * Fills the lab's inputs from the field descriptions (config-fields.js): the options of
+   * lab_init and lab_activation, and the ranges of lab_depth and lab_width, all from the core's
+   * schema.
+   */
+  setFields(fields) {
+    const byKey = new Map(fields.map((f) => [f.key, f]));
+    for (const [key, select] of [['lab_init', this.els.init], ['lab_activation', this.els.activation]]) {
+      const f = byKey.get(key);
+      if (!f?.options) continue;
+      select.replaceChildren(...f.options.map(([value, text, title]) => {
+        const o = new Option(text, value);
+        if (title) o.title = title;
+        return o;
+      }));
+    }
+    for (const [key, input] of [['lab_depth', this.els.depth], ['lab_width', this.els.width]]) {
+      const f = byKey.get(key);
+      if (f?.min !== undefined) input.min = String(f.min);
+      if (f?.max !== undefined) input.max = String(f.max);
     }
   }
 
@@ -49,7 +73,7 @@ export class InitLab {
   /** Shows or hides the busy indicator. */
   setBusy(busy) {
     this.els.busy.hidden = !busy;
-    document.body.dataset.labBusy = String(busy);
+    mark('labBusy', busy);
   }
 
   setError(message) {
@@ -81,7 +105,7 @@ export class InitLab {
     e.summary.dataset.ratio = String(ratio);
     e.summary.dataset.lastSaturated = String(100 * (last?.saturated ?? 0));
     e.summary.dataset.init = r.init;
-    document.body.dataset.labRuns = String(Number(document.body.dataset.labRuns || 0) + 1);
+    bump('labRuns');
     this.chart.draw([
       { values: layers.map((l) => l.std), color: cssVar('--train', '#34425f'), label: 'activation std' },
       { values: layers.map((l) => l.grad_std), color: cssVar('--val', '#c0398f'), label: 'gradient std' },

@@ -1,0 +1,193 @@
+// Owns the config's way through the page: the controls built from the core's schema when the
+// worker is ready, a link (URL hash) or an imported file read into a config, edits from the
+// controls, the user's images with the config that matches them, and what the worker answers
+// (accepted: the hash and the kept config follow; rejected: the message names the field).
+
+import { onlyIdleFieldsDiffer } from './compare.js';
+import { buildControls } from './controls.js';
+import { fieldsFor } from './config-fields.js';
+import { clone, nestsDeeperThan } from './json-values.js';
+import { clearNotes } from './page-state.js';
+import { Schema } from './schema.js';
+import { bump, mark } from './test-markers.js';
+import { normalizeOverrides, parseHash, serializeHash } from './url-hash.js';
+
+/** The largest config file the page reads, and how deeply its JSON may nest. */
+const MAX_IMPORT_BYTES = 1 << 20;
+const MAX_IMPORT_DEPTH = 8;
+
+export function createConfigFlow(page) {
+  const { ui, state } = page;
+  let controls = null;
+
+  /** The worker's first message: builds the controls from the schema, then reads the link. */
+  function onReady(schemaJson, defaults) {
+    if (controls) {
+      // A restarted worker: it gets the config in force, leniently (it was valid before).
+      state.restarting = false;
+      const config = state.applied ?? state.config ?? defaults;
+      if (config.dataset === 'user' && page.userImages.ready) {
+        state.config = config;
+        controls.set(config);
+        page.userImages.resend();
+      } else setConfig(config, true);
+      return;
+    }
+    state.schema = new Schema(schemaJson);
+    state.fields = fieldsFor(state.schema);
+    state.defaults = defaults;
+    page.userImages.setLimits(state.schema.limits);
+    page.initLab.setFields(state.fields);
+    controls = buildControls(ui.form, state.fields, {
+      onChange: onControlChange,
+      onInvalid: (key, message) => {
+        state.configError = message;
+        page.status.renderMessage();
+      },
+      describedBy: 'message',
+      slots: { dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' } },
+    });
+    page.runKeeper.restoreSaved();
+    loadHash();
+    for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
+    mark('ready', true);
+  }
+
+  /** Reads the URL hash into the controls and sends the config to the worker. */
+  function loadHash() {
+    const { config, unknown, problems } = parseHash(location.hash, state.schema);
+    state.linkNotes = [
+      ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),
+      ...problems.map((p) => `Ignored a value in the link: ${p}.`),
+    ];
+    page.status.renderMessage();
+    setConfig(config, true);
+  }
+
+  /** Shows a config in the controls and sends it to the worker (leniently for links and files). */
+  function setConfig(config, lenient = false) {
+    state.config = config;
+    controls.set(config);
+    page.worker.post({ type: 'config', config: clone(config), lenient });
+  }
+
+  /**
+   * Applies an edited config. For the user's images, the config must match the loaded images
+   * (classes, image_size, color): a new size or colour decodes the kept files again and sends them
+   * with the config; otherwise classes follows the loaded set.
+   */
+  async function applyEdit(config) {
+    if (config.dataset === 'user' && page.userImages.ready) {
+      state.config = config;
+      controls.set(config);
+      if (await page.userImages.refresh(config.image_size, Boolean(config.color))) return;
+      if (state.userClasses) config = { ...config, classes: state.userClasses };
+    }
+    setConfig(config);
+  }
+
+  function onControlChange(key, value) {
+    // Old notes and errors go; if the config still holds a rejected value, the worker says so again.
+    clearNotes(state);
+    controls.markInvalid(null);
+    page.status.renderMessage();
+    const next = { ...state.config, [key]: value };
+    // Overrides of hidden layers that no longer exist would be rejected by the core: drop them.
+    if (key === 'hidden') next.layer_overrides = normalizeOverrides(next.layer_overrides, value.length);
+    applyEdit(next);
+  }
+
+  /** Hands newly decoded user images to the worker together with the config that matches them. */
+  function sendUserData(data) {
+    state.userClasses = data.names.length;
+    state.linkNotes = [];
+    state.configError = null;
+    page.status.renderMessage();
+    const config = { ...state.config, dataset: 'user', classes: data.names.length, image_size: data.size, color: data.channels === 3 };
+    state.config = config;
+    controls.set(config);
+    page.worker.post(
+      { type: 'user-data', pixels: data.pixels, labels: data.labels, size: data.size, channels: data.channels, names: data.names, config: clone(config) },
+      [data.pixels.buffer, data.labels.buffer],
+    );
+  }
+
+  /** The worker accepted a config (`facts`: the core's data and weights keys, augmentation on). */
+  function onApplied({ result, problems = [], lenient, facts }, config) {
+    const previous = state.applied;
+    state.applied = config;
+    state.appliedFacts = facts ?? null;
+    if (lenient) {
+      // A link's config may have been repaired by the core: show what is really training.
+      state.config = config;
+      controls.set(config);
+      state.linkNotes = [
+        ...state.linkNotes,
+        ...problems.map((p) => `Ignored a value in the link: ${p.field}: ${p.message}; using the default.`),
+      ];
+    }
+    state.configError = null;
+    controls.markInvalid(null);
+    const hash = `#${serializeHash(config, state.fields)}`;
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+    state.writtenHash = hash;
+    page.saved.saveConfig(hash.slice(1));
+    page.status.renderMessage();
+    bump('applied');
+    mark('result', result);
+    // In a comparison the controls edit B; any change to B that touches training restarts both
+    // runs from step 0, so the two curves always compare the two configs from the same start.
+    // The init lab's settings are config fields too, but they restart neither run.
+    if (page.compare.active && result !== 'unchanged' && !onlyIdleFieldsDiffer(previous, config, state.fields)) {
+      if (result === 'updated') page.worker.post({ type: 'reset' });
+      page.compare.setB(config, true, facts);
+    }
+  }
+
+  /** The worker rejected a config: `{field, message}` from the core. */
+  function onError(msg) {
+    if (msg.field && controls?.has(msg.field)) controls.markInvalid(msg.field);
+    state.configError = state.applied && msg.field
+      ? `${msg.message}. Still training with the previous setting.`
+      : msg.message;
+    page.status.renderMessage();
+  }
+
+  /** Reads a config file the user chose; unknown keys are noted, bad values repaired by the core. */
+  async function importFile(file) {
+    if (!file || !state.defaults) return;
+    const refuse = (text) => {
+      state.configError = text;
+      page.status.renderMessage();
+    };
+    if (file.size > MAX_IMPORT_BYTES) {
+      refuse(`${file.name} is ${(file.size / (1 << 20)).toFixed(1)} MB; a config file is at most ${MAX_IMPORT_BYTES >> 20} MB.`);
+      return;
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch (e) {
+      refuse(`${file.name} is not valid JSON: ${e.message}`);
+      return;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      refuse(`${file.name} does not hold a config object.`);
+      return;
+    }
+    if (nestsDeeperThan(parsed, MAX_IMPORT_DEPTH)) {
+      refuse(`${file.name} nests deeper than ${MAX_IMPORT_DEPTH} levels; no config field does.`);
+      return;
+    }
+    const known = Object.fromEntries(Object.entries(parsed).filter(([k]) => state.schema.has(k)));
+    state.linkNotes = Object.keys(parsed).filter((k) => !state.schema.has(k)).slice(0, 20).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
+    state.configError = null;
+    page.status.renderMessage();
+    setConfig({ ...clone(state.defaults), ...known }, true);
+  }
+
+  return {
+    onReady, loadHash, setConfig, applyEdit, sendUserData, onApplied, onError, importFile,
+    has: (key) => controls?.has(key) ?? false,
+  };
+}

@@ -1,0 +1,35 @@
+// Owns the page's DOM lookups: the elements the main-thread modules use, found once by id or by
+// their data-testid.
+
+/** The element with a data-testid. */
+export const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+export const byId = (id) => document.getElementById(id);
+
+/** The elements of the toolbar, the status line, the figures and the middle panel. */
+export const ui = {
+  form: byId('controls'),
+  play: byId('play'),
+  pause: byId('pause'),
+  step: byId('step'),
+  reset: byId('reset'),
+  message: $('message'),
+  epoch: $('epoch'),
+  stepCount: $('step'),
+  stepsPerSec: $('steps-per-sec'),
+  trainLoss: $('train-loss'),
+  valLoss: $('val-loss'),
+  trainAcc: $('train-acc'),
+  valAcc: $('val-acc'),
+  members: $('members'),
+  viewTitle: byId('view-title'),
+  regionsView: byId('regions-view'),
+  imagesView: byId('images-view'),
+  previewNext: byId('preview-next'),
+  userImages: byId('user-images'),
+  bestEpoch: $('best-epoch'),
+  restoreBest: byId('restore-best'),
+  compareStart: byId('compare-start'),
+  preset: byId('preset'),
+  presetText: byId('preset-explanation'),
+  help: byId('help'),
+};

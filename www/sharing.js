@@ -1,0 +1,44 @@
+// Owns the toolbar's sharing and export buttons: copy the link, export and import the config as
+// JSON, download the curves as CSV, the run as a PyTorch script, and any chart as PNG.
+
+import { byId } from './dom.js';
+import { clone } from './json-values.js';
+import { downloadBlob, downloadText, historyCsv } from './share.js';
+
+export function createSharing(page) {
+  const { state } = page;
+
+  byId('copy-link').addEventListener('click', async () => {
+    const link = location.href;
+    try {
+      await navigator.clipboard.writeText(link);
+      state.notice = 'The link to this config is on the clipboard.';
+    } catch {
+      state.notice = `Copy this link: ${link}`;
+    }
+    page.status.renderMessage();
+  });
+
+  byId('export-config').addEventListener('click', () => {
+    if (state.applied) downloadText(`${JSON.stringify(state.applied, null, 2)}\n`, 'overfit-config.json', 'application/json');
+  });
+
+  byId('import-config').addEventListener('change', (event) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    page.config.importFile(file);
+  });
+
+  byId('export-csv').addEventListener('click', () => downloadText(historyCsv(state.history), 'overfit-curves.csv', 'text/csv'));
+
+  byId('export-pytorch').addEventListener('click', () => {
+    if (state.applied) page.worker.post({ type: 'export-pytorch', id: 1, config: clone(state.applied) });
+  });
+
+  for (const b of document.querySelectorAll('button.png')) {
+    b.addEventListener('click', () => {
+      const canvas = b.closest('figure').querySelector('canvas');
+      canvas?.toBlob((blob) => blob && downloadBlob(blob, `overfit-${b.dataset.chart}.png`), 'image/png');
+    });
+  }
+}

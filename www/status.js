@@ -1,0 +1,78 @@
+// Owns the status the page shows in words: the figures (epoch, step, steps/s, losses, accuracies,
+// ensemble members) and the message area (faults with their Restart button, config errors, why a
+// run stopped, passing notices, notes about a link).
+
+import { formatInt, formatLoss, formatPercent } from './format.js';
+import { mark } from './test-markers.js';
+
+function setFigure(el, text, value) {
+  if (el.textContent !== text) el.textContent = text;
+  el.dataset.value = String(value);
+}
+
+/** Returns {renderFigures(), renderMessage()} over `page.state` and `page.ui`. */
+export function createStatus(page) {
+  const { ui, state } = page;
+
+  function renderFigures() {
+    const s = state.latest;
+    if (!s) return;
+    setFigure(ui.epoch, formatInt(s.epoch), s.epoch);
+    setFigure(ui.stepCount, formatInt(s.step), s.step);
+    setFigure(ui.stepsPerSec, formatInt(s.stepsPerSec), s.stepsPerSec);
+    const h = state.history;
+    const n = h.epoch.length;
+    if (n > 0) {
+      setFigure(ui.trainLoss, formatLoss(h.trainLoss[n - 1]), h.trainLoss[n - 1]);
+      setFigure(ui.valLoss, formatLoss(h.valLoss[n - 1]), h.valLoss[n - 1]);
+      setFigure(ui.trainAcc, formatPercent(h.trainAcc[n - 1]), h.trainAcc[n - 1]);
+      setFigure(ui.valAcc, formatPercent(h.valAcc[n - 1]), h.valAcc[n - 1]);
+    } else {
+      for (const el of [ui.trainLoss, ui.valLoss, ui.trainAcc, ui.valAcc]) setFigure(el, '–', '');
+    }
+    // The ensemble's members, each on its own bootstrap sample, next to the averaged prediction.
+    if (n > 0 && h.lastMembers.length > 0) {
+      const text = `Members (validation): ${h.lastMembers.map(formatPercent).join(', ')} · ensemble ${formatPercent(h.valAcc[n - 1])}`;
+      if (ui.members.textContent !== text) ui.members.textContent = text;
+      ui.members.dataset.count = String(h.lastMembers.length);
+      ui.members.hidden = false;
+    } else {
+      ui.members.hidden = true;
+      ui.members.dataset.count = '0';
+    }
+    ui.play.setAttribute('aria-pressed', String(state.playing));
+    mark('playing', state.playing);
+  }
+
+  /** Shows the fault, the config error, the run's note, a notice and the link notes. */
+  function renderMessage() {
+    const lines = [];
+    if (state.fault) lines.push({ text: state.fault.message, kind: 'error', restart: true });
+    if (state.restarting) lines.push({ text: 'Restarting the training worker…', kind: 'note' });
+    if (state.configError) lines.push({ text: state.configError, kind: 'error' });
+    if (state.runNote) lines.push({ text: state.runNote, kind: state.runNote.startsWith('Early') ? 'note' : 'error' });
+    if (state.notice) lines.push({ text: state.notice, kind: 'note' });
+    for (const note of state.linkNotes) lines.push({ text: note, kind: 'note' });
+    ui.message.replaceChildren(
+      ...lines.map(({ text, kind, restart }) => {
+        const p = document.createElement('p');
+        p.className = kind;
+        p.textContent = text;
+        if (restart) {
+          // The config is kept: the new worker starts from the settings in force.
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'small primary';
+          b.dataset.testid = 'restart-worker';
+          b.textContent = 'Restart training';
+          b.title = 'Start a fresh training worker with the same settings.';
+          b.addEventListener('click', () => page.restartWorker());
+          p.append(' ', b);
+        }
+        return p;
+      }),
+    );
+  }
+
+  return { renderFigures, renderMessage };
+}

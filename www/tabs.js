@@ -1,0 +1,55 @@
+// Owns the middle panel's tabs (Data, Layers, Init lab, Runs) and, inside the Data tab, the switch
+// between decision regions (2D data) and the image views.
+
+import { byId } from './dom.js';
+import { mark } from './test-markers.js';
+
+const TITLES = { layers: 'Layers', lab: 'Init lab', runs: 'Recent runs' };
+
+/** Returns {show(tab), setView(view, shape)} and wires the tab buttons. */
+export function createTabs(page) {
+  const { ui, state } = page;
+  const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+
+  function title() {
+    return TITLES[state.tab] ?? (state.view === 'images' ? 'Images' : 'Decision regions');
+  }
+
+  function show(next) {
+    state.tab = next;
+    for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.tab === next));
+    byId('layers-view').hidden = next !== 'layers';
+    byId('lab-view').hidden = next !== 'lab';
+    byId('runs-view').hidden = next !== 'runs';
+    if (next === 'runs') page.runKeeper.render();
+    const main = next === 'main';
+    ui.regionsView.hidden = !main || state.view !== 'regions';
+    ui.imagesView.hidden = !main || state.view !== 'images';
+    mark('tab', next);
+    ui.viewTitle.textContent = title();
+    if (next === 'lab') page.initLab.open();
+    page.views.layers.dirty = true;
+    page.views.initLab.dirty = Boolean(page.views.initLab.result);
+    Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, curves: true });
+    page.frames.request();
+  }
+
+  /** Switches the Data tab between decision regions and the image views (`shape` for images). */
+  function setView(view, shape = null) {
+    if (shape) {
+      const { width, height, channels, train, val } = shape;
+      ui.imagesView.dataset.shape = `${width}x${height}x${channels}`;
+      ui.imagesView.title = `${width}×${height} ${channels === 3 ? 'colour' : 'grey'} images: ${train} for training, ${val} for validation.`;
+    }
+    if (state.view === view) return;
+    state.view = view;
+    const images = view === 'images';
+    ui.regionsView.hidden = images || state.tab !== 'main';
+    ui.imagesView.hidden = !images || state.tab !== 'main';
+    if (state.tab === 'main') ui.viewTitle.textContent = title();
+    mark('view', view);
+  }
+
+  for (const t of tabs) t.addEventListener('click', () => show(t.dataset.tab));
+  return { show, setView };
+}

@@ -1,0 +1,39 @@
+// Owns every marker the page writes on <body> for scripts and tests (data-* attributes): what
+// each one means, in one place. Nothing in the page reads them back.
+//
+//   data-ready        "true" once the worker's first message built the controls
+//   data-applied      how many configs the worker has accepted so far
+//   data-result       the last accepted config's effect: rebuilt | updated | unchanged
+//   data-run          the worker's run number (it grows on rebuild and reset)
+//   data-step         the step count of the newest snapshot, before any drawing is throttled
+//   data-wasm-bytes   the size of the training worker's wasm memory
+//   data-playing      "true" while training plays
+//   data-view         regions | images: what the Data tab shows
+//   data-tab          main | layers | lab | runs
+//   data-val-count    validation images of an image dataset
+//   data-fault        fatal | silent while the training worker has failed
+//   data-restarts     how many times the training worker was restarted
+//   data-restored     the epoch "Restore best" restored
+//   data-saved-runs   runs kept in this browser
+//   data-compare      "on" while Compare A/B runs
+//   data-compare-step A's newest step while comparing
+//   data-compare-hold the pacing limits sent to A and B ("a,b", '-' for none)
+//   data-lab-busy     "true" while the init lab computes
+//   data-lab-runs     how many init-lab results were drawn
+
+const body = () => document.body.dataset;
+
+/** Sets a marker (camelCase name, as in `dataset`). */
+export function mark(name, value) {
+  body()[name] = String(value);
+}
+
+/** Adds one to a counting marker. */
+export function bump(name) {
+  body()[name] = String(Number(body()[name] || 0) + 1);
+}
+
+/** Removes a marker. */
+export function unmark(name) {
+  delete body()[name];
+}

@@ -1,0 +1,118 @@
+// Owns the one dispatcher of the training worker's messages (see worker.js for the protocol).
+// A snapshot is handled in a fixed order: the run keeper sees it first (a new run number saves
+// the old run's curves before they are cleared), then the layer view and best epoch (compared
+// with the previous run number), then the curves, figures and views.
+
+import { tidyConfig } from './json-values.js';
+import { CurveHistory } from './curve-history.js';
+import { mark } from './test-markers.js';
+import { downloadText } from './share.js';
+
+export function createWorkerMessages(page) {
+  const { state, views } = page;
+
+  function onSnapshot(msg) {
+    page.runKeeper.keep(msg);
+    if (msg.run !== state.run) views.layers.clear();
+    if (msg.layers) views.layers.push(msg.epoch, msg.step, msg.layers, msg.layerBins, msg.layerCounts);
+    const best = msg.best_epoch ?? null;
+    if (best !== state.bestEpoch || msg.run !== state.run) {
+      state.bestEpoch = best;
+      state.dirty.best = true;
+    }
+    if (msg.history) {
+      state.history = new CurveHistory();
+      for (const e of msg.history) state.history.push(e);
+    } else {
+      if (msg.run !== state.run) state.history = new CurveHistory();
+      for (const e of msg.evals) state.history.push(e);
+    }
+    if (msg.run !== state.run || msg.history || msg.evals.length > 0) state.dirty.curves = true;
+    state.run = msg.run;
+    page.compare.noteB(msg);
+    mark('run', msg.run);
+    mark('step', msg.step);
+    mark('wasmBytes', msg.wasmBytes ?? 0);
+    if (msg.points) {
+      views.boundary.setPoints(msg.points, msg.extent, msg.classes);
+      page.tabs.setView('regions');
+      state.dirty.boundary = true;
+    }
+    if (msg.grid) {
+      views.boundary.setGrid(msg.grid, msg.gridRes, msg.gridClasses);
+      state.dirty.boundary = true;
+    }
+    if (msg.image) {
+      const shape = msg.image;
+      views.grid.setImages(shape, shape.class_names, msg.valImages, msg.valLabels);
+      views.confusion.setClasses(shape.class_names);
+      views.weights.setShape(shape);
+      views.preview.setShape(shape);
+      mark('valCount', shape.val);
+      page.tabs.setView('images', shape);
+      Object.assign(state.dirty, { grid: true, confusion: true, weights: true, preview: true });
+    }
+    if (msg.valProbs) {
+      views.grid.setPredictions(msg.valProbs);
+      views.confusion.setMatrix(msg.confusion);
+      views.weights.setWeights(msg.weights, msg.weightUnits, msg.weightTotal, msg.weightsOutput);
+      Object.assign(state.dirty, { grid: true, confusion: true, weights: true });
+    }
+    if (msg.preview) {
+      views.preview.setPreview(msg.preview, msg.previewActive);
+      state.dirty.preview = true;
+    }
+    const runNote = msg.diverged
+      ? `Training diverged at step ${msg.diverged_at_step ?? msg.step} (the loss is not finite); the last good weights are kept. Lower the learning rate and press Reset.`
+      : msg.stopped
+        ? `Early stopping restored epoch ${msg.best_epoch ?? '?'}, the one with the lowest validation loss: it did not improve for ${state.applied?.patience ?? 'the set number of'} epochs. Press Reset to train again.`
+        : null;
+    if (runNote !== state.runNote) {
+      state.runNote = runNote;
+      page.status.renderMessage();
+    }
+    state.playing = msg.playing;
+    state.latest = msg;
+    state.dirty.figures = true;
+    page.frames.request();
+  }
+
+  /** Handles one message of the training worker. */
+  return function dispatch(msg) {
+    switch (msg.type) {
+      case 'ready':
+        page.config.onReady(msg.schema, tidyConfig(msg.defaults));
+        break;
+      case 'applied':
+        page.config.onApplied(msg, tidyConfig(msg.config));
+        break;
+      case 'snapshot':
+        onSnapshot(msg);
+        break;
+      case 'error':
+        page.config.onError(msg);
+        break;
+      case 'init-lab':
+        page.initLab.onResult(msg);
+        break;
+      case 'restored':
+        state.notice = msg.epoch === null
+          ? 'There is no best epoch yet: train at least one epoch first.'
+          : `Restored the weights of epoch ${msg.epoch}, the one with the lowest validation loss. Training is paused.`;
+        mark('restored', msg.epoch);
+        page.status.renderMessage();
+        break;
+      case 'pytorch':
+        if (msg.error) {
+          state.configError = `Export as PyTorch failed: ${msg.error}`;
+          page.status.renderMessage();
+        } else downloadText(msg.text, 'overfit_run.py', 'text/x-python');
+        break;
+      case 'pong':
+        page.debug.onPong(msg.id);
+        break;
+      default:
+        break;
+    }
+  };
+}
