@@ -171,7 +171,7 @@ fn gemm_checked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f
     unsafe { gemm_blocked(m, n, k, a, b, c.as_mut_ptr(), ldc, write, relu) }
 }
 
-/// How to read the left operand A of a product (the older interface, kept for `init_lab`).
+/// How `gemm` reads its left operand A (the init lab's products use this form).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// A is stored m x k row-major: A(i, p) = a[i * lda + p].
@@ -907,7 +907,7 @@ mod tests {
     }
 
     #[test]
-    fn the_older_interface_still_means_the_same_products() {
+    fn gemm_with_a_layout_means_the_same_products() {
         let mut r = Rng::new(2, 0);
         let (m, n, k) = (9, 17, 13);
         for layout in [Layout::Normal, Layout::Transposed] {

@@ -128,7 +128,7 @@ impl Trainer {
         Trainer::with_data(cfg, data, &mut root)
     }
 
-    /// Builds models over given data (the image datasets and tests use this).
+    /// Builds the ensemble's models over prepared data: `new` and `with_samples` end here.
     pub fn with_data(cfg: &Config, data: Data, root: &mut Rng) -> Trainer {
         let n = data.train_x.rows;
         let mut members = Vec::with_capacity(cfg.ensemble);

@@ -2,7 +2,7 @@
 //! uses it, built from a JS config object, its snapshot buffers, and errors as JS errors.
 #![cfg(target_arch = "wasm32")]
 
-use overfit::wasm::{default_config, repair_config, Session};
+use overfit::wasm::{config_facts, default_config, repair_config, schema, Session};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -17,9 +17,8 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("property")
 }
 
-fn error_message(e: wasm_bindgen::JsError) -> String {
-    let v: JsValue = e.into();
-    js_sys::Error::from(v).message().into()
+fn error_message(e: JsValue) -> String {
+    js_sys::Error::from(e).message().into()
 }
 
 #[wasm_bindgen_test]
@@ -54,6 +53,8 @@ fn snapshot_buffers_have_the_documented_lengths() {
 #[wasm_bindgen_test]
 fn a_bad_config_comes_back_as_a_js_error_naming_the_field() {
     let e = Session::new(js(r#"{"learning_rate": -1}"#)).err().expect("must fail");
+    // The field travels as data, not only inside the message.
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("learning_rate"));
     let msg = error_message(e);
     assert!(msg.starts_with("learning_rate:"), "{msg}");
     assert!(msg.contains("(0, 10]"), "{msg}");
@@ -61,7 +62,8 @@ fn a_bad_config_comes_back_as_a_js_error_naming_the_field() {
     assert!(error_message(e).starts_with("activation:"));
     // set_config with a bad config keeps the old one.
     let mut s = Session::new(js("{}")).unwrap();
-    assert!(s.set_config(js(r#"{"batch_size": 0}"#)).is_err());
+    let e = s.set_config(js(r#"{"batch_size": 0}"#)).err().expect("must fail");
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("batch_size"));
     assert_eq!(get(&s.config().unwrap(), "batch_size").as_f64(), Some(32.0));
 }
 
@@ -83,4 +85,20 @@ fn repair_config_replaces_bad_fields_and_lists_them() {
     assert_eq!(get(&cfg, "learning_rate").as_f64(), Some(0.01f32 as f64));
     let problems = js_sys::Array::from(&get(&out, "problems"));
     assert_eq!(problems.length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn the_schema_and_the_config_facts_reach_js() {
+    let s = schema().unwrap();
+    let fields = js_sys::Array::from(&get(&s, "fields"));
+    let lr = fields.iter().find(|f| get(f, "key").as_string().as_deref() == Some("learning_rate")).expect("learning_rate");
+    assert_eq!(get(&lr, "type").as_string().as_deref(), Some("real"));
+    assert_eq!(get(&lr, "max").as_f64(), Some(10.0));
+    assert_eq!(get(&lr, "effect").as_string().as_deref(), Some("hyper"));
+    let a = config_facts(js("{}")).unwrap();
+    let b = config_facts(js(r#"{"activation": "maxout"}"#)).unwrap();
+    assert_eq!(get(&a, "data_key").as_string(), get(&b, "data_key").as_string());
+    assert_ne!(get(&a, "weights_key").as_string(), get(&b, "weights_key").as_string());
+    let e = config_facts(js(r#"{"dropout": 2}"#)).err().expect("must fail");
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("dropout"));
 }
