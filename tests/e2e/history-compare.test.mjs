@@ -107,6 +107,19 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     await page.waitForFunction(() => /A validation/.test(document.querySelector('#acc-chart').textContent) && /B validation/.test(document.querySelector('#acc-chart').textContent));
     await page.waitForFunction(() => /A at epoch \d+: .*gap/.test(document.querySelector('[data-testid="compare-figures"]').textContent)
       && /B at epoch \d+: .*gap/.test(document.querySelector('[data-testid="compare-figures"]').textContent));
+    // The init lab's settings are config fields too, but running the lab restarts neither run:
+    // the step counters go on from where they were.
+    const runBefore = await dataset(page, 'run');
+    const stepA = Number(await dataset(page, 'compareStep'));
+    await page.getByRole('tab', { name: 'Init lab' }).click();
+    await page.waitForFunction(() => Number(document.body.dataset.labRuns || 0) >= 1, null, { timeout: 60_000 });
+    await page.locator('.lab-quick button[data-init="he"]').click();
+    await page.waitForFunction(() => Number(document.body.dataset.labRuns || 0) >= 2, null, { timeout: 60_000 });
+    await page.waitForFunction((s) => Number(document.body.dataset.compareStep) > s, stepA);
+    assert.equal(await dataset(page, 'run'), runBefore, 'B was not restarted by the lab');
+    assert.ok(Number(await dataset(page, 'compareStep')) > stepA, 'A was not restarted by the lab');
+    assert.match(await page.evaluate(() => location.hash), /lab_init=he/);
+    await page.getByRole('tab', { name: 'Data' }).click();
     // Pause stops both workers.
     await button(page, 'Pause').click();
     await page.waitForTimeout(500);
