@@ -472,6 +472,7 @@ impl Config {
     /// Like `from_json`, from an already parsed JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
         let map = value.as_object().ok_or_else(|| err("config", "must be a JSON object".into()))?;
+        check_list_lengths(map)?;
         // Deserializing one field at a time lets the error name the field even for type errors,
         // which serde_json reports only with a line and column.
         for (key, v) in map {
@@ -494,6 +495,10 @@ impl Config {
         };
         let mut good = serde_json::Map::new();
         for (key, v) in map {
+            if let Err(e) = check_list_lengths(&std::iter::once((key.clone(), v.clone())).collect()) {
+                problems.push(e);
+                continue;
+            }
             let mut one = serde_json::Map::new();
             one.insert(key.clone(), v.clone());
             match serde_json::from_value::<Config>(serde_json::Value::Object(one.clone())) {
@@ -660,24 +665,27 @@ impl Config {
         int("lab_depth", self.lab_depth)?;
         int("lab_width", self.lab_width)?;
         int("lab_batch", self.lab_batch)?;
-        let mb = |b: usize| (b as f64 / (1 << 20) as f64).ceil() as usize;
+        let mb = |b: u64| (b as f64 / (1 << 20) as f64).ceil() as u64;
         let train_bytes = self.memory_estimate();
         if train_bytes > MAX_MEMORY_BYTES {
             return Err(err(
                 "hidden",
                 format!(
                     "this network and batch need about {} MB (parameters, optimizer state, activations, data), more than the budget of {} MB; use fewer or narrower layers, a smaller batch or fewer ensemble members",
-                    mb(train_bytes),
-                    mb(MAX_MEMORY_BYTES)
+                    mb(train_bytes as u64),
+                    mb(MAX_MEMORY_BYTES as u64)
                 ),
             ));
         }
         // The init lab keeps every layer's pre-activations and activations.
-        let lab_bytes = 4 * (2 * (self.lab_depth + 1) * self.lab_batch * self.lab_width + self.lab_depth * self.lab_width * self.lab_width);
-        if lab_bytes > MAX_MEMORY_BYTES {
+        // In u64: on wasm32 a usize product of these ranges overflows (10,000 x 2,048 x 51 x 8 is
+        // about 8.4e9), and a wrapped estimate would let a huge lab through.
+        let (depth, batch, width) = (self.lab_depth as u64, self.lab_batch as u64, self.lab_width as u64);
+        let lab_bytes = 4 * (2 * (depth + 1) * batch * width + depth * width * width);
+        if lab_bytes > MAX_MEMORY_BYTES as u64 {
             return Err(err(
                 "lab_batch",
-                format!("the init lab would need about {} MB, more than the budget of {} MB; lower lab_batch, lab_width or lab_depth", mb(lab_bytes), mb(MAX_MEMORY_BYTES)),
+                format!("the init lab would need about {} MB, more than the budget of {} MB; lower lab_batch, lab_width or lab_depth", mb(lab_bytes), mb(MAX_MEMORY_BYTES as u64)),
             ));
         }
         let params = self.parameter_count(self.features());
@@ -723,6 +731,23 @@ impl Config {
         let outs = if self.loss == Loss::Logistic { 1 } else { self.num_classes() };
         total.saturating_add(n_in * outs + outs)
     }
+}
+
+/// Most entries of `layer_overrides` (a layer may be named more than once; the last one counts).
+pub const MAX_OVERRIDES: usize = 4 * MAX_LAYERS;
+
+/// Refuses lists far longer than any valid config holds before they are deserialized, so a file
+/// with millions of entries costs no memory: `hidden` at most MAX_LAYERS, `layer_overrides` at
+/// most MAX_OVERRIDES.
+fn check_list_lengths(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), ConfigError> {
+    for (key, max, what) in [("hidden", MAX_LAYERS, "layers"), ("layer_overrides", MAX_OVERRIDES, "entries")] {
+        if let Some(list) = map.get(key).and_then(|v| v.as_array()) {
+            if list.len() > max {
+                return Err(err(key, format!("at most {max} {what}, got {}", list.len())));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Drops serde's " at line 1 column 9" tail, which means nothing to a user.

@@ -181,6 +181,11 @@ impl Session {
         Ok(())
     }
 
+    /// Whether the user's own images have been handed over (dataset "user" needs them).
+    pub fn has_user_data(&self) -> bool {
+        self.user.is_some()
+    }
+
     /// Applies a new config: "rebuilt" when data or architecture changed (training restarts from
     /// the seed), "updated" when only hyper-parameters changed (training continues), or
     /// "unchanged". A bad config throws and leaves the session as it was.

@@ -50,3 +50,44 @@ fn bad_train_options_exit_2_naming_the_option() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--print-every"));
 }
+
+/// Runs the CLI with `input` on standard input (a writer thread, so a large input cannot block).
+fn overfit_stdin(args: &[&str], input: Vec<u8>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_overfit"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI runs");
+    let mut stdin = child.stdin.take().unwrap();
+    // The CLI stops reading past its limit, so the writer may see a broken pipe: that is fine.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("the CLI ends");
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn endless_or_huge_input_is_refused_before_it_is_parsed() {
+    // More than the 1 MB limit of zeros (as `/dev/zero` would give): refused, not read to the end.
+    let out = overfit_stdin(&["train", "-"], vec![0u8; 3 << 20]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("standard input is larger than 1 MB"), "{err}");
+    // A file with 50,000 hidden layers, or 100,000 overrides: the list length is named.
+    let hidden = format!("{{\"hidden\": [{}1]}}", "1,".repeat(50_000));
+    let out = overfit_stdin(&["train", "-"], hidden.into_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("hidden: at most 16 layers, got 50001"), "{err}");
+    let overrides = format!("{{\"hidden\": [8], \"layer_overrides\": [{}{{\"layer\": 1}}]}}", "{\"layer\": 1},".repeat(60_000));
+    let out = overfit_stdin(&["train", "-"], overrides.into_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("layer_overrides: at most 64 entries"), "{err}");
+}

@@ -35,3 +35,17 @@ fn the_init_lab_reproduces_the_lecture_in_wasm() {
     let r = overfit::init_lab::run(&cfg);
     assert!(r.layers[5].std < 0.01 * r.layers[0].std, "small init must make tanh activations vanish");
 }
+
+/// On wasm32 a usize is 32 bits: the init lab's memory estimate must not wrap around, or a lab
+/// needing gigabytes would pass the budget and trap the instance.
+#[wasm_bindgen_test]
+fn the_init_lab_budget_does_not_overflow_on_wasm32() {
+    for json in [
+        r#"{"lab_batch": 10000, "lab_width": 2048, "lab_depth": 50}"#,
+        r#"{"lab_batch": 4200, "lab_width": 2048, "lab_depth": 50}"#,
+    ] {
+        let e = overfit::config::Config::from_json(json).unwrap_err();
+        assert_eq!(e.field, "lab_batch", "{json}: {e}");
+        assert!(e.message.contains("MB"), "{e}");
+    }
+}

@@ -57,9 +57,9 @@ export function parseOverrides(text, spec = null) {
   if (t.startsWith('[')) {
     try {
       const v = JSON.parse(t);
-      return Array.isArray(v) ? { value: normalizeOverrides(v) } : { error: `layer_overrides: "${text}" is not a list` };
+      return Array.isArray(v) ? { value: normalizeOverrides(v) } : { error: `layer_overrides: "${short(text)}" is not a list` };
     } catch {
-      return { error: `layer_overrides: "${text}" is not valid JSON` };
+      return { error: `layer_overrides: "${short(text)}" is not valid JSON` };
     }
   }
   const out = [];
@@ -112,8 +112,7 @@ export function formatValue(value) {
  * naming the key. Ranges are the core's to check.
  */
 export function parseValue(key, text, spec) {
-  const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
-  const bad = (what) => ({ error: `${key}: "${shown}" is not ${what}` });
+  const bad = (what) => ({ error: `${key}: "${short(text)}" is not ${what}` });
   switch (spec?.type) {
     case 'int':
     case 'real': {
@@ -132,9 +131,9 @@ export function parseValue(key, text, spec) {
         if (countItems(t, ',') > spec.max_items) return { error: `${key}: at most ${spec.max_items} layers` };
         try {
           const v = JSON.parse(t);
-          return Array.isArray(v) ? { value: v } : bad('a list');
+          return Array.isArray(v) && v.every((x) => typeof x === 'number') ? { value: v } : bad('a list of numbers');
         } catch {
-          return bad('a list');
+          return bad('a list of numbers');
         }
       }
       if (t === '') return { value: [] };
@@ -153,6 +152,11 @@ export function parseValue(key, text, spec) {
         return bad('valid JSON');
       }
   }
+}
+
+/** A text cut to 60 characters for a message. */
+function short(text) {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 /** How many `sep`-separated items a text holds, counted without splitting it. */

@@ -293,7 +293,9 @@ function initLab(msg) {
     const result = wasm.init_lab(msg.config);
     self.postMessage({ type: 'init-lab', id: msg.id, result, ms: performance.now() - t0 });
   } catch (e) {
-    self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
+    // A trap (a bug, or memory the core could not get) leaves the instance unusable: crash.
+    if (isTrap(e)) crash(e);
+    else self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
   }
 }
 
@@ -303,6 +305,15 @@ function newRun() {
   last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: last.stepsPerEpoch, batchLoss: NaN, diverged: false, stopped: false };
   rate.t = performance.now();
   rate.step = 0;
+}
+
+/**
+ * Whether an exception from a wasm call is a trap (a panic, or an allocation the core could not
+ * get), after which the instance may hold half-updated state and must never be used again, as
+ * opposed to an ordinary error the core returned (a refused config).
+ */
+function isTrap(e) {
+  return e instanceof WebAssembly.RuntimeError;
 }
 
 /** Set once this worker has reported a fatal error; it then ignores every message. */
@@ -356,6 +367,20 @@ function applyConfig(next, lenient = false, fresh = false) {
     } catch (e) {
       postError(e);
       return;
+    }
+    // A link cannot carry the user's images: without images loaded in this page, "user" falls
+    // back to the default dataset, so the controls, the hash and the training agree.
+    if (next.dataset === 'user' && !session?.has_user_data()) {
+      problems.push({ field: 'dataset', message: 'your own images are not loaded in this page (a link or file cannot carry them); load them with "Choose folder" or "Choose files"' });
+      try {
+        // Other fields may depend on the dataset (its number of classes): repaired again.
+        const again = wasm.repair_config({ ...next, dataset: default_config().dataset });
+        next = again.config;
+        problems.push(...Array.from(again.problems ?? [], (p) => ({ field: p.field, message: p.message })));
+      } catch (e) {
+        postError(e);
+        return;
+      }
     }
   }
   if (!session) {
@@ -418,7 +443,8 @@ function setUserData(msg) {
     session.check_user_data(msg.labels.length, msg.size, msg.channels, msg.names.length);
     session.set_user_data(msg.pixels, msg.labels, msg.size, msg.channels, msg.names);
   } catch (e) {
-    self.postMessage({ type: 'error', field: null, message: `Your images were not used: ${errorMessage(e)}` });
+    if (isTrap(e)) crash(e);
+    else self.postMessage({ type: 'error', field: null, message: `Your images were not used: ${errorMessage(e)}` });
     return;
   }
   applyConfig(msg.config, false, true);
@@ -429,6 +455,10 @@ function setUserData(msg) {
  * (`field`, see src/wasm.rs), so the page can mark that control.
  */
 function postError(e) {
+  if (isTrap(e)) {
+    crash(e);
+    return;
+  }
   self.postMessage({ type: 'error', field: typeof e?.field === 'string' ? e.field : null, message: errorMessage(e) });
 }
 
@@ -485,7 +515,8 @@ function handle(msg) {
       try {
         self.postMessage({ type: 'pytorch', id: msg.id, text: wasm.export_pytorch(msg.config) });
       } catch (e) {
-        self.postMessage({ type: 'pytorch', id: msg.id, error: errorMessage(e) });
+        if (isTrap(e)) crash(e);
+        else self.postMessage({ type: 'pytorch', id: msg.id, error: errorMessage(e) });
       }
       break;
     case 'reset':

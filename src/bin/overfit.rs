@@ -56,15 +56,29 @@ fn parse_flags(args: &[String], allowed: &[&str]) -> Result<(Vec<String>, Vec<(S
     Ok((pos, flags))
 }
 
+/// The largest config the CLI reads: a real config is a few kilobytes, so anything past this is
+/// refused before it is parsed (`/dev/zero` or `yes |` must not fill the memory).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Reads at most MAX_CONFIG_BYTES from `input`; more is an error naming the limit.
+fn read_bounded(input: impl std::io::Read, what: &str) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(input, MAX_CONFIG_BYTES + 1), &mut bytes)
+        .map_err(|e| format!("config: cannot read {what}: {e}"))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("config: {what} is larger than {} MB; a config file is a small JSON object", MAX_CONFIG_BYTES >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("config: {what} is not UTF-8 text"))
+}
+
 fn read_config(path: Option<&String>) -> Result<serde_json::Value, String> {
     let text = match path.map(String::as_str) {
         None => return Ok(serde_json::json!({})),
-        Some("-") => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("config: cannot read standard input: {e}"))?;
-            s
+        Some("-") => read_bounded(std::io::stdin(), "standard input")?,
+        Some(p) => {
+            let file = std::fs::File::open(p).map_err(|e| format!("config: cannot read {p}: {e}"))?;
+            read_bounded(file, p)?
         }
-        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("config: cannot read {p}: {e}"))?,
     };
     serde_json::from_str(&text).map_err(|e| format!("config: not valid JSON: {e}"))
 }
