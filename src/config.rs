@@ -325,6 +325,9 @@ pub struct Config {
     pub batch_size: usize,
     /// Epochs for the CLI's `train` (the page trains until paused).
     pub epochs: usize,
+    /// Training pauses when this many epochs are done (0 = never): the page's "Stop at epoch",
+    /// which the lecture demos use to end where their claim is read.
+    pub stop_at_epoch: usize,
     /// Early stopping: stop after this many epochs without a better validation loss (0 = off).
     pub patience: usize,
     /// Ensemble members, each with its own init and bootstrap resample (1 = a single model).
@@ -390,6 +393,7 @@ impl Default for Config {
             decay_factor: 0.5,
             batch_size: 32,
             epochs: 60,
+            stop_at_epoch: 0,
             patience: 0,
             ensemble: 1,
             lab_depth: 10,
@@ -650,6 +654,7 @@ impl Config {
         real("decay_factor", self.decay_factor)?;
         int("batch_size", self.batch_size)?;
         int("epochs", self.epochs)?;
+        int("stop_at_epoch", self.stop_at_epoch)?;
         int("patience", self.patience)?;
         int("ensemble", self.ensemble)?;
         if self.loss == Loss::Logistic && self.num_classes() != 2 {

@@ -182,6 +182,7 @@ pub const FIELDS: &[Field] = &[
     field("decay_factor", G::Optimization, E::Hyper, real_above(0.0, 1.0)),
     field("batch_size", G::Optimization, E::Hyper, int(1, 4096)),
     field("epochs", G::Cli, E::None, int(1, 1_000_000)),
+    field("stop_at_epoch", G::Optimization, E::Hyper, int(0, 1_000_000)),
     field("patience", G::Regularization, E::Hyper, int(0, 10_000)),
     field("ensemble", G::Regularization, E::Weights, int(1, 10)),
     // The init lab.

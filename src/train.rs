@@ -61,6 +61,9 @@ pub struct Report {
     /// Early stopping ended the run and restored the best weights.
     pub stopped: bool,
     pub best_epoch: Option<usize>,
+    /// Training reached the config's `stop_at_epoch` and pauses there (it goes on when that
+    /// setting is raised or cleared).
+    pub at_stop_epoch: bool,
 }
 
 struct Member {
@@ -200,11 +203,21 @@ impl Trainer {
         self.diverged_at.is_some() || self.stopped
     }
 
+    /// Whether training stands at the end of epoch `stop_at_epoch` (0: never), where it pauses.
+    pub fn at_stop_epoch(&self) -> bool {
+        self.cfg.stop_at_epoch > 0 && self.epoch >= self.cfg.stop_at_epoch && self.at_epoch_boundary()
+    }
+
+    /// Whether no step of the current epoch has run yet (or the last one just ended it).
+    fn at_epoch_boundary(&self) -> bool {
+        self.cursor == 0 || self.cursor >= self.order.len()
+    }
+
     /// Runs up to `steps` training steps (fewer if training diverges or stops early).
     pub fn run(&mut self, steps: usize) -> Report {
         let mut evals = Vec::new();
         for _ in 0..steps {
-            if self.finished() {
+            if self.finished() || self.at_stop_epoch() {
                 break;
             }
             if let Some(rec) = self.one_step() {
@@ -234,6 +247,7 @@ impl Trainer {
             diverged_at_step: self.diverged_at,
             stopped: self.stopped,
             best_epoch: self.best.as_ref().map(|b| b.0),
+            at_stop_epoch: self.at_stop_epoch(),
         }
     }
 

@@ -115,3 +115,22 @@ fn hinge_loss_of_non_finite_scores_is_not_finite() {
     let l = overfit::loss::compute(Loss::Hinge, 1.0, &scores, &[1], None);
     assert!(l.loss_sum.is_nan());
 }
+
+#[test]
+fn training_pauses_at_stop_at_epoch_and_goes_on_when_it_is_raised() {
+    let cfg = Config { stop_at_epoch: 5, ..Config::default() };
+    let mut t = Trainer::new(&cfg).unwrap();
+    let r = t.run(100_000);
+    assert_eq!((r.epoch, r.at_stop_epoch), (5, true));
+    assert_eq!(r.step, 5 * r.steps_per_epoch as u64);
+    // Another call does nothing while the stop stands.
+    assert_eq!(t.run(10).step, r.step);
+    // Raised to 7: training goes on to the end of epoch 7; cleared: it runs freely.
+    t.update_hyper(&Config { stop_at_epoch: 7, ..cfg.clone() });
+    let r = t.run(100_000);
+    assert_eq!((r.epoch, r.at_stop_epoch), (7, true));
+    t.update_hyper(&Config { stop_at_epoch: 0, ..cfg.clone() });
+    let r = t.run(3);
+    assert!(!r.at_stop_epoch);
+    assert_eq!(r.step, 7 * r.steps_per_epoch as u64 + 3);
+}

@@ -157,7 +157,7 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
     let rss_start = status_kib("VmRSS:");
     let spe = t.steps_per_epoch();
     let start = std::time::Instant::now();
-    let more = |t: &Trainer| if steps > 0 { t.step < steps } else { t.epoch < cfg.epochs };
+    let more = |t: &Trainer| !t.at_stop_epoch() && if steps > 0 { t.step < steps } else { t.epoch < cfg.epochs };
     while more(&t) && !t.finished() {
         // In chunks of at most one epoch, as the page runs them.
         let chunk = if steps > 0 { (steps - t.step).min(spe as u64) as usize } else { spe };

@@ -1152,7 +1152,9 @@ def main():
     last_good = [m.snapshot() for m in members]
     stopped, diverged_at = False, None
 
-    while epoch < cfg["epochs"] and not stopped and diverged_at is None:
+    # Overfit pauses at stop_at_epoch (0 = never), as the page does.
+    last_epoch = min(cfg["epochs"], cfg["stop_at_epoch"]) if cfg.get("stop_at_epoch", 0) > 0 else cfg["epochs"]
+    while epoch < last_epoch and not stopped and diverged_at is None:
         order_rng.shuffle(order)
         for start in range(0, n, batch_size):
             positions = order[start:start + batch_size]
