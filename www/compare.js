@@ -51,8 +51,10 @@ export class Compare {
    * curves or the panel changed (the page redraws), `onStop()` when the comparison ends;
    * `postB(msg)` sends a message to B's worker (the pacing limit).
    */
-  constructor(panel, { onChange, onStop, postB, fields }) {
+  constructor(panel, { onChange, onStop, postB, fields, speed }) {
     this.panel = panel;
+    /** The page's speed limit (epochs per second, null: Max), for A's worker. */
+    this.speed = speed;
     /** The page's field descriptions (labels and effects), once the schema has arrived. */
     this.fields = fields;
     this.onChange = onChange;
@@ -124,6 +126,7 @@ export class Compare {
           const { pixels, labels, size, channels, names } = userData;
           this.worker.post({ type: 'user-data', pixels, labels, size, channels, names, config: clone(this.configA) }, [pixels.buffer, labels.buffer]);
         } else this.worker.post({ type: 'config', config: clone(this.configA) });
+        this.worker.post({ type: 'speed', epochsPerSec: this.speed() });
         if (playAtStart) this.worker.post({ type: 'play' });
         break;
       case 'snapshot':

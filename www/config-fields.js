@@ -348,6 +348,10 @@ export const FIELD_TEXT = [
     key: 'batch_size', label: 'Batch size', step: 1,
     tooltip: 'Number of training samples per gradient step.',
   },
+  {
+    key: 'stop_at_epoch', label: 'Stop at epoch', step: 1,
+    tooltip: 'Training pauses when this many epochs are done (0 = never); the lecture demos use it to stop where their claim is read. Raise it or set 0 and press Play to train on.',
+  },
   // ---- The init lab (its own tab) and the command line ----
   {
     key: 'lab_init', label: 'Init lab: initialization', options: INIT_TEXT,

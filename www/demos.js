@@ -26,6 +26,11 @@ export function createDemos(page) {
     page.status.renderMessage();
   }
 
-  ui.preset.addEventListener('change', () => load(ui.preset.value));
+  ui.preset.addEventListener('change', () => {
+    load(ui.preset.value);
+    // The menu lets go of the keyboard, so S or Space after a choice act on training instead of
+    // jumping to a menu entry.
+    ui.preset.blur();
+  });
   return { load };
 }

@@ -107,6 +107,7 @@ page.compare = new Compare(
   { root: byId('compare-panel'), diff: byId('compare-diff'), same: byId('compare-same'), figures: byId('compare-figures'), stop: byId('compare-stop') },
   {
     fields: () => page.state.fields ?? [],
+    speed: () => page.toolbar.speed,
     onChange: () => {
       page.state.dirty.curves = true;
       page.frames.request();

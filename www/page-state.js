@@ -29,6 +29,8 @@ export function createPageState() {
     dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, layers: false, best: false },
     /** The best epoch of the current run (early stopping's restore point), or null. */
     bestEpoch: null,
+    /** The number of classes of the data training now (0 until the first snapshot). */
+    classes: 0,
     /** Notes about the link (unknown keys, unreadable values) stay until the next edit. */
     linkNotes: [],
     /** The config the worker rejected last, until a config is accepted. */

@@ -59,7 +59,11 @@ export function createRunKeeper(page) {
   function restoreSaved() {
     if (location.hash.length > 1) return;
     const hash = saved.loadConfig();
-    if (!hash) return;
+    if (!hash) {
+      // A first visit: one clear hint where to start.
+      state.notice = 'New here? Press Play to watch a network learn the spiral, or choose one of the Lecture demos above.';
+      return;
+    }
     history.replaceState(null, '', `#${hash}`);
     const last = saved.runs[0];
     state.notice = last && last.hash === hash

@@ -50,7 +50,7 @@ export function createStatus(page) {
     if (state.fault) lines.push({ text: state.fault.message, kind: 'error', restart: true });
     if (state.restarting) lines.push({ text: 'Restarting the training worker…', kind: 'note' });
     if (state.configError) lines.push({ text: state.configError, kind: 'error' });
-    if (state.runNote) lines.push({ text: state.runNote, kind: state.runNote.startsWith('Early') ? 'note' : 'error' });
+    if (state.runNote) lines.push({ text: state.runNote, kind: /^(Early|Paused)/.test(state.runNote) ? 'note' : 'error' });
     if (state.notice) lines.push({ text: state.notice, kind: 'note' });
     for (const note of state.linkNotes) lines.push({ text: note, kind: 'note' });
     ui.message.replaceChildren(

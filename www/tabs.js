@@ -10,6 +10,7 @@ const TITLES = { layers: 'Layers', lab: 'Init lab', runs: 'Recent runs' };
 export function createTabs(page) {
   const { ui, state } = page;
   const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
+  for (const t of tabs) t.tabIndex = t.getAttribute('aria-selected') === 'true' ? 0 : -1;
 
   function title() {
     return TITLES[state.tab] ?? (state.view === 'images' ? 'Images' : 'Decision regions');
@@ -17,7 +18,10 @@ export function createTabs(page) {
 
   function show(next) {
     state.tab = next;
-    for (const t of tabs) t.setAttribute('aria-selected', String(t.dataset.tab === next));
+    for (const t of tabs) {
+      t.setAttribute('aria-selected', String(t.dataset.tab === next));
+      t.tabIndex = t.dataset.tab === next ? 0 : -1;
+    }
     byId('layers-view').hidden = next !== 'layers';
     byId('lab-view').hidden = next !== 'lab';
     byId('runs-view').hidden = next !== 'runs';
@@ -50,6 +54,24 @@ export function createTabs(page) {
     mark('view', view);
   }
 
-  for (const t of tabs) t.addEventListener('click', () => show(t.dataset.tab));
+  // The WAI-ARIA tabs pattern: one tab in the tab order (the selected one), arrow keys move
+  // between tabs and select them, Home and End go to the first and last.
+  function keyTarget(key, i) {
+    if (key === 'ArrowRight') return (i + 1) % tabs.length;
+    if (key === 'ArrowLeft') return (i - 1 + tabs.length) % tabs.length;
+    if (key === 'Home') return 0;
+    if (key === 'End') return tabs.length - 1;
+    return null;
+  }
+  for (const [i, t] of tabs.entries()) {
+    t.addEventListener('click', () => show(t.dataset.tab));
+    t.addEventListener('keydown', (event) => {
+      const j = keyTarget(event.key, i);
+      if (j === null) return;
+      event.preventDefault();
+      tabs[j].focus();
+      show(tabs[j].dataset.tab);
+    });
+  }
   return { show, setView };
 }

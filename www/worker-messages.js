@@ -13,7 +13,10 @@ export function createWorkerMessages(page) {
 
   function onSnapshot(msg) {
     page.runKeeper.keep(msg);
-    if (msg.run !== state.run) views.layers.clear();
+    if (msg.run !== state.run) {
+      views.layers.clear();
+      page.bestEpoch.clearRestored();
+    }
     if (msg.layers) views.layers.push(msg.epoch, msg.step, msg.layers, msg.layerBins, msg.layerCounts);
     const best = msg.best_epoch ?? null;
     if (best !== state.bestEpoch || msg.run !== state.run) {
@@ -27,12 +30,17 @@ export function createWorkerMessages(page) {
       if (msg.run !== state.run) state.history = new CurveHistory();
       for (const e of msg.evals) state.history.push(e);
     }
-    if (msg.run !== state.run || msg.history || msg.evals.length > 0) state.dirty.curves = true;
+    if (msg.run !== state.run || msg.history || msg.evals.length > 0) {
+      state.dirty.curves = true;
+      // Whether the best epoch is above chance depends on the records that just came.
+      state.dirty.best = true;
+    }
     state.run = msg.run;
     page.compare.noteB(msg);
     mark('run', msg.run);
     mark('step', msg.step);
     mark('wasmBytes', msg.wasmBytes ?? 0);
+    if (msg.classes) state.classes = msg.classes;
     if (msg.points) {
       views.boundary.setPoints(msg.points, msg.extent, msg.classes);
       page.tabs.setView('regions');
@@ -44,6 +52,7 @@ export function createWorkerMessages(page) {
     }
     if (msg.image) {
       const shape = msg.image;
+      state.classes = shape.class_names.length;
       views.grid.setImages(shape, shape.class_names, msg.valImages, msg.valLabels);
       views.confusion.setClasses(shape.class_names);
       views.weights.setShape(shape);
@@ -66,7 +75,9 @@ export function createWorkerMessages(page) {
       ? `Training diverged at step ${msg.diverged_at_step ?? msg.step} (the loss is not finite); the last good weights are kept. Lower the learning rate and press Reset.`
       : msg.stopped
         ? `Early stopping restored epoch ${msg.best_epoch ?? '?'}, the one with the lowest validation loss: it did not improve for ${state.applied?.patience ?? 'the set number of'} epochs. Press Reset to train again.`
-        : null;
+        : msg.atStopEpoch
+          ? `Paused at epoch ${msg.epoch}, as "Stop at epoch" says. Raise it (or set 0) and press Play to train on.`
+          : null;
     if (runNote !== state.runNote) {
       state.runNote = runNote;
       page.status.renderMessage();
@@ -82,6 +93,8 @@ export function createWorkerMessages(page) {
     switch (msg.type) {
       case 'ready':
         page.config.onReady(msg.schema, tidyConfig(msg.defaults));
+        // A new (or restarted) worker trains at the page's speed.
+        page.toolbar.sendSpeed();
         break;
       case 'applied':
         page.config.onApplied(msg, tidyConfig(msg.config));
@@ -100,6 +113,7 @@ export function createWorkerMessages(page) {
           ? 'There is no best epoch yet: train at least one epoch first.'
           : `Restored the weights of epoch ${msg.epoch}, the one with the lowest validation loss. Training is paused.`;
         mark('restored', msg.epoch);
+        page.bestEpoch.onRestored(msg.epoch);
         page.status.renderMessage();
         break;
       case 'pytorch':

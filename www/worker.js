@@ -1,6 +1,8 @@
 // Owns the wasm Session: applies configs, runs training in ~25 ms chunks and posts snapshots.
 //
-// Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'}, {type:'step'},
+// Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'},
+//               {type:'step', unit?} (to the end of the epoch; unit 'batch': one mini-batch),
+//               {type:'speed', epochsPerSec} (a speed limit; null: Max),
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
 //               preview), {type:'user-data', pixels, labels, size, channels, names, config},
 //               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config};
@@ -85,19 +87,56 @@ let holdAt = null;
 /** Throughput, measured over windows of at least a quarter of a second. */
 const rate = { t: 0, step: 0, value: 0 };
 
+/**
+ * The speed limit in epochs per second (null: Max, as fast as the core goes). Training keeps to
+ * it with a clock: by time t, at most e0 + speed * (t - t0) epochs may be done. The clock restarts
+ * at Play, at a new speed, at a new run and after a hold, so a pause builds no backlog.
+ */
+let speed = null;
+const clock = { t0: 0, e0: 0 };
+
+function restartClock() {
+  clock.t0 = performance.now();
+  clock.e0 = last.epochFloat ?? 0;
+}
+
 const tick = new MessageChannel();
 tick.port1.onmessage = () => {
   scheduled = false;
   if (!playing || !session) return;
-  // A held worker queues no further chunk; the next 'pace' message schedules one.
-  if (chunk()) schedule();
+  const next = chunk();
+  // A held worker queues no further chunk; the next 'pace' message schedules one. Under a speed
+  // limit the worker sleeps (a timer, no busy loop) until the next step is due.
+  if (next === 'now') schedule();
+  else if (typeof next === 'number') schedule(next);
 };
 
-function schedule() {
+function schedule(delayMs = 0) {
   if (playing && !scheduled) {
     scheduled = true;
-    tick.port2.postMessage(null);
+    if (delayMs > 0) setTimeout(() => tick.port1.onmessage(), delayMs);
+    else tick.port2.postMessage(null);
   }
+}
+
+/**
+ * Steps the speed limit allows now ({steps}), or how long to sleep before the next one
+ * ({waitMs}). Without a known epoch length one step at a time is allowed.
+ */
+function speedAllowance() {
+  if (speed === null) return { steps: Infinity };
+  const spe = last.stepsPerEpoch > 0 ? last.stepsPerEpoch : 1;
+  const now = performance.now();
+  let allowed = clock.e0 + (speed * (now - clock.t0)) / 1000;
+  // A chunk slower than the limit must not leave a debt to be paid in a burst later.
+  if (allowed - last.epochFloat > 1) {
+    restartClock();
+    allowed = last.epochFloat + 1 / spe;
+  }
+  const steps = Math.floor((allowed - last.epochFloat) * spe + 1e-9);
+  if (steps >= 1) return { steps };
+  const dueAt = clock.t0 + ((last.epochFloat + 1 / spe - clock.e0) / speed) * 1000;
+  return { steps: 0, waitMs: Math.max(4, Math.ceil(dueAt - now)) };
 }
 
 /** Copies a typed array unless it already owns its whole buffer, so transferring it is safe. */
@@ -115,7 +154,7 @@ function readReport(r) {
   const out = {
     step: r.step, epoch: r.epoch, epochFloat: r.epoch_float, stepsPerEpoch: r.steps_per_epoch,
     batchLoss: r.batch_loss, diverged: Boolean(r.diverged), stopped: Boolean(r.stopped),
-    diverged_at_step: r.diverged_at_step ?? null, best_epoch: r.best_epoch ?? null, evals,
+    diverged_at_step: r.diverged_at_step ?? null, best_epoch: r.best_epoch ?? null, atStopEpoch: Boolean(r.at_stop_epoch), evals,
   };
   if (typeof r.free === 'function') r.free();
   return out;
@@ -136,10 +175,17 @@ function stepsBeforeHold() {
   return Math.max(0, (holdAt - last.epoch) * last.stepsPerEpoch - intoEpoch);
 }
 
-/** Runs one chunk of training and posts its snapshot; false when held by the pacing limit or stopped. */
+/**
+ * Runs one chunk of training and posts its snapshot. Returns what comes next: 'now' (another
+ * chunk), a number of milliseconds to sleep (the speed limit), or false (held by the comparison's
+ * pacing, or training ended or paused at its stop epoch).
+ */
 function chunk() {
-  const steps = Math.min(stepsPerChunk, stepsBeforeHold());
-  if (steps === 0) return false;
+  const hold = stepsBeforeHold();
+  if (hold === 0) return false;
+  const allowance = speedAllowance();
+  if (allowance.steps === 0) return allowance.waitMs;
+  const steps = Math.min(stepsPerChunk, hold, allowance.steps);
   const t0 = performance.now();
   let report;
   try {
@@ -155,17 +201,26 @@ function chunk() {
     const target = ms < 0.5 ? stepsPerChunk * 4 : (stepsPerChunk * TARGET_MS) / ms;
     stepsPerChunk = Math.round(Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.min(stepsPerChunk * 4, 0.5 * stepsPerChunk + 0.5 * target))));
   }
-  // A diverged run (weights restored to the last good ones) or early stopping ends training.
-  if (report.diverged || report.stopped) playing = false;
-  postSnapshot(report, { views: !playing || performance.now() >= gridDueAt });
-  return playing;
+  // A diverged run (weights restored to the last good ones), early stopping or the stop epoch
+  // ends playing.
+  if (report.diverged || report.stopped || report.atStopEpoch) playing = false;
+  // Under a speed limit every chunk is small, and the views follow it so the picture moves with
+  // the curves.
+  postSnapshot(report, { views: !playing || speed !== null || performance.now() >= gridDueAt });
+  return playing ? 'now' : false;
 }
 
-/** Runs exactly one step (the Step button). */
-function stepOnce() {
+/**
+ * The Step button: one epoch (to the end of the current one), or with `batch` one mini-batch.
+ * The curves and figures follow at once.
+ */
+function stepOnce(batch) {
   playing = false;
+  const spe = last.stepsPerEpoch > 0 ? last.stepsPerEpoch : 1;
+  const intoEpoch = Math.round((last.epochFloat - last.epoch) * spe);
+  const steps = batch ? 1 : Math.max(1, spe - intoEpoch);
   try {
-    postSnapshot(readReport(session.run(1)), { views: true });
+    postSnapshot(readReport(session.run(steps)), { views: true });
   } catch (e) {
     crash(e);
   }
@@ -305,6 +360,7 @@ function newRun() {
   last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: last.stepsPerEpoch, batchLoss: NaN, diverged: false, stopped: false };
   rate.t = performance.now();
   rate.step = 0;
+  restartClock();
 }
 
 /**
@@ -482,7 +538,13 @@ function handle(msg) {
         playing = true;
         rate.t = performance.now();
         rate.step = last.step;
+        restartClock();
       }
+      schedule();
+      break;
+    case 'speed':
+      speed = Number.isFinite(msg.epochsPerSec) && msg.epochsPerSec > 0 ? msg.epochsPerSec : null;
+      restartClock();
       schedule();
       break;
     case 'pause':
@@ -490,7 +552,7 @@ function handle(msg) {
       if (session) postSnapshot(null, { views: true });
       break;
     case 'step':
-      if (session) stepOnce();
+      if (session) stepOnce(msg.unit === 'batch');
       break;
     case 'preview':
       previewIndex = Number(msg.index) >>> 0;
@@ -536,6 +598,7 @@ function handle(msg) {
       break;
     case 'pace':
       holdAt = msg.epoch === null || msg.epoch === undefined ? null : Math.max(0, Math.floor(Number(msg.epoch)) || 0);
+      restartClock();
       schedule();
       break;
     case 'ping':

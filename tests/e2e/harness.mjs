@@ -52,11 +52,12 @@ export async function start() {
 }
 
 /**
- * Opens the page (with an optional hash, without the '#') in a fresh 1280x720 context and waits
+ * Opens the page (with an optional hash, without the '#') in a fresh 1280x720 context, at Max
+ * speed unless `speed` says otherwise ('1', '10', ... epochs per second; null: the default), and waits
  * until the wasm core is ready and the first config has been applied. `problems` collects every
  * console error, page error, failed request and CSP violation, from the page and its worker.
  */
-export async function openPage(env, hash = '', { colorScheme = 'light' } = {}) {
+export async function openPage(env, hash = '', { colorScheme = 'light', speed = 'max' } = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme });
   const page = await context.newPage();
   const problems = [];
@@ -70,6 +71,14 @@ export async function openPage(env, hash = '', { colorScheme = 'light' } = {}) {
       if (m.type() === 'error') problems.push(`worker console: ${m.text()}`);
     });
   });
+  // Tests drive the page at Max speed unless they test the pace: training is deterministic, so
+  // what the page shows at an epoch does not depend on how fast it got there. `speed: null`
+  // leaves the page's own default.
+  if (speed !== null) {
+    await page.addInitScript((s) => {
+      if (localStorage.getItem('overfit.speed.v1') === null) localStorage.setItem('overfit.speed.v1', s);
+    }, speed);
+  }
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
@@ -124,14 +133,14 @@ export async function setControl(page, label, value) {
   await input.press('Enter');
 }
 
-/** Clicks Step until the epoch counter reaches `epochs`, one step at a time; returns the clicks. */
+/** Clicks Step (one epoch a click) until the epoch counter reaches `epochs`; returns the clicks. */
 export async function stepToEpoch(page, epochs, maxClicks = 500) {
   let clicks = 0;
   while ((await figure(page, 'epoch')) < epochs) {
-    if (clicks >= maxClicks) throw new Error(`epoch ${epochs} not reached after ${clicks} steps`);
-    const before = await figure(page, 'step');
+    if (clicks >= maxClicks) throw new Error(`epoch ${epochs} not reached after ${clicks} clicks`);
+    const before = await figure(page, 'epoch');
     await page.getByRole('button', { name: 'Step', exact: true }).click();
-    await waitFigure(page, 'step', '==', before + 1, 10_000);
+    await waitFigure(page, 'epoch', '==', before + 1, 10_000);
     clicks += 1;
   }
   return clicks;

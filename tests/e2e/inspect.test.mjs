@@ -98,10 +98,14 @@ test('Restore best brings back the best epoch; Export as PyTorch downloads a scr
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as PyTorch' }).click()]);
     assert.equal(download.suggestedFilename(), 'overfit_run.py');
     assert.match(readFileSync(await download.path(), 'utf8'), /import torch/);
-    // S steps once; ? opens the help, Escape closes it.
-    const step = await figure(page, 'step');
+    // S steps to the end of the epoch, Shift+S one mini-batch; ? opens the help, Escape closes it.
+    const epoch = await figure(page, 'epoch');
     await page.keyboard.press('s');
+    await waitFigure(page, 'epoch', '==', epoch + 1, 10_000);
+    const step = await figure(page, 'step');
+    await page.keyboard.press('Shift+S');
     await waitFigure(page, 'step', '==', step + 1, 10_000);
+    assert.equal(await figure(page, 'epoch'), epoch + 1, 'one mini-batch does not end an epoch');
     await page.keyboard.press('?');
     assert.equal(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible(), true);
     await page.keyboard.press('Escape');

@@ -1,5 +1,5 @@
 // Owns the end-to-end tests of training from the page: Play learns the spiral, Pause stops the
-// step counter, Step advances it by one, a learning-rate change keeps training going while a new
+// step counter, Step advances one epoch (Shift+Step one mini-batch), a learning-rate change keeps training going while a new
 // architecture rebuilds the model.
 
 import { test, before, after } from 'node:test';
@@ -82,17 +82,26 @@ test('Pause stops the step counter', async () => {
   }
 });
 
-test('Step advances the step counter by one while paused', async () => {
+test('Step advances one epoch, Shift+Step one mini-batch, while paused', async () => {
   const { page, context, problems } = await openPage(env);
   try {
     const step = page.getByRole('button', { name: 'Step', exact: true });
     assert.equal(await figure(page, 'step'), 0);
-    await step.click();
+    await step.click({ modifiers: ['Shift'] });
     await waitFigure(page, 'step', '==', 1, 10_000);
-    await step.click();
+    await step.click({ modifiers: ['Shift'] });
     await waitFigure(page, 'step', '==', 2, 10_000);
+    // A plain Step trains to the end of the epoch: the default spiral has 420 training points in
+    // batches of 32, 14 steps per epoch, and the curves get that epoch's record at once.
+    await step.click();
+    await waitFigure(page, 'epoch', '==', 1, 10_000);
+    assert.equal(await figure(page, 'step'), 14);
+    await step.click();
+    await waitFigure(page, 'epoch', '==', 2, 10_000);
+    assert.equal(await figure(page, 'step'), 28);
+    await page.waitForFunction(() => window.overfitDebug.curves(5).epochsB === 2);
     await page.waitForTimeout(500);
-    assert.equal(await figure(page, 'step'), 2, 'a step does not start playing');
+    assert.equal(await figure(page, 'step'), 28, 'a step does not start playing');
     assert.equal(await page.evaluate(() => document.body.dataset.playing), 'false');
     // Reset goes back to step 0.
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
