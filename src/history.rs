@@ -22,6 +22,8 @@ pub struct EpochRecord {
     pub lr: f32,
     /// Validation accuracy of each ensemble member (empty for a single model).
     pub members_val_acc: Vec<f32>,
+    /// Validation cross-entropy of each ensemble member (empty for a single model).
+    pub members_val_loss: Vec<f32>,
 }
 
 /// Epoch records thinned to at most `capacity + 1` (every `stride`-th epoch plus the newest).
@@ -101,7 +103,7 @@ mod tests {
     use super::*;
 
     fn rec(epoch: usize) -> EpochRecord {
-        EpochRecord { epoch, step: epoch as u64 * 10, train_loss: 1.0, train_acc: 0.5, val_loss: 1.0, val_acc: 0.5, lr: 0.1, members_val_acc: vec![] }
+        EpochRecord { epoch, step: epoch as u64 * 10, train_loss: 1.0, train_acc: 0.5, val_loss: 1.0, val_acc: 0.5, lr: 0.1, members_val_acc: vec![], members_val_loss: vec![] }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The lecture's init lab: push a batch of unit-Gaussian inputs through an L-layer, W-unit
 //! network with no training (no biases, as in the lecture's demo), back-propagate a random
-//! N(0, 1) upstream gradient, and report per-layer activation and gradient statistics.
+//! N(0, 1) upstream gradient, and report per-layer activation and gradient statistics (the
+//! fractions dead, saturated and zero as `metrics` defines them, over the batch's samples).
 //!
 //! H_0 = X ~ N(0, 1) of shape (batch, width); Z_l = H_{l-1} W_l; H_l = f(Z_l).
 //! Backward: dH_L ~ N(0, 1); dZ_l = dH_l * f'(Z_l); dH_{l-1} = dZ_l W_l^T; dW_l = H_{l-1}^T dZ_l.
@@ -18,10 +19,14 @@ pub struct LayerStats {
     pub layer: usize,
     pub mean: f32,
     pub std: f32,
-    /// Fraction of units near the flat ends: |a| > 0.99 for tanh, a < 0.01 or a > 0.99 for sigmoid.
+    /// Fraction of unit-samples near the flat ends: |a| > 0.99 for tanh, a < 0.01 or a > 0.99
+    /// for sigmoid.
     pub saturated: f32,
-    /// Fraction of units exactly 0 (the ReLU family's dead units).
+    /// Fraction of units whose activation is exactly 0 for every sample of the batch (ReLUs that
+    /// never fire).
     pub dead: f32,
+    /// Fraction of activations (unit-samples) that are exactly 0.
+    pub zeros: f32,
     /// Standard deviation of dL/dH_l, the gradient reaching this layer's output.
     pub grad_std: f32,
     /// Standard deviation of dL/dW_l.
@@ -87,13 +92,14 @@ pub fn run(cfg: &Config) -> LabReport {
     let layers = (0..depth)
         .zip(grad_hists)
         .map(|(l, (_, grad_hist))| {
-            let a = metrics::summarize_activations(&h[l + 1], act);
+            let a = metrics::summarize_activations(&h[l + 1], width, act);
             LayerStats {
                 layer: l + 1,
                 mean: a.mean,
                 std: a.std,
                 saturated: a.saturated,
                 dead: a.dead,
+                zeros: a.zeros,
                 grad_std: grad_std[l],
                 weight_grad_std: wgrad_std[l],
                 hist: a.hist,

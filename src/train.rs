@@ -32,7 +32,9 @@ const STREAM_ORDER: u64 = 2;
 const STREAM_AUGMENT: u64 = 3;
 const STREAM_MEMBER: u64 = 100;
 
-/// The live view of one hidden layer.
+/// The live view of one hidden layer: each part's statistics over the probe batch, with `dead`
+/// counting the units that are 0 for every sample, and `saturated` and `zeros` counting
+/// unit-samples (see `metrics::Summary`).
 #[derive(Clone, Debug, Serialize)]
 pub struct LayerView {
     pub layer: usize,
@@ -342,7 +344,7 @@ impl Trainer {
     fn evaluate_epoch(&mut self) -> EpochRecord {
         let mode = self.eval_mode();
         let (train_loss, train_acc, _) = self.evaluate_split(true, mode);
-        let (val_loss, val_acc, members_val_acc) = self.evaluate_split(false, mode);
+        let (val_loss, val_acc, members) = self.evaluate_split(false, mode);
         let rec = EpochRecord {
             epoch: self.epoch,
             step: self.step,
@@ -351,7 +353,8 @@ impl Trainer {
             val_loss,
             val_acc,
             lr: self.current_lr(),
-            members_val_acc: if self.members.len() > 1 { members_val_acc } else { Vec::new() },
+            members_val_acc: if self.members.len() > 1 { members.iter().map(|m| m.0).collect() } else { Vec::new() },
+            members_val_loss: if self.members.len() > 1 { members.iter().map(|m| m.1).collect() } else { Vec::new() },
         };
         if val_loss.is_finite() && train_loss.is_finite() {
             self.last_good = self.snapshot();
@@ -385,7 +388,9 @@ impl Trainer {
     /// A single model with no test-time view reports its own loss; otherwise the class
     /// probabilities are averaged over members and views (image and mirror for flip averaging)
     /// and the loss is the cross-entropy of that average, -(1/n) sum_r log p̄(y_r | x_r).
-    pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<f32>) {
+    /// Loss and accuracy of a split (ensemble and test-time views averaged), and each member's
+    /// (accuracy, cross-entropy of its own averaged views).
+    pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<(f32, f32)>) {
         let (view, transformed) = self.split_view(train);
         let chunk = self.eval_chunk();
         let classes = self.data.classes;
@@ -399,15 +404,12 @@ impl Trainer {
             let m = &mut self.members[0];
             let mut eval_rng = m.rng.clone();
             let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, chunk, None);
-            return ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32, vec![b.correct as f32 / n as f32]);
+            let (loss, acc) = ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32);
+            return (loss, acc, vec![(acc, loss)]);
         }
-        let mut member_acc = Vec::new();
-        let avg = average_probabilities(&mut self.members, &views, y, classes, mode, chunk, Some(&mut member_acc));
-        let mut nll = 0.0f64;
-        for r in 0..n {
-            nll -= (avg.row(r)[y[r] as usize].max(1e-12) as f64).ln();
-        }
-        ((nll / n as f64) as f32, accuracy(&avg, y), member_acc)
+        let mut members = Vec::new();
+        let avg = average_probabilities(&mut self.members, &views, y, classes, mode, chunk, Some(&mut members));
+        (cross_entropy(&avg, y), accuracy(&avg, y), members)
     }
 
     /// Averaged class probabilities (ensemble and test-time views) for every row of a split, in
@@ -435,8 +437,10 @@ impl Trainer {
 
     /// Per hidden layer: statistics of the pre-activations (the activation function's input),
     /// the activations and the gradient reaching them, on a fixed probe batch of up to 256
-    /// training samples, forward and backward in eval mode on the first member. Uses its own
-    /// RNG clone and changes no parameter or running statistic, so it never alters training.
+    /// training samples, forward and backward in eval mode on the first member; each buffer is
+    /// summarized as a (samples, units) matrix, so a unit is dead when it is 0 for every probe
+    /// sample. Uses its own RNG clone and changes no parameter or running statistic, so it never
+    /// alters training.
     pub fn layer_stats(&mut self) -> Vec<LayerView> {
         let rows = self.data.train_x.rows.min(256);
         let m = &mut self.members[0];
@@ -454,12 +458,14 @@ impl Trainer {
                     crate::layers::Layer::Activation(a) => a.kind,
                     _ => crate::config::Activation::Maxout,
                 };
+                let (pre, act) = (m.model.activation(act_index), m.model.activation(act_index + 1));
+                let grad = m.model.gradient(act_index + 1);
                 LayerView {
                     layer: l + 1,
                     activation: kind,
-                    pre: metrics::summarize_free(&m.model.activation(act_index).data),
-                    act: metrics::summarize_activations(&m.model.activation(act_index + 1).data, kind),
-                    grad: metrics::summarize_free(&m.model.gradient(act_index + 1).data),
+                    pre: metrics::summarize_free(&pre.data, pre.cols),
+                    act: metrics::summarize_activations(&act.data, act.cols, kind),
+                    grad: metrics::summarize_free(&grad.data, grad.cols),
                 }
             })
             .collect();
@@ -503,13 +509,13 @@ fn average_probabilities(
     classes: usize,
     mode: Mode,
     chunk: usize,
-    mut member_acc: Option<&mut Vec<f32>>,
+    mut member_stats: Option<&mut Vec<(f32, f32)>>,
 ) -> Matrix {
     let n = views.first().map_or(0, |v| v.rows);
     let weight = 1.0 / (members.len() * views.len()) as f32;
     let mut avg = Matrix::zeros(n, classes);
     let mut probs = Matrix::zeros(n, classes);
-    let mut member_probs = Matrix::zeros(if member_acc.is_some() { n } else { 0 }, classes);
+    let mut member_probs = Matrix::zeros(if member_stats.is_some() { n } else { 0 }, classes);
     for m in members.iter_mut() {
         member_probs.data.fill(0.0);
         for v in views {
@@ -518,17 +524,27 @@ fn average_probabilities(
             for (a, p) in avg.data.iter_mut().zip(&probs.data) {
                 *a += p * weight;
             }
-            if member_acc.is_some() {
+            if member_stats.is_some() {
                 for (mp, p) in member_probs.data.iter_mut().zip(&probs.data) {
-                    *mp += p;
+                    *mp += p / views.len() as f32;
                 }
             }
         }
-        if let Some(acc) = member_acc.as_deref_mut() {
-            acc.push(accuracy(&member_probs, y));
+        if let Some(stats) = member_stats.as_deref_mut() {
+            stats.push((accuracy(&member_probs, y), cross_entropy(&member_probs, y)));
         }
     }
     avg
+}
+
+/// Mean cross-entropy -log p(y) of averaged probabilities. For an ensemble it is never above the
+/// members' mean cross-entropy, since -log is convex (Jensen): -log(mean_k p_k) <= mean_k -log p_k.
+fn cross_entropy(probs: &Matrix, y: &[u32]) -> f32 {
+    let mut nll = 0.0f64;
+    for r in 0..probs.rows {
+        nll -= (probs.row(r)[y[r] as usize].max(1e-12) as f64).ln();
+    }
+    (nll / probs.rows.max(1) as f64) as f32
 }
 
 /// Fraction of rows whose largest probability is at the label.

@@ -288,7 +288,7 @@ impl Session {
     }
 
     /// Per hidden layer: {layer, activation, pre, act, grad}, each {mean, std, saturated, dead,
-    /// hist: {lo, hi, counts}}, from a fixed probe batch (see `Trainer::layer_stats`).
+    /// zeros, hist: {lo, hi, counts}}, from a fixed probe batch (see `Trainer::layer_stats`).
     pub fn layer_stats(&mut self) -> Result<JsValue, JsValue> {
         to_js(&self.trainer.layer_stats())
     }

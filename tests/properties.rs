@@ -256,7 +256,42 @@ fn init_lab_relu_xavier_halves_the_variance_and_he_keeps_it() {
         let ratio = (w[1].std / w[0].std).powi(2);
         assert!((ratio - 1.0).abs() < 0.15, "He+ReLU variance ratio {ratio}");
     }
-    assert!(x.layers.iter().all(|l| (l.dead - 0.5).abs() < 0.05), "ReLU zeroes about half");
+    for r in [&x, &h] {
+        // About half of the activations are 0, but almost every unit fires for some input:
+        // none in the first layer, and a small fraction deeper down.
+        assert!(r.layers.iter().all(|l| (l.zeros - 0.5).abs() < 0.05), "ReLU zeroes about half of the values");
+        assert_eq!(r.layers[0].dead, 0.0, "a first-layer ReLU fires for some of 1,000 Gaussian inputs");
+        for l in &r.layers {
+            assert!(l.dead <= l.zeros && l.dead < 0.15, "layer {}: {} dead, {} zeros", l.layer, l.dead, l.zeros);
+        }
+    }
+}
+
+#[test]
+fn init_lab_tanh_units_are_never_dead() {
+    for init in [WeightInit::Normal001, WeightInit::Normal1, WeightInit::Xavier] {
+        let r = lab(init, Activation::Tanh);
+        assert!(r.layers.iter().all(|l| l.dead == 0.0 && l.zeros == 0.0), "{init:?}: a tanh unit output 0");
+    }
+}
+
+#[test]
+fn live_layer_view_counts_dead_units_not_zero_values() {
+    // The default network (He + ReLU, two hidden layers of 64) on the spiral: about half of the
+    // activations are 0, but at initialization few units are 0 for every probe sample, and after
+    // training the dead units stay well below the zero values.
+    let mut t = Trainer::new(&Config::default()).unwrap();
+    let spe = t.steps_per_epoch();
+    for (epochs, max_dead) in [(0, 0.1), (10, 0.4)] {
+        t.run(epochs * spe);
+        for v in t.layer_stats() {
+            let a = &v.act;
+            eprintln!("after {epochs} epochs, layer {}: dead {}, zeros {}", v.layer, a.dead, a.zeros);
+            assert!(a.zeros > 0.3, "layer {}: {} zeros", v.layer, a.zeros);
+            assert!(a.dead < max_dead && a.dead < a.zeros - 0.2, "layer {}: {} dead, {} zeros", v.layer, a.dead, a.zeros);
+            assert_eq!(a.saturated, 0.0);
+        }
+    }
 }
 
 #[test]

@@ -134,3 +134,19 @@ fn training_pauses_at_stop_at_epoch_and_goes_on_when_it_is_raised() {
     assert!(!r.at_stop_epoch);
     assert_eq!(r.step, 7 * r.steps_per_epoch as u64 + 3);
 }
+
+#[test]
+fn an_ensembles_validation_loss_is_never_above_its_members_mean() {
+    // -log is convex, so the cross-entropy of averaged probabilities is at most the members'
+    // mean cross-entropy (Jensen), for every epoch and seed; accuracy has no such guarantee.
+    for seed in 1..=3 {
+        let cfg = Config { seed, points: 80, val_fraction: 0.5, noise: 0.3, hidden: vec![64, 64], ensemble: 5, ..Config::default() };
+        let mut t = Trainer::new(&cfg).unwrap();
+        let r = t.run(40 * 3);
+        for e in &r.evals {
+            assert_eq!(e.members_val_loss.len(), 5);
+            let mean = e.members_val_loss.iter().sum::<f32>() / 5.0;
+            assert!(e.val_loss <= mean + 1e-5, "seed {seed} epoch {}: ensemble {} vs members' mean {mean}", e.epoch, e.val_loss);
+        }
+    }
+}

@@ -36,6 +36,8 @@ export class CurveHistory {
     this.members = [];
     /** The members' accuracies at the newest epoch. */
     this.lastMembers = [];
+    /** The newest epoch's validation cross-entropy of each ensemble member. */
+    this.lastMembersLoss = [];
   }
 
   get length() {
@@ -61,6 +63,7 @@ export class CurveHistory {
     while (this.members.length < m.length) this.members.push(new Array(this.epoch.length - 1).fill(null));
     this.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));
     this.lastMembers = Array.from(m, (a) => 100 * a);
+    this.lastMembersLoss = Array.from(e.members_val_loss ?? []);
     if (e.epoch % this.stride === 0) this.onStride += 1;
     if (this.onStride > this.capacity) this.thin();
   }

@@ -160,11 +160,11 @@ function readReport(r) {
   return out;
 }
 
-/** One epoch record as a plain object (members_val_acc is empty for a single model). */
+/** One epoch record as a plain object (members_val_acc and members_val_loss are empty for a single model). */
 function readEval(e) {
   return {
     epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
-    lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []),
+    lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []), members_val_loss: Array.from(e.members_val_loss ?? []),
   };
 }
 
@@ -321,7 +321,7 @@ function imageViews(msg, transfer) {
 
 /**
  * Adds the per-layer statistics of the probe batch to a snapshot: `layers` holds one small object
- * per hidden layer ({layer, activation, pre, act, grad}, each {mean, std, saturated, dead, lo, hi}),
+ * per hidden layer ({layer, activation, pre, act, grad}, each {mean, std, saturated, dead, zeros, lo, hi}),
  * and `layerCounts` all histogram counts in one transferred buffer, layer by layer, in the order
  * pre-activation, activation, gradient, `layerBins` counts each.
  */
@@ -332,7 +332,7 @@ function layerStats(msg, transfer) {
   msg.layers = views.map((v, i) => {
     const part = (s, j) => {
       counts.set(s.hist.counts, (i * 3 + j) * bins);
-      return { mean: s.mean, std: s.std, saturated: s.saturated, dead: s.dead, lo: s.hist.lo, hi: s.hist.hi };
+      return { mean: s.mean, std: s.std, saturated: s.saturated, dead: s.dead, zeros: s.zeros, lo: s.hist.lo, hi: s.hist.hi };
     };
     return { layer: v.layer, activation: v.activation, pre: part(v.pre, 0), act: part(v.act, 1), grad: part(v.grad, 2) };
   });

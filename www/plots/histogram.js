@@ -1,7 +1,7 @@
 // Owns the drawing of one small histogram on a canvas (bars scaled to the tallest bin, a zero
 // line and the range at the bottom); the live layer view and the init lab share it. (Small
-// multiples of 30 bars each are drawn by hand: a chart library per histogram would cost more
-// than the bars.)
+// multiples of a few dozen bars each, the core's `metrics::BINS`, are drawn by hand: a chart
+// library per histogram would cost more than the bars.)
 
 import { cssVar, fitCanvas } from './canvas.js';
 
@@ -32,7 +32,7 @@ export function drawHistogram(canvas, counts, offset, bins, lo, hi, color) {
     for (let i = 0; i < bins; i++) {
       const c = counts[offset + i];
       if (c <= 0) continue;
-      // Square-root scaling keeps small bins visible next to a tall spike (e.g. dead ReLUs at 0).
+      // Square-root scaling keeps small bins visible next to a tall spike (e.g. the exact zeros of ReLUs).
       const bh = Math.max(1, Math.sqrt(c / max) * plotH);
       ctx.fillRect(i * bw + 0.5, plotH - bh, Math.max(1, bw - 1), bh);
     }

@@ -1,12 +1,35 @@
 // Owns the init lab view: its settings (initialization, activation, depth, width), the one-click
 // buttons per initialization, the busy indicator, and the drawing of its result — a std-per-layer
-// line chart and, per layer, the activation and gradient histograms with their statistics. The
+// line chart and, per layer, the activation and gradient histograms with their statistics (their
+// definitions in the tooltips), and the one-line summary naming the run as the menus do. The
 // computation itself runs in the worker (wasm `init_lab`); this module only asks for it.
 
+import { ACTIVATION_TEXT, INIT_TEXT } from '../config-fields.js';
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
 import { LayerLinesChart } from './layer-lines.js';
 import { bump, mark } from '../test-markers.js';
+
+/** The tooltip of each statistic under the lab's histograms, by its short label. */
+const STAT_TITLES = {
+  std: 'std: standard deviation of the activations over the batch.',
+  mean: 'mean: mean of the activations over the batch.',
+  sat: 'saturated: unit-samples with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1.',
+  dead: 'dead: units that output 0 for every sample of the batch (ReLUs that never fire).',
+  zeros: 'zeros: fraction of exact zero activations (unit-samples).',
+  'grad std': 'std: standard deviation of the gradient reaching this layer\'s output, dL/dH.',
+  'dW std': 'dW std: standard deviation of the gradient of this layer\'s weights, dL/dW.',
+};
+
+/** The menu's text for an option value (`table` maps value -> [text, description]). */
+function optionText(table, value) {
+  return table[value]?.[0] ?? String(value);
+}
+
+/** A fraction as a whole percentage. */
+function pct(v) {
+  return `${(100 * (v ?? 0)).toFixed(0)}\u202f%`;
+}
 
 export class InitLab {
   /**
@@ -99,11 +122,16 @@ export class InitLab {
     const last = layers.at(-1);
     const ratio = first && first.std > 0 ? last.std / first.std : NaN;
     e.summary.classList.remove('error');
-    e.summary.textContent = `${r.depth} × ${r.width} ${r.activation}, ${r.init} init, batch ${r.batch} (${Math.round(this.ms)} ms): `
+    e.summary.textContent = `${r.depth} × ${r.width} ${optionText(ACTIVATION_TEXT, r.activation)}, `
+      + `${optionText(INIT_TEXT, r.init)} init, batch ${r.batch} (${Math.round(this.ms)} ms): `
       + `activation std ${fmt(first?.std)} in layer 1, ${fmt(last?.std)} in layer ${r.depth}; `
-      + `${(100 * (last?.saturated ?? 0)).toFixed(0)} % saturated in the last layer.`;
+      + `in the last layer ${pct(last?.saturated)} saturated, ${pct(last?.dead)} of units dead, `
+      + `${pct(last?.zeros)} zeros.`;
+    e.summary.title = `${STAT_TITLES.sat} ${STAT_TITLES.dead} ${STAT_TITLES.zeros}`;
     e.summary.dataset.ratio = String(ratio);
     e.summary.dataset.lastSaturated = String(100 * (last?.saturated ?? 0));
+    e.summary.dataset.lastDead = String(100 * (last?.dead ?? 0));
+    e.summary.dataset.lastZeros = String(100 * (last?.zeros ?? 0));
     e.summary.dataset.init = r.init;
     bump('labRuns');
     this.chart.draw([
@@ -120,7 +148,7 @@ export class InitLab {
       head.textContent = `Layer ${l.layer}`;
       row.append(head);
       for (const [title, hist, stats, color] of [
-        ['Activation', l.hist, [['std', l.std], ['mean', l.mean], ['sat', l.saturated], ['dead', l.dead]], actColor],
+        ['Activation', l.hist, [['std', l.std], ['mean', l.mean], ['sat', l.saturated], ['dead', l.dead], ['zeros', l.zeros]], actColor],
         ['Gradient', l.grad_hist, [['std', l.grad_std], ['dW std', l.weight_grad_std]], gradColor],
       ]) {
         const fig = document.createElement('figure');
@@ -134,10 +162,11 @@ export class InitLab {
         p.className = 'hist-stats';
         for (const [name, v] of stats) {
           const s = document.createElement('span');
-          const pct = name === 'sat' || name === 'dead';
-          s.textContent = pct ? `${name} ${(100 * v).toFixed(0)}\u202f%` : `${name} ${fmt(v)}`;
+          const fraction = name === 'sat' || name === 'dead' || name === 'zeros';
+          s.textContent = fraction ? `${name} ${pct(v)}` : `${name} ${fmt(v)}`;
+          s.title = STAT_TITLES[title === 'Gradient' && name === 'std' ? 'grad std' : name];
           s.dataset.testid = `lab-${l.layer}-${title === 'Activation' ? 'act' : 'grad'}-${name.replace(' ', '-')}`;
-          s.dataset.value = String(pct ? 100 * v : v);
+          s.dataset.value = String(fraction ? 100 * v : v);
           p.append(s, ' ');
         }
         fig.append(cap, canvas, p);

@@ -1,7 +1,8 @@
 // Owns the live per-layer view: small multiples with one row per hidden layer and three
 // histograms per row (pre-activation, activation, gradient of the probe batch), each with its
-// mean, std, % saturated and % dead beneath it; and the bounded history of these statistics
-// (one entry per epoch, at most MAX_ENTRIES) with the slider that looks back at earlier epochs.
+// mean, std, % saturated, % dead and % zeros beneath it (their definitions in the tooltips); and
+// the bounded history of these statistics (one entry per epoch, at most MAX_ENTRIES) with the
+// slider that looks back at earlier epochs.
 
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
@@ -10,10 +11,31 @@ import { drawHistogram, fmt } from './histogram.js';
 const MAX_ENTRIES = 500;
 
 const PARTS = [
-  ['pre', 'Pre-activation', 'The input of the activation function (after the linear layer and any normalization before it).'],
-  ['act', 'Activation', 'The output of the activation function: what the next layer receives.'],
-  ['grad', 'Gradient', 'The gradient of the loss with respect to the activation, on the probe batch.'],
+  ['pre', 'Pre-activation', 'The input of the activation function (after the linear layer and any normalization before it).', 'pre-activation'],
+  ['act', 'Activation', 'The output of the activation function: what the next layer receives.', 'activation'],
+  ['grad', 'Gradient', 'The gradient of the loss with respect to the activation, on the probe batch.', 'gradient'],
 ];
+
+/** The statistics under each histogram: [key, short label]. */
+const STATS = [['mean', 'mean'], ['std', 'std'], ['saturated', 'sat'], ['dead', 'dead'], ['zeros', 'zeros']];
+
+/** The tooltip of statistic `stat` under the histogram of `part` (its key and noun). */
+function statTitle(stat, part, noun) {
+  const act = part === 'act';
+  switch (stat) {
+    case 'saturated':
+      return 'saturated: unit-samples with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1'
+        + (act ? '.' : ' (counted on activations only, so always 0 here).');
+    case 'dead':
+      return act
+        ? 'dead: units that output 0 for every sample of the probe batch (ReLUs that never fire).'
+        : `dead: units whose ${noun} is 0 for every sample of the probe batch.`;
+    case 'zeros':
+      return `zeros: fraction of exact zero ${act ? 'activations' : `${noun} values`} (unit-samples).`;
+    default:
+      return `The ${stat} of the ${noun} over the probe batch.`;
+  }
+}
 
 export class LayersView {
   /** `rows` receives the layer rows; `slider` and `sliderLabel` look back through the history. */
@@ -76,7 +98,7 @@ export class LayersView {
       head.className = 'layer-head';
       head.textContent = `Layer ${l.layer} · ${l.activation}`;
       row.append(head);
-      const parts = PARTS.map(([key, title, tip]) => {
+      const parts = PARTS.map(([key, title, tip, noun]) => {
         const fig = document.createElement('figure');
         fig.className = 'hist';
         const cap = document.createElement('figcaption');
@@ -88,12 +110,10 @@ export class LayersView {
         const stats = document.createElement('p');
         stats.className = 'hist-stats';
         const spans = {};
-        for (const [stat, text] of [['mean', 'mean'], ['std', 'std'], ['saturated', 'sat'], ['dead', 'dead']]) {
+        for (const [stat] of STATS) {
           const s = document.createElement('span');
           s.dataset.testid = `layer-${l.layer}-${key}-${stat}`;
-          s.title = text === 'sat'
-            ? 'Fraction of saturated units: |a| > 0.99 for tanh, a < 0.01 or a > 0.99 for sigmoid.'
-            : text === 'dead' ? 'Fraction of values exactly 0 (dead ReLU units).' : `The ${text} over the probe batch.`;
+          s.title = statTitle(stat, key, noun);
           spans[stat] = s;
           stats.append(s);
         }
@@ -132,10 +152,13 @@ export class LayersView {
       for (const [j, part] of this.cells[i].parts.entries()) {
         const s = l[part.key];
         drawHistogram(part.canvas, e.counts, (i * 3 + j) * e.bins, e.bins, s.lo, s.hi, colors[part.key]);
-        setStat(part.spans.mean, `mean ${fmt(s.mean)}`, s.mean);
-        setStat(part.spans.std, `std ${fmt(s.std)}`, s.std);
-        setStat(part.spans.saturated, `sat ${(100 * s.saturated).toFixed(0)}\u202f%`, 100 * s.saturated);
-        setStat(part.spans.dead, `dead ${(100 * s.dead).toFixed(0)}\u202f%`, 100 * s.dead);
+        for (const [stat, label] of STATS) {
+          const v = s[stat];
+          if (stat === 'mean' || stat === 'std') setStat(part.spans[stat], `${label} ${fmt(v)}`, v);
+          // A snapshot without this statistic shows a dash rather than a wrong number.
+          else if (!Number.isFinite(v)) setStat(part.spans[stat], `${label} \u2013`, NaN);
+          else setStat(part.spans[stat], `${label} ${(100 * v).toFixed(0)}\u202f%`, 100 * v);
+        }
       }
     });
   }
