@@ -15,10 +15,14 @@ export function createBestEpoch(page) {
   let restored = null;
   ui.restoreBest.addEventListener('click', () => page.worker.post({ type: 'restore-best' }));
 
-  /** The best epoch worth offering: null while none, or while it is still at chance level. */
+  /**
+   * The best epoch worth offering: null while none, or while it is still at chance level (unless
+   * early stopping already restored it: then it is what the network holds).
+   */
   function offered() {
     const best = state.bestEpoch;
     if (best === null) return null;
+    if (state.latest?.stopped) return best;
     const h = state.history;
     const i = h.epoch.lastIndexOf(best);
     const chance = state.classes > 0 ? 100 / state.classes : 0;

@@ -18,7 +18,7 @@ import { holdEpoch } from './pacing.js';
 import { mark, unmark } from './test-markers.js';
 import { TrainingWorker } from './training-worker.js';
 import { formatValue } from './url-hash.js';
-import { formatPercent } from './format.js';
+import { formatLoss, formatPercent } from './format.js';
 
 /**
  * The fields in which two configs differ: [{key, label, a, b}], in the controls' order. `fields`
@@ -234,25 +234,36 @@ export class Compare {
   render(historyB = this.historyB) {
     if (!this.active) return;
     this.historyB = historyB;
-    const row = (name, h) => {
+    // One line per run: its newest epoch's accuracies and losses with their gaps, and the same
+    // figures as data attributes for scripts and tests.
+    const figures = (h) => {
       const n = h?.length ?? 0;
-      if (n === 0) return `${name}: no epoch yet`;
-      const tr = h.trainAcc[n - 1];
-      const va = h.valAcc[n - 1];
-      return `${name} at epoch ${h.epoch[n - 1]}: training ${formatPercent(tr)}, validation ${formatPercent(va)}, gap ${Number.isFinite(tr - va) ? (tr - va).toFixed(1) : '–'} points`;
+      if (n === 0) return null;
+      return { epoch: h.epoch[n - 1], trainAcc: h.trainAcc[n - 1], valAcc: h.valAcc[n - 1], trainLoss: h.trainLoss[n - 1], valLoss: h.valLoss[n - 1] };
+    };
+    const row = (name, h) => {
+      const f = figures(h);
+      if (!f) return `${name}: no epoch yet`;
+      const gap = f.trainAcc - f.valAcc;
+      const lossGap = f.valLoss - f.trainLoss;
+      return `${name} at epoch ${f.epoch}: training ${formatPercent(f.trainAcc)}, validation ${formatPercent(f.valAcc)}, gap ${Number.isFinite(gap) ? gap.toFixed(1) : '–'} points; `
+        + `loss ${formatLoss(f.trainLoss)} / ${formatLoss(f.valLoss)} (gap ${formatLoss(lossGap)})`;
     };
     // Each run's line keys (training solid, validation dashed or dotted) in its chart colours.
-    const keyed = (text, train, val) => {
+    const keyed = (text, train, val, name, h) => {
       const p = document.createElement('p');
       const k1 = document.createElement('span');
       k1.className = `key ${train}`;
       const k2 = document.createElement('span');
       k2.className = `key ${val}`;
       p.append(k1, k2, text);
+      p.dataset.run = name;
+      const f = figures(h);
+      if (f) for (const [k, v] of Object.entries(f)) p.dataset[k] = String(v);
       return p;
     };
-    const lines = [keyed(row('A', this.history), 'compare-train', 'compare-val')];
-    if (historyB) lines.push(keyed(row('B', historyB), 'train small', 'val small'));
+    const lines = [keyed(row('A', this.history), 'compare-train', 'compare-val', 'A', this.history)];
+    if (historyB) lines.push(keyed(row('B', historyB), 'train small', 'val small', 'B', historyB));
     if (this.fault) {
       const p = document.createElement('p');
       p.className = 'error';
@@ -292,16 +303,27 @@ export function wireCompareButton(page) {
         return;
       }
     }
-    compare.start(state.applied, state.playing, userData, state.appliedFacts);
+    startComparison(state.applied, { playing: state.playing, userData, facts: state.appliedFacts });
+    state.notice = 'Comparing: A is pinned and trains in its own worker; the settings you change now are B.';
+    page.status.renderMessage();
+  });
+
+  /**
+   * Pins `configA` in a second worker beside the main one (B) and restarts B, so both runs start
+   * at step 0 together; A's curves are drawn over B's. A lecture demo calls this with its own A.
+   */
+  function startComparison(configA, { playing = false, userData = null, facts = null } = {}) {
+    const compare = page.compare;
+    compare.start(configA, playing, userData, facts);
     page.worker.post({ type: 'reset' });
     button.setAttribute('aria-pressed', 'true');
     page.views.curves.setOverlay({ label: 'A', kind: 'compare', mainLabel: 'B', get history() { return compare.history; } });
-    state.notice = 'Comparing: A is pinned and trains in its own worker; the settings you change now are B.';
-    page.status.renderMessage();
     state.dirty.curves = true;
     page.frames.request();
-  });
+  }
+
   return {
+    startComparison,
     /** The comparison ended: the button is up again and a shown saved run comes back. */
     onStop() {
       button.setAttribute('aria-pressed', 'false');

@@ -8,6 +8,7 @@ import { buildControls } from './controls.js';
 import { fieldsFor } from './config-fields.js';
 import { clone, nestsDeeperThan } from './json-values.js';
 import { clearNotes } from './page-state.js';
+import { demoFromHash } from './demos.js';
 import { Schema } from './schema.js';
 import { bump, mark } from './test-markers.js';
 import { normalizeOverrides, parseHash, serializeHash } from './url-hash.js';
@@ -53,8 +54,10 @@ export function createConfigFlow(page) {
     mark('ready', true);
   }
 
-  /** Reads the URL hash into the controls and sends the config to the worker. */
+  /** Reads the URL hash into the controls and sends the config to the worker (or opens a demo). */
   function loadHash() {
+    const demo = demoFromHash(location.hash);
+    if (demo && page.demos.load(demo.id, { seed: demo.seed })) return;
     const { config, unknown, problems } = parseHash(location.hash, state.schema);
     state.linkNotes = [
       ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),

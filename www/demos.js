@@ -1,36 +1,137 @@
-// Owns the "Lecture demos" menu (presets/lecture.json): choosing one loads its config over the
-// defaults, shows its explanation and starts training.
+// Owns the lecture demos as guided experiments (presets/lecture.json): the "Lecture demos" menu,
+// and what choosing one does. A demo always starts fresh (epoch 0, fresh weights, old curves
+// cleared); a demo that compares two settings runs as Compare A/B by itself (A pinned, B in the
+// controls); it stops at the epoch where its claim is read ("Stop at epoch"), switches to the view
+// where to look, and shows a card above the plots with its title, its claim and where to look,
+// a link to it, an embed link, and "Back to my settings". A link `#demo=ID` (optionally
+// `&seed=S`) opens a demo; `?embed` shows only the card, the plots and Play/Pause.
 
 import presets from '../presets/lecture.json';
+import { $, byId } from './dom.js';
 import { clone } from './json-values.js';
 import { clearNotes } from './page-state.js';
+import { mark, unmark } from './test-markers.js';
+
+/** The demo list, for the menu and the tests. */
+export const DEMOS = presets;
+
+/** The config of one side of a demo: the defaults, the demo's settings, its stop epoch and seed. */
+export function demoConfig(defaults, settings, demo, seed = null) {
+  const config = { ...clone(defaults), ...clone(settings), stop_at_epoch: demo.stop };
+  if (seed !== null) config.seed = seed;
+  return config;
+}
+
+/** The link that opens a demo (with the page's address and, for embedding, `?embed`). */
+export function demoLink(id, { embed = false, seed = null } = {}) {
+  const url = new URL(location.href);
+  url.search = embed ? '?embed' : '';
+  url.hash = `demo=${encodeURIComponent(id)}${seed !== null ? `&seed=${seed}` : ''}`;
+  return url.href;
+}
+
+/** Reads `demo=ID&seed=S` from a hash; null when the hash names no demo. */
+export function demoFromHash(hash) {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const id = params.get('demo');
+  if (!id) return null;
+  const seed = params.has('seed') ? Number(params.get('seed')) : null;
+  return { id, seed: Number.isInteger(seed) && seed >= 0 ? seed : null };
+}
 
 export function createDemos(page) {
   const { ui, state } = page;
+  const card = $('demo-card');
+  /** The demo showing now, and the settings in force before the first demo was chosen. */
+  let current = null;
+  let mySettings = null;
+
   for (const p of presets) {
     const option = new Option(p.title, p.id);
     option.title = p.explanation;
     ui.preset.append(option);
   }
+  if (new URLSearchParams(location.search).has('embed')) document.body.classList.add('embed');
 
-  /** Loads a lecture demo: its config over the defaults, its explanation shown, training started. */
-  function load(id) {
-    const p = presets.find((x) => x.id === id);
-    if (!p || !state.defaults) return;
+  /**
+   * Loads a lecture demo (with `seed`, another seed than its own): both sides' configs over the
+   * defaults, fresh weights, the comparison when the demo has one, its card and view, and Play.
+   */
+  function load(id, { seed = null } = {}) {
+    const demo = presets.find((x) => x.id === id);
+    if (!demo || !state.defaults) return false;
+    if (current === null) mySettings = state.applied ? clone(state.applied) : null;
+    current = { demo, seed };
     clearNotes(state);
-    ui.presetText.textContent = `${p.title}: ${p.explanation}`;
+    if (page.compare.active) page.compare.stop();
+    const configB = demoConfig(state.defaults, demo.config, demo, seed);
+    page.config.setConfig(configB);
+    // The same config as before would be "unchanged": a reset makes the start fresh anyway.
+    page.worker.post({ type: 'reset' });
+    if (demo.compare) page.compareStart(demoConfig(state.defaults, demo.compare, demo, seed), { playing: true });
+    showCard(demo);
+    ui.presetText.textContent = `${demo.title}: ${demo.explanation}`;
     ui.presetText.hidden = false;
-    ui.presetText.dataset.preset = p.id;
-    page.config.setConfig({ ...clone(state.defaults), ...clone(p.config) });
+    ui.presetText.dataset.preset = demo.id;
+    ui.preset.value = demo.id;
+    page.tabs.show(demo.look?.tab === 'layers' ? 'layers' : 'main');
     page.toolbar.command('play');
+    page.status.renderMessage();
+    mark('demo', demo.id);
+    return true;
+  }
+
+  function showCard(demo) {
+    $('demo-title').textContent = demo.compare ? `${demo.title} — Compare A/B` : demo.title;
+    $('demo-claim').textContent = demo.claim;
+    $('demo-where').textContent = `Where to look: ${demo.look?.where ?? ''}`;
+    card.dataset.demo = demo.id;
+    card.hidden = false;
+  }
+
+  /** Leaves the demo: the card goes, and the settings from before the first demo come back. */
+  function back() {
+    if (!current) return;
+    current = null;
+    card.hidden = true;
+    ui.presetText.hidden = true;
+    ui.preset.value = '';
+    unmark('demo');
+    if (page.compare.active) page.compare.stop();
+    const config = mySettings ?? clone(state.defaults);
+    mySettings = null;
+    page.config.setConfig(config);
+    page.worker.post({ type: 'reset' });
     page.status.renderMessage();
   }
 
+  async function copy(text, what) {
+    try {
+      await navigator.clipboard.writeText(text);
+      state.notice = `The ${what} is on the clipboard.`;
+    } catch {
+      state.notice = `Copy this ${what}: ${text}`;
+    }
+    page.status.renderMessage();
+  }
+
+  byId('demo-copy-link').addEventListener('click', () => current && copy(demoLink(current.demo.id, { seed: current.seed }), 'link to this demo'));
+  byId('demo-embed-link').addEventListener('click', () => current && copy(demoLink(current.demo.id, { embed: true, seed: current.seed }), 'embed link'));
+  byId('demo-back').addEventListener('click', back);
+
   ui.preset.addEventListener('change', () => {
-    load(ui.preset.value);
+    if (ui.preset.value) load(ui.preset.value);
     // The menu lets go of the keyboard, so S or Space after a choice act on training instead of
     // jumping to a menu entry.
     ui.preset.blur();
   });
-  return { load };
+
+  return {
+    load,
+    back,
+    /** The demo showing, or null. */
+    get current() {
+      return current?.demo ?? null;
+    },
+  };
 }

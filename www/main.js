@@ -99,10 +99,11 @@ page.toolbar = createToolbar(page);
 page.runKeeper = createRunKeeper(page);
 page.initLab = createInitLabFlow(page);
 page.views.initLab = page.initLab.view;
-createDemos(page);
+page.demos = createDemos(page);
 createSharing(page);
 
 const compareButton = wireCompareButton(page);
+page.compareStart = compareButton.startComparison;
 page.compare = new Compare(
   { root: byId('compare-panel'), diff: byId('compare-diff'), same: byId('compare-same'), figures: byId('compare-figures'), stop: byId('compare-stop') },
   {

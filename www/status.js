@@ -31,9 +31,16 @@ export function createStatus(page) {
       for (const el of [ui.trainLoss, ui.valLoss, ui.trainAcc, ui.valAcc]) setFigure(el, '–', '');
     }
     // The ensemble's members, each on its own bootstrap sample, next to the averaged prediction.
+    // The members' mean stands beside the ensemble: averaging probabilities never gives a higher
+    // cross-entropy than the members' mean (Jensen), while accuracy has no such guarantee.
     if (n > 0 && h.lastMembers.length > 0) {
-      const text = `Members (validation): ${h.lastMembers.map(formatPercent).join(', ')} · ensemble ${formatPercent(h.valAcc[n - 1])}`;
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      const meanAcc = mean(h.lastMembers);
+      const meanLoss = mean(h.lastMembersLoss);
+      const text = `Members (validation): ${h.lastMembers.map(formatPercent).join(', ')} · mean ${formatPercent(meanAcc)} · ensemble ${formatPercent(h.valAcc[n - 1])}`
+        + `; loss: members' mean ${formatLoss(meanLoss)}, ensemble ${formatLoss(h.valLoss[n - 1])}`;
       if (ui.members.textContent !== text) ui.members.textContent = text;
+      Object.assign(ui.members.dataset, { meanAcc: String(meanAcc), meanLoss: String(meanLoss), ensembleLoss: String(h.valLoss[n - 1]), ensembleAcc: String(h.valAcc[n - 1]) });
       ui.members.dataset.count = String(h.lastMembers.length);
       ui.members.hidden = false;
     } else {

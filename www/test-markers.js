@@ -20,6 +20,7 @@
 //   data-compare-hold the pacing limits sent to A and B ("a,b", '-' for none)
 //   data-lab-busy     "true" while the init lab computes
 //   data-lab-runs     how many init-lab results were drawn
+//   data-demo         the id of the lecture demo showing
 
 const body = () => document.body.dataset;
 

@@ -1,14 +1,18 @@
-// Owns the end-to-end tests of the lecture demos: every preset in presets/lecture.json loads from
-// the "Lecture demos" menu, shows its explanation, trains, and shows the outcome it is there to
-// teach (read from the page's live figures, the layer histograms' statistics or the curves CSV).
+// Owns the end-to-end tests of the lecture demos (presets/lecture.json) as guided experiments:
+// each demo, opened from its link for its own seed and two other seeds, starts fresh, shows its
+// card (title, claim, where to look) and view, runs as Compare A/B where it compares two settings,
+// pauses at the epoch its card names, and there the page shows what the claim says — read from
+// the figures table, the compare panel, the layer statistics, the ensemble line or the curves CSV.
+// The demos run at Max speed: training is deterministic, so the figures at the stop epoch are the
+// same at any pace. Every measured figure is printed (`# demo ...` lines) for the README's table.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { start, openPage, figure, waitFigure, ROOT, ARTIFACTS } from './harness.mjs';
+import { start, openPage, ROOT, ARTIFACTS } from './harness.mjs';
 
-const PRESETS = JSON.parse(readFileSync(path.join(ROOT, 'presets/lecture.json'), 'utf8'));
+const DEMOS = JSON.parse(readFileSync(path.join(ROOT, 'presets/lecture.json'), 'utf8'));
 
 let env;
 before(async () => {
@@ -18,200 +22,206 @@ after(async () => {
   await env?.close();
 });
 
-const pause = (page) => page.getByRole('button', { name: 'Pause', exact: true }).click();
-
-/** Opens the page, chooses a demo, and waits until its config is training. */
-async function loadDemo(id) {
-  const opened = await openPage(env);
-  const { page } = opened;
-  const before = await page.evaluate(() => Number(document.body.dataset.applied));
-  await page.getByLabel('Lecture demos').selectOption(id);
-  // Training has started: it is playing, or it has already trained (a fast demo such as early
-  // stopping may stop by itself before a poll sees it playing).
-  await page.waitForFunction(
-    (n) => Number(document.body.dataset.applied) > n && (document.body.dataset.playing === 'true' || Number(document.body.dataset.step) > 0),
-    before,
-  );
-  const preset = PRESETS.find((p) => p.id === id);
-  assert.equal(await page.getByTestId('preset-explanation').textContent(), `${preset.title}: ${preset.explanation}`);
-  // The config is in the URL hash.
-  for (const [k, v] of Object.entries(preset.config)) {
-    if (typeof v !== 'object') assert.ok(decodeURIComponent(await page.evaluate(() => location.hash)).includes(`${k}=${v}`), `${k}=${v} in the hash`);
-  }
-  return opened;
-}
-
-/** Finishes a demo test: a screenshot and no console errors. */
-async function finish({ page, context, problems }, id) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `preset-${id}.png`) });
-  assert.deepEqual(problems, []);
-  await context.close();
-}
+/** A figure of the table as the page holds it (its data-value, not the rounded text). */
+const value = async (page, testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
 
 /** A live layer statistic, e.g. stat(page, 3, 'act', 'std'). */
 async function stat(page, layer, part, name) {
-  return Number(await page.getByTestId(`layer-${layer}-${part}-${name}`).getAttribute('data-value'));
+  const el = page.getByTestId(`layer-${layer}-${part}-${name}`);
+  await el.waitFor();
+  return Number(await el.getAttribute('data-value'));
 }
 
-/** Downloads the curves CSV and returns its rows as objects of numbers. */
+/** The compare panel's figures of run A or B at its newest epoch. */
+async function panel(page, run) {
+  return page.locator(`[data-testid="compare-figures"] p[data-run="${run}"]`).evaluate((p) => ({
+    epoch: Number(p.dataset.epoch), trainAcc: Number(p.dataset.trainAcc), valAcc: Number(p.dataset.valAcc),
+    trainLoss: Number(p.dataset.trainLoss), valLoss: Number(p.dataset.valLoss),
+  }));
+}
+
+/** Downloads the curves CSV and returns its rows as objects of numbers ('#' lines skipped). */
 async function curvesCsv(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Curves CSV' }).click()]);
-  const text = readFileSync(await download.path(), 'utf8').trim().split('\n');
-  const head = text[0].split(',');
-  return text.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [head[i], Number(v)])));
+  const lines = readFileSync(await download.path(), 'utf8').trim().split('\n').filter((l) => !l.startsWith('#'));
+  const head = lines[0].split(',');
+  return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [head[i], Number(v)])));
 }
 
-test('the menu lists every lecture demo', async () => {
+/**
+ * Opens a demo from its link (for `seed`, or its own seed when null) and waits until it reads:
+ * B paused at the stop epoch (or ended by early stopping) and, for a comparison, A at the stop
+ * epoch too. Returns the page and B's (and A's) figures there.
+ */
+async function runDemo(demo, seed) {
+  const opened = await openPage(env, `demo=${demo.id}${seed === null ? '' : `&seed=${seed}`}`);
+  const { page } = opened;
+  // The card: title, claim, where to look; the view it names.
+  const card = page.getByTestId('demo-card');
+  await card.waitFor();
+  assert.match(await page.getByTestId('demo-title').textContent(), new RegExp(demo.title.replace(/[()+]/g, '\\$&')));
+  assert.equal(await page.getByTestId('demo-claim').textContent(), demo.claim);
+  assert.equal(await page.getByTestId('demo-where').textContent(), `Where to look: ${demo.look.where}`);
+  assert.equal(await page.evaluate(() => document.body.dataset.tab), demo.look.tab === 'layers' ? 'layers' : 'main');
+  const ends = demo.config.patience > 0 ? /Early stopping restored epoch/ : new RegExp(`Paused at epoch ${demo.stop}\\b`);
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="message"]').textContent), ends.source, { timeout: 120_000 });
+  const epochB = demo.config.patience > 0 ? null : demo.stop;
+  if (epochB !== null) await page.waitForFunction((e) => Number(document.querySelector('[data-testid="epoch"]').dataset.value) === e, epochB);
+  let a = null;
+  if (demo.compare) {
+    assert.equal(await page.evaluate(() => document.body.dataset.compare), 'on', 'the demo runs as Compare A/B');
+    await page.waitForFunction((e) => Number(document.querySelector('[data-testid="compare-figures"] p[data-run="A"]')?.dataset.epoch) === e, demo.stop, { timeout: 120_000 });
+    a = await panel(page, 'A');
+  }
+  // The figures table has drawn the last epoch (it is throttled to ten updates a second).
+  await page.waitForFunction(() => document.querySelector('[data-testid="val-loss"]').dataset.value !== '');
+  await page.waitForTimeout(300);
+  const b = {
+    epoch: await value(page, 'epoch'), trainAcc: await value(page, 'train-acc'), valAcc: await value(page, 'val-acc'),
+    trainLoss: await value(page, 'train-loss'), valLoss: await value(page, 'val-loss'),
+  };
+  return { ...opened, a, b };
+}
+
+const gap = (f) => f.valLoss - f.trainLoss;
+const round = (x) => (Number.isFinite(x) ? Number(x.toPrecision(4)) : x);
+const show = (f) => f && Object.fromEntries(Object.entries(f).map(([k, v]) => [k, round(v)]));
+
+/** What each demo's card claims, checked on what the page shows at the stop epoch. */
+const CLAIMS = {
+  'zeros-init': async ({ page, b }) => {
+    assert.ok(b.valAcc < 45, `validation ${b.valAcc} %`);
+    assert.equal(await stat(page, 1, 'act', 'std'), 0, 'every unit of layer 1 outputs the same value');
+    return { layer1Std: 0 };
+  },
+  'too-small-init': async ({ page, a, b }) => {
+    const first = await stat(page, 1, 'act', 'std');
+    const last = await stat(page, 6, 'act', 'std');
+    assert.ok(first > 0 && last < 0.1 * first, `layer 6 std ${last} vs layer 1 std ${first}`);
+    assert.ok(b.valAcc < 45 && a.valAcc > 90, `B ${b.valAcc} %, A ${a.valAcc} %`);
+    return { stdRatio: last / first };
+  },
+  'too-large-init': async ({ page, a, b }) => {
+    const sat = await stat(page, 3, 'act', 'saturated');
+    assert.ok(sat > 50, `layer 3: ${sat} % saturated`);
+    assert.ok(a.valAcc >= b.valAcc + 20, `A ${a.valAcc} %, B ${b.valAcc} %`);
+    return { layer3Saturated: sat };
+  },
+  'xavier-tanh': async ({ page, b }) => {
+    const ratio = (await stat(page, 6, 'act', 'std')) / (await stat(page, 1, 'act', 'std'));
+    assert.ok(ratio > 0.2, `last/first activation std ${ratio}`);
+    assert.ok(b.valAcc > 90, `validation ${b.valAcc} %`);
+    return { stdRatio: ratio };
+  },
+  'he-relu': async ({ page, b }) => {
+    const ratio = (await stat(page, 6, 'act', 'std')) / (await stat(page, 1, 'act', 'std'));
+    const dead = await stat(page, 6, 'act', 'dead');
+    assert.ok(ratio > 0.2, `last/first activation std ${ratio}`);
+    assert.ok(dead < 40, `layer 6: ${dead} % dead units`);
+    assert.ok(b.valAcc > 90, `validation ${b.valAcc} %`);
+    return { stdRatio: ratio, layer6Dead: dead };
+  },
+  'deep-bn': async ({ a, b }) => {
+    assert.ok(a.valAcc < 45, `A (no BatchNorm) ${a.valAcc} %`);
+    assert.ok(b.valAcc >= a.valAcc + 15, `B ${b.valAcc} % vs A ${a.valAcc} %`);
+  },
+  'bn-batch-2': async ({ a, b }) => {
+    assert.ok(b.valAcc < a.valAcc, `B (batch statistics) ${b.valAcc} % vs A (running averages) ${a.valAcc} %`);
+  },
+  'overfit-me': async ({ page, b }) => {
+    const rows = await curvesCsv(page);
+    const best = Math.min(...rows.map((r) => r.val_loss));
+    assert.ok(b.trainLoss < 0.2, `training loss ${b.trainLoss}`);
+    assert.ok(b.valLoss > 1.5 * best, `validation loss ${b.valLoss} vs its lowest ${best}`);
+    return { bestValLoss: best };
+  },
+  'dropout-rescue': async ({ a, b }) => {
+    assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
+    assert.ok(gap(b) < gap(a), `loss gaps B ${gap(b)} vs A ${gap(a)}`);
+  },
+  'l2-rescue': async ({ a, b }) => {
+    assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
+    assert.ok(gap(b) < gap(a), `loss gaps B ${gap(b)} vs A ${gap(a)}`);
+  },
+  'augmentation-rescue': async ({ a, b }) => {
+    const gapA = a.trainAcc - a.valAcc;
+    const gapB = b.trainAcc - b.valAcc;
+    assert.equal(a.trainAcc, 100, 'A memorized its images');
+    assert.ok(gapA > 30 && gapB <= gapA - 20, `accuracy gaps A ${gapA}, B ${gapB}`);
+    assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
+  },
+  'early-stopping': async ({ page, a, b }) => {
+    const best = Number(await page.getByTestId('best-epoch').getAttribute('data-value'));
+    assert.ok(best >= 1 && b.epoch === best + 10, `best epoch ${best}, stopped at ${b.epoch}`);
+    const rows = await curvesCsv(page);
+    const restored = rows.find((r) => r.epoch === best);
+    assert.ok(restored && restored.val_loss < a.valLoss, `restored ${restored?.val_loss} vs A at ${a.epoch}: ${a.valLoss}`);
+    return { bestEpoch: best, restoredValLoss: restored.val_loss };
+  },
+  'ensemble-5': async ({ page, b }) => {
+    const m = await page.getByTestId('members').evaluate((el) => ({ ...el.dataset }));
+    assert.equal(m.count, '5');
+    assert.ok(Number(m.ensembleLoss) < Number(m.meanLoss), `ensemble ${m.ensembleLoss} vs members' mean ${m.meanLoss}`);
+    assert.match(await page.getByTestId('members').textContent(), /Members \(validation\): (\d+\.\d %, ){4}\d+\.\d % · mean \d+\.\d % · ensemble \d+\.\d %; loss: members' mean/);
+    return { membersMeanLoss: Number(m.meanLoss), membersMeanAcc: Number(m.meanAcc), ensembleAcc: b.valAcc };
+  },
+  'softmax-hinge': async ({ a, b }) => {
+    assert.equal(b.trainLoss, 0, 'hinge reaches exactly 0');
+    assert.ok(a.trainLoss > 0, `softmax ${a.trainLoss}`);
+  },
+  'mean-subtraction': async ({ a, b }) => {
+    assert.ok(b.trainLoss < a.trainLoss, `B ${b.trainLoss} vs A ${a.trainLoss}`);
+  },
+};
+
+test('the menu lists every lecture demo, each with a claim, a view to look at and a stop epoch', async () => {
   const { page, context, problems } = await openPage(env);
   const ids = await page.getByLabel('Lecture demos').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  assert.deepEqual(ids, PRESETS.map((p) => p.id));
-  assert.ok(PRESETS.length >= 17);
+  assert.deepEqual(ids, DEMOS.map((p) => p.id));
+  for (const d of DEMOS) {
+    assert.ok(d.claim && d.look?.where && d.stop > 0, d.id);
+    assert.ok(CLAIMS[d.id], `a test for ${d.id}`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test('zeros init: every hidden unit identical, stuck at chance', async () => {
-  const o = await loadDemo('zeros-init');
-  await o.page.getByRole('tab', { name: 'Layers' }).click();
-  await waitFigure(o.page, 'epoch', '>=', 50);
-  assert.equal(await stat(o.page, 1, 'act', 'std'), 0, 'all activations are equal (0)');
-  assert.ok((await figure(o.page, 'val-acc')) < 45);
-  await finish(o, 'zeros-init');
-});
-
-test('too-small init: the last layer\'s activation std is below a tenth of the first\'s', async () => {
-  const o = await loadDemo('too-small-init');
-  await o.page.getByRole('tab', { name: 'Layers' }).click();
-  await waitFigure(o.page, 'epoch', '>=', 20);
-  await o.page.waitForSelector('[data-testid="layer-6-act-std"]');
-  const first = await stat(o.page, 1, 'act', 'std');
-  const last = await stat(o.page, 6, 'act', 'std');
-  console.log(`too-small init: layer 1 std ${first}, layer 6 std ${last}`);
-  assert.ok(first > 0 && last < 0.1 * first, `layer 6 std ${last} vs layer 1 std ${first}`);
-  await finish(o, 'too-small-init');
-});
-
-test('too-large init: most units of the deep tanh layers are saturated', async () => {
-  const o = await loadDemo('too-large-init');
-  await o.page.getByRole('tab', { name: 'Layers' }).click();
-  await o.page.waitForSelector('[data-testid="layer-3-act-saturated"]');
-  await waitFigure(o.page, 'epoch', '>=', 2);
-  const sat = await stat(o.page, 3, 'act', 'saturated');
-  console.log(`too-large init: layer 3 saturated ${sat} %`);
-  assert.ok(sat > 80, `${sat} % saturated`);
-  await finish(o, 'too-large-init');
-});
-
-for (const id of ['xavier-tanh', 'he-relu', 'softmax', 'hinge']) {
-  test(`${id}: the network learns the spiral`, async () => {
-    const o = await loadDemo(id);
-    await waitFigure(o.page, 'val-acc', '>', 85, 60_000);
-    if (id === 'xavier-tanh') {
-      await o.page.getByRole('tab', { name: 'Layers' }).click();
-      await o.page.waitForSelector('[data-testid="layer-6-act-std"]');
-      const ratio = (await stat(o.page, 6, 'act', 'std')) / (await stat(o.page, 1, 'act', 'std'));
-      assert.ok(ratio > 0.2, `activation std keeps its scale (last/first ${ratio})`);
+for (const demo of DEMOS) {
+  test(`${demo.id}: "${demo.claim}" holds for its seed and two others`, async () => {
+    const own = demo.config.seed ?? 1;
+    for (const seed of [null, own + 1, own + 2]) {
+      const run = await runDemo(demo, seed);
+      try {
+        const extra = await CLAIMS[demo.id](run);
+        console.log(`# demo ${JSON.stringify({ id: demo.id, seed: seed ?? own, epoch: run.b.epoch, B: show(run.b), A: show(run.a), ...extra })}`);
+        if (seed === null) await run.page.screenshot({ path: path.join(ARTIFACTS, `demo-${demo.id}.png`) });
+        assert.deepEqual(run.problems, []);
+      } finally {
+        await run.context.close();
+      }
     }
-    if (id === 'hinge') assert.equal(await o.page.getByLabel('Loss', { exact: true }).inputValue(), 'hinge');
-    await finish(o, id);
   });
 }
 
-test('deep sigmoid net: with BatchNorm it learns, without it stays near chance', async () => {
-  const a = await loadDemo('deep-no-bn');
-  await waitFigure(a.page, 'epoch', '>=', 60, 60_000);
-  const without = await figure(a.page, 'val-acc');
-  await finish(a, 'deep-no-bn');
-  const b = await loadDemo('deep-bn');
-  await waitFigure(b.page, 'epoch', '>=', 60, 60_000);
-  await waitFigure(b.page, 'val-acc', '>', 60, 60_000);
-  const withBn = await figure(b.page, 'val-acc');
-  console.log(`deep sigmoid: without BN ${without} %, with BN ${withBn} %`);
-  assert.ok(without < 50, `without BN ${without} %`);
-  assert.ok(withBn > without + 15);
-  await finish(b, 'deep-bn');
-});
-
-test('BatchNorm with batch size 2, evaluated with batch statistics: validation suffers', async () => {
-  const o = await loadDemo('bn-batch-2');
-  assert.equal(await o.page.getByLabel('Evaluate with batch statistics').isChecked(), true);
-  await waitFigure(o.page, 'epoch', '>=', 10, 60_000);
-  const val = await figure(o.page, 'val-acc');
-  console.log(`BN batch 2: validation accuracy ${val} %`);
-  assert.ok(val < 80, `validation accuracy ${val} %`);
-  await finish(o, 'bn-batch-2');
-});
-
-/** Trains a demo for `ms` milliseconds at full speed and returns its final figures. */
-async function trainFor(id, ms, untilEpoch = 0) {
-  const o = await loadDemo(id);
-  // A fixed epoch (when given) makes runs comparable whatever the machine's speed.
-  if (untilEpoch > 0) await waitFigure(o.page, 'epoch', '>=', untilEpoch, 120_000);
-  else await o.page.waitForTimeout(ms);
-  await pause(o.page);
-  await o.page.waitForFunction(() => document.body.dataset.playing === 'false');
-  await o.page.waitForTimeout(200);
-  const out = {
-    epoch: await figure(o.page, 'epoch'),
-    trainAcc: await figure(o.page, 'train-acc'), valAcc: await figure(o.page, 'val-acc'),
-    trainLoss: await figure(o.page, 'train-loss'), valLoss: await figure(o.page, 'val-loss'),
-  };
-  await finish(o, id);
-  return out;
-}
-
-test('overfit me, then dropout and L2 rescue the validation loss', async () => {
-  // At epoch 300 the CLI gives validation losses of 6.4 (overfit), 3.1 (dropout), 0.8 (L2).
-  const over = await trainFor('overfit-me', 0, 300);
-  const drop = await trainFor('dropout-rescue', 0, 300);
-  const l2 = await trainFor('l2-rescue', 0, 300);
-  console.log('overfit-me', over, 'dropout', drop, 'l2', l2);
-  assert.ok(over.trainAcc > over.valAcc + 10, 'training accuracy above validation accuracy');
-  assert.ok(drop.valLoss < over.valLoss, 'dropout lowers the validation loss');
-  assert.ok(l2.valLoss < over.valLoss, 'L2 lowers the validation loss');
-});
-
-test('augmentation closes the gap between training and validation accuracy on shapes', async () => {
-  const plain = await trainFor('shapes-overfit', 6000);
-  const aug = await trainFor('augmentation-rescue', 6000);
-  console.log('shapes-overfit', plain, 'augmentation', aug);
-  assert.ok(plain.trainAcc - plain.valAcc > 25, 'without augmentation it overfits');
-  assert.ok(aug.trainAcc - aug.valAcc < plain.trainAcc - plain.valAcc - 15, 'augmentation closes the gap');
-});
-
-test('early stopping stops by itself, marks and restores the best epoch', async () => {
-  const o = await loadDemo('early-stopping');
-  await o.page.waitForFunction(() => document.body.dataset.playing === 'false', null, { timeout: 60_000 });
-  await o.page.getByTestId('message').getByText(/Early stopping restored epoch \d+/).waitFor();
-  const best = Number(await o.page.getByTestId('best-epoch').getAttribute('data-value'));
-  assert.ok(best >= 1, `best epoch ${best}`);
-  // The run can end within one figure refresh (100 ms), so the epoch figure may lag the message.
-  await waitFigure(o.page, 'epoch', '==', best + 10, 5_000);
-  const epoch = await figure(o.page, 'epoch');
-  assert.ok(epoch === best + 10, `best epoch ${best}, stopped at epoch ${epoch}`);
-  await finish(o, 'early-stopping');
-});
-
-test('ensemble of 5: five members and the ensemble are shown', async () => {
-  const o = await loadDemo('ensemble-5');
-  await waitFigure(o.page, 'epoch', '>=', 5);
-  await o.page.waitForFunction(() => document.querySelector('[data-testid="members"]').dataset.count === '5');
-  assert.match(await o.page.getByTestId('members').textContent(), /Members \(validation\): (\d+\.\d %, ){4}\d+\.\d % · ensemble/);
-  await finish(o, 'ensemble-5');
-});
-
-test('mean subtraction lowers the training loss faster on raw digits', async () => {
-  const losses = {};
-  for (const id of ['mean-off', 'mean-on']) {
-    const o = await loadDemo(id);
-    await waitFigure(o.page, 'epoch', '>=', 5, 60_000);
-    await pause(o.page);
-    const rows = await curvesCsv(o.page);
-    const row = rows.find((r) => r.epoch === 3);
-    assert.ok(row, 'epoch 3 in the CSV');
-    losses[id] = row.train_loss;
-    await finish(o, id);
+test('choosing a demo starts fresh; Back to my settings restores the config from before', async () => {
+  const { page, context, problems } = await openPage(env, 'hidden=16&learning_rate=0.02');
+  try {
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch"]').dataset.value) >= 5);
+    await page.getByLabel('Lecture demos').selectOption('dropout-rescue');
+    await page.getByTestId('demo-card').waitFor();
+    // Fresh: the run restarts from epoch 0 with the demo's settings, and runs as Compare A/B.
+    await page.waitForFunction(() => document.body.dataset.compare === 'on');
+    await page.waitForFunction(() => location.hash.includes('dropout=0.5'));
+    assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0.5');
+    // Leaving the demo: the card goes, the comparison stops, the old settings come back.
+    await page.getByRole('button', { name: 'Back to my settings' }).click();
+    await page.waitForFunction(() => location.hash.includes('hidden=16') && location.hash.includes('learning_rate=0.02'));
+    assert.equal(await page.getByTestId('demo-card').isHidden(), true);
+    assert.equal(await page.evaluate(() => document.body.dataset.compare ?? ''), '');
+    assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
-  console.log('training loss at epoch 3', losses);
-  assert.ok(losses['mean-on'] < losses['mean-off']);
 });
