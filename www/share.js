@@ -1,5 +1,8 @@
 // Owns the page's downloads: a text or Blob saved under a file name through an object URL and an
-// <a download> link, and the training curves as CSV text.
+// <a download> link, and the training curves as CSV text (with a comment line when the kept
+// history was thinned).
+
+import { formatInt } from './format.js';
 
 /** Saves a Blob as a file named `name` (the object URL is revoked once the click is handled). */
 export function downloadBlob(blob, name) {
@@ -19,9 +22,28 @@ export function downloadText(text, name, type) {
   downloadBlob(new Blob([text], { type: `${type};charset=utf-8` }), name);
 }
 
+/** Writes a whole number as an ordinal: 1st, 2nd, 3rd, 4th, 11th, 32nd. */
+function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${formatInt(n)}${suffix}`;
+}
+
+/**
+ * The comment line that says how the kept history was thinned (see curve-history.js), or '' when
+ * every epoch is kept (stride 1).
+ */
+function thinningComment(h) {
+  const stride = h.stride ?? 1;
+  const n = h.epoch.length;
+  if (!(stride > 1) || n === 0) return '';
+  return `# thinned: every ${ordinal(stride)} epoch kept (${formatInt(n)} of ${formatInt(h.epoch[n - 1])} epochs), newest always kept`;
+}
+
 /**
  * The page's history columns as CSV: one row per epoch with the losses and the accuracies (as
  * fractions, like the core reports them), then one validation-accuracy column per ensemble member.
+ * When the history was thinned, a first line starting with '#' says so.
  */
 export function historyCsv(h) {
   const members = h.members ?? [];
@@ -30,5 +52,6 @@ export function historyCsv(h) {
     e, h.trainLoss[i], h.valLoss[i], h.trainAcc[i] / 100, h.valAcc[i] / 100,
     ...members.map((col) => (col[i] == null ? '' : col[i] / 100)),
   ].join(','));
-  return `${[head.join(','), ...rows].join('\n')}\n`;
+  const comment = thinningComment(h);
+  return `${[...(comment ? [comment] : []), head.join(','), ...rows].join('\n')}\n`;
 }

@@ -216,10 +216,13 @@ function chunk() {
  */
 function stepOnce(batch) {
   playing = false;
-  const spe = last.stepsPerEpoch > 0 ? last.stepsPerEpoch : 1;
-  const intoEpoch = Math.round((last.epochFloat - last.epoch) * spe);
-  const steps = batch ? 1 : Math.max(1, spe - intoEpoch);
   try {
+    // A fresh report (no step): the epoch length may have changed with the batch size since the
+    // last chunk.
+    const now = readReport(session.run(0));
+    const spe = now.stepsPerEpoch > 0 ? now.stepsPerEpoch : 1;
+    const intoEpoch = Math.round((now.epochFloat - now.epoch) * spe);
+    const steps = batch ? 1 : Math.max(1, spe - intoEpoch);
     postSnapshot(readReport(session.run(steps)), { views: true });
   } catch (e) {
     crash(e);

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { start, openPage, ROOT, ARTIFACTS } from './harness.mjs';
+import { start, openPage, waitReady, ROOT, ARTIFACTS } from './harness.mjs';
 
 const DEMOS = JSON.parse(readFileSync(path.join(ROOT, 'presets/lecture.json'), 'utf8'));
 
@@ -194,7 +194,11 @@ for (const demo of DEMOS) {
       try {
         const extra = await CLAIMS[demo.id](run);
         console.log(`# demo ${JSON.stringify({ id: demo.id, seed: seed ?? own, epoch: run.b.epoch, B: show(run.b), A: show(run.a), ...extra })}`);
-        if (seed === null) await run.page.screenshot({ path: path.join(ARTIFACTS, `demo-${demo.id}.png`) });
+        if (seed === null) {
+          // The charts redraw a few times a second: the last epoch is on them after a moment.
+          await run.page.waitForTimeout(700);
+          await run.page.screenshot({ path: path.join(ARTIFACTS, `demo-${demo.id}.png`) });
+        }
         assert.deepEqual(run.problems, []);
       } finally {
         await run.context.close();
@@ -220,6 +224,33 @@ test('choosing a demo starts fresh; Back to my settings restores the config from
     assert.equal(await page.getByTestId('demo-card').isHidden(), true);
     assert.equal(await page.evaluate(() => document.body.dataset.compare ?? ''), '');
     assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an embed link shows the demo card, the plots and Play/Pause only', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.addInitScript(() => localStorage.setItem('overfit.speed.v1', 'max'));
+  try {
+    await page.goto(`${env.url}?embed#demo=overfit-me`);
+    await waitReady(page);
+    await page.getByTestId('demo-card').waitFor();
+    assert.equal(await page.getByTestId('demo-title').textContent(), 'Overfit me (small data, big net)');
+    for (const hidden of ['#controls', '#preset', '#speed', '#step', '#reset', '#copy-link']) {
+      assert.equal(await page.locator(hidden).isVisible(), false, `${hidden} is hidden when embedded`);
+    }
+    for (const shown of ['#play', '#pause', '#loss-chart', '#boundary']) {
+      assert.equal(await page.locator(shown).isVisible(), true, `${shown} shows when embedded`);
+    }
+    await page.waitForFunction(() => /Paused at epoch 200/.test(document.querySelector('[data-testid="message"]').textContent), null, { timeout: 60_000 });
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'demo-embed-overfit-me.png') });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -1,10 +1,16 @@
 // Owns the confusion-matrix view of the validation split: rows are true classes, columns the
 // predicted ones; each cell shows its count, shaded by the fraction of its row (the diagonal in
-// the accent colour, mistakes in red).
+// the accent colour, mistakes in red). Counts are written at 11 px or more, or not at all when the
+// cells are too small for that; the tooltip names every cell's count and every class in full.
 
 import { formatPercent } from '../format.js';
 import { CanvasView, cssVar, pixelRatio, rgb } from './canvas.js';
 import { fitText } from './pixels.js';
+
+/** Font sizes in CSS pixels: the class names and axis titles, and the counts' largest and smallest. */
+const LABEL_PX = 12;
+const COUNT_MAX_PX = 14;
+const COUNT_MIN_PX = 11;
 
 export class ConfusionMatrix extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) receives the total and the accuracy. */
@@ -57,19 +63,37 @@ export class ConfusionMatrix extends CanvasView {
       }
     }
     // Room for class names on the left (true) and for the axis title and class names on top
-    // (predicted), as much as the names need but at most a fifth of the box.
-    const font = Math.round(10 * dpr);
+    // (predicted): as much as the names need, up to three tenths of the box's width, or up to
+    // nine twentieths where the box is wider than the square matrix needs anyway.
+    const font = Math.round(LABEL_PX * dpr);
     ctx.font = `${font}px system-ui, sans-serif`;
     const side0 = Math.min(W, H);
     const labels = side0 / (k + 2) >= 9 * dpr;
     const widest = Math.max(...this.names.map((n) => ctx.measureText(n).width));
-    const left = labels ? Math.round(Math.min(widest + 6 * dpr, side0 * 0.2)) : Math.round(2 * dpr);
-    const top = labels ? Math.round(2.6 * font) : Math.round(2 * dpr);
+    const top = labels ? Math.round(2.5 * font) : Math.round(2 * dpr);
+    const spare = W - (H - top);
+    const left = labels ? Math.round(Math.min(widest + 6 * dpr, Math.max(W * 0.3, spare), W * 0.45)) : Math.round(2 * dpr);
     const cell = Math.max(1, Math.floor(Math.min(W - left, H - top) / k));
     const size = cell * k;
     const x0 = Math.floor((W - left - size) / 2) + left;
     const y0 = top;
     this.layout = { x0, y0, cell, k };
+    // One font for every count: as large as the cells allow for the longest count, and the counts
+    // are left out (the tooltip still gives them) when that is below COUNT_MIN_PX.
+    let longest = '0';
+    for (let i = 0; i < k * k; i++) {
+      const t = String(Math.round(m[i]));
+      if (t.length > longest.length) longest = t;
+    }
+    let countFont = Math.min(Math.round(COUNT_MAX_PX * dpr), Math.floor(cell * 0.62));
+    ctx.font = `${countFont}px system-ui, sans-serif`;
+    const room = cell - 4 * dpr;
+    const width = ctx.measureText(longest).width;
+    if (width > room) countFont = Math.floor((countFont * room) / width);
+    const counts = countFont >= COUNT_MIN_PX * dpr;
+    ctx.font = `${countFont}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
     for (let r = 0; r < k; r++) {
       let rowSum = 0;
       for (let c = 0; c < k; c++) rowSum += m[r * k + c];
@@ -82,12 +106,8 @@ export class ConfusionMatrix extends CanvasView {
         const fill = [0, 1, 2].map((i) => Math.round(colors.bg[i] + (hue[i] - colors.bg[i]) * alpha));
         ctx.fillStyle = `rgb(${fill[0]},${fill[1]},${fill[2]})`;
         ctx.fillRect(x0 + c * cell, y0 + r * cell, cell, cell);
-        if (cell >= 13 * dpr && v > 0) {
+        if (counts && v > 0) {
           const text = String(Math.round(v));
-          const f = Math.min(font, Math.floor(cell * 0.42), Math.floor((cell * 1.6) / Math.max(2, text.length)));
-          ctx.font = `${f}px system-ui, sans-serif`;
-          ctx.textAlign = 'center';
-          ctx.textBaseline = 'middle';
           // Dark text on light cells, white text on dark ones, in either colour scheme.
           ctx.fillStyle = 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2] > 140 ? '#111418' : '#ffffff';
           ctx.fillText(text, x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell);
@@ -102,7 +122,7 @@ export class ConfusionMatrix extends CanvasView {
       ctx.fillStyle = colors.muted;
       ctx.textBaseline = 'middle';
       ctx.textAlign = 'right';
-      for (let r = 0; r < k; r++) ctx.fillText(fitText(ctx, this.names[r], left - 4 * dpr), x0 - 3 * dpr, y0 + (r + 0.5) * cell);
+      for (let r = 0; r < k; r++) ctx.fillText(fitText(ctx, this.names[r], x0 - 5 * dpr), x0 - 3 * dpr, y0 + (r + 0.5) * cell);
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
       for (let c = 0; c < k; c++) ctx.fillText(fitText(ctx, this.names[c], cell - 2 * dpr), x0 + (c + 0.5) * cell, y0 - 3 * dpr);
@@ -125,21 +145,30 @@ export class ConfusionMatrix extends CanvasView {
     }
     canvas.dataset.total = String(total);
     canvas.dataset.correct = String(correct);
+    // The counts' font size in CSS pixels ('' when they are left out) and the class names'.
+    canvas.dataset.fontPx = counts ? String(Math.round((10 * countFont) / dpr) / 10) : '';
+    canvas.dataset.labelFontPx = labels ? String(Math.round((10 * font) / dpr) / 10) : '';
     const acc = total > 0 ? formatPercent((100 * correct) / total) : '– %';
     const text = `${total} images · ${acc} correct`;
     this.describe(text, `Confusion matrix of ${total} validation images in ${k} classes; ${correct} are on the diagonal (correct).`);
   }
 
-  /** Names the cell under the pointer in the canvas's tooltip. */
+  /**
+   * Names the cell under the pointer in the canvas's tooltip, or, over a row's or a column's
+   * class name (which may be cut short on the canvas), that class in full.
+   */
   hover(event) {
     const l = this.layout;
     if (!l || !this.matrix) return;
     const p = this.pointer(event);
     const c = Math.floor((p.x - l.x0) / l.cell);
     const r = Math.floor((p.y - l.y0) / l.cell);
-    const title = r >= 0 && c >= 0 && r < l.k && c < l.k
-      ? `${Math.round(this.matrix[r * l.k + c])} validation images of class ${this.names[r]} predicted as ${this.names[c]}`
-      : 'Rows: true class; columns: predicted class.';
+    const inRow = r >= 0 && r < l.k;
+    const inCol = c >= 0 && c < l.k;
+    let title = 'Rows: true class; columns: predicted class. Point at a cell for its count, at a class name for the whole name.';
+    if (inRow && inCol) title = `${Math.round(this.matrix[r * l.k + c])} validation images of class ${this.names[r]} predicted as ${this.names[c]}`;
+    else if (inRow && p.x < l.x0) title = `True class (row ${r + 1}): ${this.names[r]}`;
+    else if (inCol && p.y < l.y0) title = `Predicted class (column ${c + 1}): ${this.names[c]}`;
     if (this.canvas.title !== title) this.canvas.title = title;
   }
 }

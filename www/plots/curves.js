@@ -4,12 +4,14 @@
 // chart adds each member's validation accuracy as a thin line under the ensemble's bold one. A
 // dotted vertical line marks the best epoch (lowest validation loss) on both charts. An overlay
 // (the pinned config A of a comparison, or a saved run) adds its own training and validation
-// curves with their gap shaded in its own colour, on the same epoch axis.
+// curves with their gap shaded in its own colour, on the same epoch axis. Two toggles beside the
+// chart headings put the loss axis and the epoch axis of both charts on a logarithmic scale; the
+// choice is kept in this browser (localStorage), not in the config.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { evenIndices } from '../curve-history.js';
-import { formatPercent } from '../format.js';
+import { formatInt, formatLoss, formatPercent } from '../format.js';
 import { cssVar, pixelRatio } from './canvas.js';
 
 /** Charts show at most this many points per series; longer histories are thinned evenly. */
@@ -18,6 +20,77 @@ const MAX_POINTS = 3000;
 /** Tick spacings of the epoch axis: whole epochs only (1, 2, 5, 10, 20, 50, ...). */
 const EPOCH_INCRS = [];
 for (let m = 1; m <= 1e9; m *= 10) EPOCH_INCRS.push(m, 2 * m, 5 * m);
+
+/** Where the log-scale choice is kept in this browser. */
+const STORE_KEY = 'overfit.chart.v1';
+
+/**
+ * No loss is drawn below this on the log axis. A loss of 0 (or below) has no logarithm: it is
+ * drawn at a tenth of the smallest positive loss on the chart, but never below this floor.
+ */
+export const LOG_FLOOR = 1e-12;
+
+/** Reads the kept log-scale choice; anything unreadable means linear axes. */
+function loadScales() {
+  try {
+    const v = JSON.parse(localStorage.getItem(STORE_KEY) ?? 'null');
+    return { logLoss: v?.logLoss === true, logEpochs: v?.logEpochs === true };
+  } catch {
+    return { logLoss: false, logEpochs: false };
+  }
+}
+
+/** Keeps the log-scale choice; where storage is unavailable it lasts until the page reloads. */
+function saveScales(scales) {
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(scales));
+  } catch {
+    // Storage can be full or switched off; the charts work the same without it.
+  }
+}
+
+/**
+ * The range of the log loss axis from the data's smallest and largest positive values, in whole
+ * decades, so its ticks are powers of ten.
+ */
+function logRange(min, max) {
+  if (!(min > 0) || !(max > 0)) return [0.01, 10];
+  return uPlot.rangeLog(min, max, 10, true);
+}
+
+/** The range of the log epoch axis: exactly the epochs shown, so no empty decade follows. */
+function logEpochRange(min, max) {
+  if (!(min > 0) || !(max > 0)) return [1, 10];
+  return min === max ? [min, min * 10] : [min, max];
+}
+
+/** Whether `v` is a power of ten. */
+function isDecade(v) {
+  const e = Math.log10(v);
+  return Math.abs(e - Math.round(e)) < 1e-9;
+}
+
+/**
+ * Grid lines and ticks of a log axis: at the labelled values and at every power of ten, not at
+ * each of the nine steps of a decade, which would fill a chart of many decades with lines.
+ */
+const logGridFilter = (u, splits, axisIdx, space, incr) => {
+  const labelled = u.axes[axisIdx].filter(u, splits, axisIdx, space, incr);
+  return splits.map((v, i) => (labelled[i] != null || isDecade(v) ? v : null));
+};
+
+/** A tick label of a log axis: plain between 0.001 and 10,000, else in exponent form (1e-9). */
+function logLabel(v) {
+  if (v == null) return null;
+  const r = +v.toPrecision(3);
+  return r >= 1e-3 && r < 1e4 ? String(r) : r.toExponential();
+}
+
+/** A tick label of the epoch axis: whole epochs with thousands separators. */
+function epochLabel(v) {
+  if (v == null) return null;
+  return v >= 1 ? formatInt(v) : String(+v.toPrecision(3));
+}
 
 /**
  * Thins parallel arrays evenly to at most MAX_POINTS, always keeping the last point, so the newest
@@ -39,6 +112,11 @@ class Chart {
     this.container = container;
     this.yLabel = yLabel;
     this.percent = percent;
+    /** Whether the epoch (x) axis and the value (y) axis are logarithmic. */
+    this.logX = false;
+    this.logY = false;
+    /** The joined columns before the log axis's floor was applied (the legend reads them). */
+    this.raw = null;
     this.data = [[], [], []];
     /** Number of extra (ensemble member) series after training and validation. */
     this.members = 0;
@@ -60,8 +138,14 @@ class Chart {
     const fg = cssVar('--muted', '#555');
     const grid = cssVar('--grid', '#ddd');
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const logAxis = { ...axis, grid: { ...axis.grid, filter: logGridFilter }, ticks: { ...axis.ticks, filter: logGridFilter } };
     const percent = this.percent;
-    const format = (u, v) => (v == null ? '–' : percent ? formatPercent(v) : v.toFixed(4));
+    const { logX, logY } = this;
+    // The legend shows the value as measured, not as clamped for the log axis.
+    const format = (u, v, si, di) => {
+      const x = di == null ? v : this.raw?.[si]?.[di] ?? v;
+      return x == null ? '–' : percent ? formatPercent(x) : formatLoss(x);
+    };
     const val = cssVar('--val', '#d55e00');
     const members = Array.from({ length: this.members }, (_, j) => ({
       label: `member ${j + 1}`, stroke: cssVar('--member', '#c0398f80'), width: 1, value: format, spanGaps: true,
@@ -89,16 +173,22 @@ class Chart {
     const opts = {
       ...this.size(),
       scales: {
-        x: { time: false },
+        x: logX
+          ? { time: false, distr: 3, log: 10, range: (u, min, max) => logEpochRange(min, max) }
+          : { time: false },
         y: percent
           ? { range: (u, min, max) => [Math.max(0, Math.floor((Number.isFinite(min) ? min : 0) / 10) * 10), 100] }
-          : { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1] },
+          : logY
+            ? { distr: 3, log: 10, range: (u, min, max) => logRange(min, max) }
+            : { range: (u, min, max) => [0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1] },
       },
       axes: [
-        { ...axis, label: 'epoch', labelSize: 18, size: 32, incrs: EPOCH_INCRS },
+        logX
+          ? { ...logAxis, label: 'epoch (log scale)', labelSize: 18, size: 32, values: (u, splits) => this.ticks('x', splits.map(epochLabel)) }
+          : { ...axis, label: 'epoch', labelSize: 18, size: 32, incrs: EPOCH_INCRS, values: (u, splits) => this.ticks('x', splits.map(epochLabel)) },
         {
-          ...axis, label: this.yLabel, labelSize: 18, size: 48,
-          values: (u, splits) => splits.map((v) => (percent ? `${v}%` : String(+v.toPrecision(3)))),
+          ...(logY ? logAxis : axis), label: logY ? `${this.yLabel} (log scale)` : this.yLabel, labelSize: 18, size: 48,
+          values: (u, splits) => this.ticks('y', splits.map((v) => (v == null ? null : percent ? `${v}%` : logY ? logLabel(v) : String(+v.toPrecision(3))))),
         },
       ],
       series: [
@@ -121,14 +211,60 @@ class Chart {
         markers: { width: (u, i) => u.series[i].width ?? 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') },
       },
     };
+    this.container.dataset.xScale = logX ? 'log' : 'linear';
+    this.container.dataset.yScale = logY ? 'log' : 'linear';
     this.plot = new uPlot(opts, this.joined(), this.container);
   }
 
-  /** The main columns and the overlay's on one shared epoch axis (missing values are null). */
+  /**
+   * Notes an axis's tick labels on the container (data-x-ticks, data-y-ticks: the labels drawn,
+   * space-separated) for scripts and tests, and returns them to uPlot.
+   */
+  ticks(axis, labels) {
+    const text = labels.filter((l) => l != null && l !== '').join(' ');
+    const key = axis === 'x' ? 'xTicks' : 'yTicks';
+    if (this.container.dataset[key] !== text) this.container.dataset[key] = text;
+    return labels;
+  }
+
+  /**
+   * The main columns and the overlay's on one shared epoch axis (missing values are null). On a
+   * log epoch axis epochs below 1 are left out; on a log value axis values at or below the floor
+   * (see LOG_FLOOR) are drawn at the floor, and `raw` keeps them as measured.
+   */
   joined() {
     const main = thin(this.data);
-    if (!this.overlayData) return main;
-    return uPlot.join([main, thin(this.overlayData)]);
+    let cols = this.overlayData ? uPlot.join([main, thin(this.overlayData)]) : main;
+    if (this.logX) {
+      const first = cols[0].findIndex((x) => x > 0);
+      if (first !== 0) cols = cols.map((col) => (first < 0 ? [] : col.slice(first)));
+    }
+    this.raw = cols;
+    if (!this.logY) {
+      if (this.container.dataset.logFloor) this.container.dataset.logFloor = '';
+      return cols;
+    }
+    let smallest = Infinity;
+    for (let s = 1; s < cols.length; s++) for (const v of cols[s]) if (v > 0 && v < smallest) smallest = v;
+    const floor = Math.max(LOG_FLOOR, Number.isFinite(smallest) ? smallest / 10 : LOG_FLOOR);
+    let clamped = 0;
+    const shown = cols.map((col, s) => (s === 0 ? col : col.map((v) => {
+      if (typeof v !== 'number' || !(v <= floor)) return v;
+      clamped += 1;
+      return floor;
+    })));
+    this.container.dataset.logFloor = clamped > 0 ? String(floor) : '';
+    return shown;
+  }
+
+  /** Switches the epoch axis and the value axis between linear and log scales. */
+  setScales({ logX, logY }) {
+    const x = Boolean(logX);
+    const y = Boolean(logY) && !this.percent;
+    if (x === this.logX && y === this.logY) return;
+    this.logX = x;
+    this.logY = y;
+    this.build();
   }
 
   /** The plot size that fills the container (the legend floats over the plot, see style.css). */
@@ -141,7 +277,7 @@ class Chart {
 
   /** Draws the best-epoch line on the plot's canvas (a uPlot draw hook). */
   drawMarker(u) {
-    if (this.marker === null || this.data[0].length === 0) return;
+    if (this.marker === null || this.data[0].length === 0 || (this.logX && !(this.marker > 0))) return;
     const x = Math.round(u.valToPos(this.marker, 'x', true));
     const { top, height, left, width } = u.bbox;
     if (x < left || x > left + width) return;
@@ -192,7 +328,9 @@ class Chart {
 /**
  * The loss and accuracy charts. `update(history)` takes the page's history columns:
  * {epoch, trainLoss, valLoss, trainAcc, valAcc, members} (accuracies in percent; members is one
- * column of validation accuracies per ensemble member, empty for a single model).
+ * column of validation accuracies per ensemble member, empty for a single model). The page's
+ * toggle buttons `[data-log="loss"]` (the loss axis) and `[data-log="epochs"]` (the epoch axis of
+ * both charts) switch the log scales; their state shows in `aria-pressed`.
  */
 export class Curves {
   constructor(lossContainer, accContainer) {
@@ -200,6 +338,27 @@ export class Curves {
     this.acc = new Chart(accContainer, { yLabel: 'accuracy', percent: true });
     /** {label, kind, history, mainLabel} drawn over the main run, or null. */
     this.overlay = null;
+    this.scales = loadScales();
+    this.toggles = {
+      logLoss: document.querySelector('button[data-log="loss"]'),
+      logEpochs: document.querySelector('button[data-log="epochs"]'),
+    };
+    for (const [key, button] of Object.entries(this.toggles)) {
+      button?.addEventListener('click', () => {
+        this.scales = { ...this.scales, [key]: !this.scales[key] };
+        saveScales(this.scales);
+        this.applyScales();
+      });
+    }
+    this.applyScales();
+  }
+
+  /** Puts the kept log-scale choice on the charts and on the toggles' pressed state. */
+  applyScales() {
+    const { logLoss, logEpochs } = this.scales;
+    for (const [key, button] of Object.entries(this.toggles)) button?.setAttribute('aria-pressed', String(this.scales[key]));
+    this.loss.setScales({ logX: logEpochs, logY: logLoss });
+    this.acc.setScales({ logX: logEpochs, logY: false });
   }
 
   /**
