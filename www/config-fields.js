@@ -387,12 +387,15 @@ export const GROUP_TITLES = {
   model: 'Model',
   regularization: 'Regularization',
   optimization: 'Optimization',
-  lab: 'Init lab and command line',
-  cli: 'Init lab and command line',
+  lab: 'Init lab',
+  cli: 'Command line',
 };
 
 /** Sections that start closed (settings that do not change training in the page). */
-export const CLOSED_GROUPS = new Set(['Init lab and command line']);
+export const CLOSED_GROUPS = new Set(['Command line']);
+
+/** Groups whose fields have their controls elsewhere (the Init lab tab), not in the settings form. */
+export const GROUPS_OUTSIDE_FORM = new Set(['Init lab']);
 
 /** The control kind for each schema type. */
 const CONTROL_KIND = { int: 'number', real: 'number', bool: 'checkbox', choice: 'select', widths: 'list', overrides: 'layers' };

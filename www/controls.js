@@ -3,7 +3,7 @@
 // sub-controls that do not apply, and reports edits as (key, value) pairs. It holds no training
 // logic and no config state.
 
-import { ACTIVATION_TEXT, CLOSED_GROUPS, NORM_TEXT, groupsOf } from './config-fields.js';
+import { ACTIVATION_TEXT, CLOSED_GROUPS, GROUPS_OUTSIDE_FORM, NORM_TEXT, groupsOf } from './config-fields.js';
 import { formatList, formatValue, normalizeOverrides, parseList, parseValue } from './url-hash.js';
 
 /**
@@ -17,8 +17,10 @@ import { formatList, formatValue, normalizeOverrides, parseList, parseValue } fr
  * `slots` maps a field key to {element, showWhen}: the element is placed right after that
  * field's row and shown when showWhen(config) holds (the user-images loader uses this).
  */
-export function buildControls(form, fields, { onChange, onInvalid, describedBy, slots = {} }) {
+export function buildControls(form, allFields, { onChange, onInvalid, describedBy, slots = {} }) {
   form.replaceChildren();
+  // The init lab's settings have their inputs in the Init lab tab.
+  const fields = allFields.filter((f) => !GROUPS_OUTSIDE_FORM.has(f.group));
   const inputs = new Map();
   const rows = [];
   const sections = [];

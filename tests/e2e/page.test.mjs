@@ -158,7 +158,7 @@ test('unknown keys in the link are ignored with a visible note; other core field
     assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0.25');
     assert.match(await page.evaluate(() => location.hash), /&dropout=0\.25(&|$)/);
     // A field that does nothing in the page (epochs is for the CLI) still has its control, in
-    // the closed "Init lab and command line" section, and stays in the link.
+    // the closed "Command line" section, and stays in the link.
     assert.equal(await page.getByLabel('Epochs (command line)', { exact: true }).inputValue(), '30');
     assert.match(await page.evaluate(() => location.hash), /&epochs=30(&|$)/);
     // A value the core rejects is replaced by its default, with a note naming the field.
