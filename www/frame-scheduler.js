@@ -59,6 +59,8 @@ export function createFrameScheduler(page) {
       d.layers = d.layers || views.layers.dirty;
       heavy.push(['layers', () => views.layers.draw()]);
     }
+    // The init lab draws first: it is cheap when unchanged, and no other view delays it.
+    if (state.tab === 'lab') views.initLab.draw();
     for (let i = 0; i < heavy.length; i++) {
       const j = (turn + i) % heavy.length;
       if (drawn(heavy[j][0])) {
@@ -67,7 +69,6 @@ export function createFrameScheduler(page) {
         break;
       }
     }
-    if (state.tab === 'lab') views.initLab.draw();
     const waiting = heavy.some(([kind]) => d[kind]) || d.figures;
     if (waiting && retryTimer === null) {
       retryTimer = setTimeout(() => {

@@ -278,7 +278,7 @@ test('early stopping, ensembles and divergence are reported in the page', async 
     await pause(page);
     const members = page.getByTestId('members');
     await page.waitForFunction(() => document.querySelector('[data-testid="members"]').dataset.count === '3');
-    assert.match(await members.textContent(), /^Members \(validation\): \d+\.\d %, \d+\.\d %, \d+\.\d % · ensemble \d+\.\d %$/);
+    assert.match(await members.textContent(), /^Members \(validation\): \d+\.\d %, \d+\.\d %, \d+\.\d % · mean \d+\.\d % · ensemble \d+\.\d %; loss: members' mean \d+\.\d+, ensemble \d+\.\d+$/);
     // The accuracy chart: training, the ensemble bold, and each member thin. Charts redraw at
     // most four times a second, so wait for the redraw that follows the new run.
     await page.waitForFunction(() => document.querySelectorAll('#acc-chart .u-legend .u-series').length === 6);

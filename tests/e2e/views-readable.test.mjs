@@ -130,9 +130,15 @@ test('Compare A/B at 1280x720 keeps both charts at least 200 px high', async () 
     await page.waitForFunction(() => document.body.dataset.compare === 'on');
     await page.getByTestId('compare-panel').waitFor({ state: 'visible' });
     await page.waitForFunction(() => document.querySelectorAll('.chart-box canvas').length >= 2);
-    const loss = await page.locator('#loss-chart canvas').first().boundingBox();
-    const acc = await page.locator('#acc-chart canvas').first().boundingBox();
-    const panel = await page.getByTestId('compare-panel').boundingBox();
+    // Read the boxes in the page: a chart may be redrawn (its canvas replaced) between two calls.
+    const box = (sel) => page.evaluate((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return { y: r.y, height: r.height };
+    }, sel);
+    await page.waitForFunction(() => document.querySelector('#acc-chart canvas')?.getBoundingClientRect().height > 0);
+    const loss = await box('#loss-chart canvas');
+    const acc = await box('#acc-chart canvas');
+    const panel = await box('[data-testid="compare-panel"]');
     console.log(`compare at 1280x720: compare panel ${Math.round(panel.height)} px, loss chart ${Math.round(loss.height)} px, accuracy chart ${Math.round(acc.height)} px high`);
     assert.ok(loss.height >= 200, `loss chart ${loss.height} px`);
     assert.ok(acc.height >= 200, `accuracy chart ${acc.height} px`);
