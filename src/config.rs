@@ -186,6 +186,30 @@ pub enum Schedule {
     Step,
 }
 
+/// One input feature of the 2D datasets, computed from a point's raw coordinates (x1, x2) before
+/// pre-processing, as in the TensorFlow Playground. Image datasets ignore the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// The first coordinate: x1.
+    X1,
+    /// The second coordinate: x2.
+    X2,
+    /// The square of the first coordinate: x1^2.
+    X1Squared,
+    /// The square of the second coordinate: x2^2.
+    X2Squared,
+    /// The product of the coordinates: x1 * x2.
+    X1X2,
+    /// The sine of the first coordinate (in radians): sin(x1).
+    SinX1,
+    /// The sine of the second coordinate (in radians): sin(x2).
+    SinX2,
+}
+
+/// The most features a 2D config selects: each `Feature` once.
+pub const MAX_FEATURES: usize = 7;
+
 /// Input pre-processing, with statistics from the training split only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -249,6 +273,9 @@ pub struct Config {
     /// Seed of the one explicit RNG: data, split, init, batches, dropout, augmentation.
     pub seed: u32,
     pub preprocess: Preprocess,
+    /// 2D datasets: the network's inputs, computed from each point's (x1, x2) before
+    /// pre-processing, in this order (1 to 7 features, none twice). Image datasets ignore it.
+    pub features: Vec<Feature>,
     /// Fraction of training labels replaced by a random class (validation labels stay clean).
     pub label_noise: f32,
     /// Image datasets: training images per class (0 = all that the split leaves).
@@ -351,6 +378,7 @@ impl Default for Config {
             val_fraction: 0.3,
             seed: 1,
             preprocess: Preprocess::Standardize,
+            features: vec![Feature::X1, Feature::X2],
             label_noise: 0.0,
             train_per_class: 0,
             image_size: 16,
@@ -561,8 +589,15 @@ impl Config {
         }
     }
 
-    /// Input features per sample.
+    /// Input features per sample, the width of the network's input: the pixels of an image, or
+    /// the number of selected `features` of a 2D point.
     pub fn features(&self) -> usize {
+        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(self.features.len())
+    }
+
+    /// Values per sample as generated or loaded, before the 2D features are computed: the pixels
+    /// of an image, or a point's two coordinates (x1, x2).
+    fn raw_values(&self) -> usize {
         self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(2)
     }
 
@@ -595,6 +630,9 @@ impl Config {
         int("points", self.points)?;
         real("noise", self.noise)?;
         real("val_fraction", self.val_fraction)?;
+        if !self.dataset.is_image() {
+            self.validate_features()?;
+        }
         real("label_noise", self.label_noise)?;
         int("train_per_class", self.train_per_class)?;
         int("image_size", self.image_size)?;
@@ -611,7 +649,7 @@ impl Config {
             }
         }
         // Data budget: raw and pre-processed copies of every sample, 4 bytes per value.
-        let data_bytes = 8 * self.points.saturating_mul(self.features());
+        let data_bytes = 4 * self.points.saturating_mul(self.raw_values() + self.features());
         if data_bytes > MAX_DATA_BYTES {
             return Err(err(
                 "points",
@@ -703,10 +741,28 @@ impl Config {
         Ok(())
     }
 
+    /// Checks the 2D input features: 1 to `MAX_FEATURES` of them, none named twice.
+    fn validate_features(&self) -> Result<(), ConfigError> {
+        if self.features.is_empty() {
+            return Err(err("features", "choose at least one feature".into()));
+        }
+        if self.features.len() > MAX_FEATURES {
+            return Err(err("features", format!("at most {MAX_FEATURES} features, got {}", self.features.len())));
+        }
+        for (i, f) in self.features.iter().enumerate() {
+            if self.features[..i].contains(f) {
+                let name = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                return Err(err("features", format!("{name} named twice")));
+            }
+        }
+        Ok(())
+    }
+
     /// Bytes a run needs, estimated before anything is allocated: per ensemble member the
     /// parameters four times (values, gradients, two optimizer moments) and the activations and
     /// their gradients for the larger of a training batch and an evaluation chunk (256 rows),
-    /// plus the raw and pre-processed data.
+    /// plus the raw and pre-processed data (a 2D point's raw coordinates are two values, its
+    /// inputs one per selected feature).
     pub fn memory_estimate(&self) -> usize {
         let params = self.parameter_count(self.features());
         let mut widths = self.features();
@@ -717,7 +773,7 @@ impl Config {
         }
         let rows = self.batch_size.max(256);
         let per_member = params.saturating_mul(4).saturating_add(rows.saturating_mul(widths).saturating_mul(2));
-        let data = 2 * self.points.saturating_mul(self.features());
+        let data = self.points.saturating_mul(self.raw_values() + self.features());
         4usize.saturating_mul(per_member.saturating_mul(self.ensemble).saturating_add(data))
     }
 
@@ -743,9 +799,10 @@ pub const MAX_OVERRIDES: usize = 4 * MAX_LAYERS;
 
 /// Refuses lists far longer than any valid config holds before they are deserialized, so a file
 /// with millions of entries costs no memory: `hidden` at most MAX_LAYERS, `layer_overrides` at
-/// most MAX_OVERRIDES.
+/// most MAX_OVERRIDES, `features` at most MAX_FEATURES.
 fn check_list_lengths(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), ConfigError> {
-    for (key, max, what) in [("hidden", MAX_LAYERS, "layers"), ("layer_overrides", MAX_OVERRIDES, "entries")] {
+    let lists = [("hidden", MAX_LAYERS, "layers"), ("layer_overrides", MAX_OVERRIDES, "entries"), ("features", MAX_FEATURES, "features")];
+    for (key, max, what) in lists {
         if let Some(list) = map.get(key).and_then(|v| v.as_array()) {
             if list.len() > max {
                 return Err(err(key, format!("at most {max} {what}, got {}", list.len())));
@@ -833,5 +890,28 @@ mod tests {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
         c.validate().unwrap();
+    }
+
+    #[test]
+    fn features_are_checked_for_2d_data_and_give_the_input_width() {
+        let e = Config::from_json(r#"{"dataset": "circles", "features": []}"#).unwrap_err();
+        assert_eq!(e.field, "features");
+        let e = Config::from_json(r#"{"features": ["x1", "x1_squared", "x1"]}"#).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("features", "x1 named twice"));
+        let eight = r#"{"features": ["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2", "x1"]}"#;
+        let e = Config::from_json(eight).unwrap_err();
+        assert_eq!(e.field, "features");
+        assert!(e.message.contains("at most 7"), "{e}");
+        let e = Config::from_json(r#"{"features": ["cos_x1"]}"#).unwrap_err();
+        assert_eq!(e.field, "features");
+        // The input width is the number of selected features for 2D data, the pixels for images.
+        let all = Config::from_json(r#"{"features": ["sin_x2", "sin_x1", "x1_x2", "x2_squared", "x1_squared", "x2", "x1"]}"#).unwrap();
+        assert_eq!(all.features(), 7);
+        let squares = Config::from_json(r#"{"dataset": "circles", "features": ["x1_squared", "x2_squared"], "hidden": []}"#).unwrap();
+        assert_eq!((squares.features(), squares.parameter_count(squares.features())), (2, 2 * 2 + 2));
+        assert_eq!(Config::default().features(), 2);
+        // Image datasets ignore the selection, even an empty one.
+        let digits = Config::from_json(r#"{"dataset": "digits", "features": []}"#).unwrap();
+        assert_eq!(digits.features(), 64);
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! The script is `export_pytorch/template.py` with a generated header comment (Overfit version,
 //! how to run it, the configuration as JSON) and a `CONFIG` dict, and with only the data code of
-//! the dataset's family kept: the 2D generators, the shapes and arrows generator, the digits
-//! reader or the image-folder reader, and the augmentation and test-time views for images.
+//! the dataset's family kept: the 2D generators and input features, the shapes and arrows
+//! generator, the digits reader or the image-folder reader, and the augmentation and test-time
+//! views for images.
 //!
 //! The template is valid Python on its own; its directives are comment lines:
 //! `#% if FLAG` / `#% if not FLAG` / `#% else` / `#% endif` keep or drop the lines between them,
@@ -257,7 +258,10 @@ fn describe(cfg: &Config) -> String {
         Dataset::Digits => "the bundled UCI digits (1,797 images of 8x8)".to_string(),
         Dataset::User => format!("your own images ({} classes, {}x{})", cfg.classes, cfg.image_size, cfg.image_size),
         d if d.is_image() => format!("{} {} images of {}x{}", cfg.points, name(&d), cfg.image_size, cfg.image_size),
-        d => format!("{} {} points in {} classes", cfg.points, name(&d), cfg.num_classes()),
+        d => {
+            let inputs: Vec<String> = cfg.features.iter().map(name).collect();
+            format!("{} {} points in {} classes with inputs {}", cfg.points, name(&d), cfg.num_classes(), inputs.join(", "))
+        }
     };
     let layers = if cfg.hidden.is_empty() {
         "a linear classifier".to_string()

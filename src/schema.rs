@@ -6,7 +6,7 @@
 //! only labels, tooltips and formulas.
 
 use crate::config::{
-    Activation, Config, Dataset, Loss, Norm, NormPosition, Optimizer, Padding, Preprocess, Schedule, TestTime, WeightInit,
+    Activation, Config, Dataset, Feature, Loss, Norm, NormPosition, Optimizer, Padding, Preprocess, Schedule, TestTime, WeightInit,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -52,6 +52,9 @@ pub enum Kind {
     Bool,
     /// One of an enum's values, by their JSON names.
     Choice(fn() -> Vec<String>),
+    /// A list of an enum's values, by their JSON names: at least one, each at most once, in the
+    /// order given (the 2D input features).
+    ChoiceSet(fn() -> Vec<String>),
     /// The hidden widths: at most `MAX_LAYERS` entries of 1 to `MAX_WIDTH`.
     Widths,
     /// The per-layer overrides of activation, dropout and normalization.
@@ -106,6 +109,7 @@ choices!(Loss: Softmax, Hinge, Logistic);
 choices!(Optimizer: Sgd, Momentum, Adam);
 choices!(Schedule: Constant, Step);
 choices!(Preprocess: None, Mean, Standardize);
+choices!(Feature: X1, X2, X1Squared, X2Squared, X1X2, SinX1, SinX2);
 choices!(Padding: Zero, Reflect);
 choices!(TestTime: None, Flip, CenterCrop);
 
@@ -136,6 +140,8 @@ pub const FIELDS: &[Field] = &[
     field("val_fraction", G::Data, E::Data, real(0.05, 0.9)),
     field("seed", G::Data, E::Data, int(0, u32::MAX as u64)),
     field("preprocess", G::Data, E::Data, Kind::Choice(Preprocess::names)),
+    // The inputs change, and with them the pre-processing statistics and the first layer's shape.
+    field("features", G::Data, E::Data, Kind::ChoiceSet(Feature::names)),
     field("label_noise", G::Data, E::Data, real(0.0, 1.0)),
     field("train_per_class", G::Data, E::Data, int(0, 20_000)),
     field("image_size", G::Data, E::Data, int(8, 32)),
@@ -283,8 +289,8 @@ fn tidy_value(v: &mut Value) {
 }
 
 /// The whole schema as JSON: `{fields: [...], datasets: [...], limits: {...}}`. Each field is
-/// `{key, group, effect, type, default, min?, max?, min_exclusive?, options?}` with `type` one of
-/// "int", "real", "bool", "choice", "widths", "overrides".
+/// `{key, group, effect, type, default, min?, max?, min_exclusive?, options?, min_items?,
+/// max_items?}` with `type` one of "int", "real", "bool", "choice", "set", "widths", "overrides".
 pub fn schema() -> Value {
     let mut defaults = serde_json::to_value(Config::default()).expect("the default config serializes");
     tidy_value(&mut defaults);
@@ -304,6 +310,7 @@ pub fn schema() -> Value {
                 }
                 Kind::Bool => json!({"type": "bool"}),
                 Kind::Choice(names) => json!({"type": "choice", "options": names()}),
+                Kind::ChoiceSet(names) => json!({"type": "set", "options": names(), "min_items": 1}),
                 Kind::Widths => json!({"type": "widths", "min": 1, "max": MAX_WIDTH, "max_items": MAX_LAYERS}),
                 Kind::Overrides => json!({
                     "type": "overrides",
@@ -338,10 +345,18 @@ pub fn schema() -> Value {
 }
 
 /// The JSON text of the data fields of a config: two configs with equal keys train on the same
-/// samples (same split, same labels) for the same seed.
+/// samples (same split, same labels, same inputs) for the same seed.
 pub fn data_key(c: &Config) -> String {
     let v = serde_json::to_value(c).expect("a config serializes");
-    let mut parts: Vec<Value> = FIELDS.iter().filter(|f| f.effect == Effect::Data && f.key != "classes").map(|f| v[f.key].clone()).collect();
+    let mut parts: Vec<Value> = FIELDS
+        .iter()
+        .filter(|f| f.effect == Effect::Data && f.key != "classes")
+        .map(|f| match f.key {
+            // Image datasets ignore the 2D input features.
+            "features" if c.dataset.is_image() => Value::Null,
+            key => v[key].clone(),
+        })
+        .collect();
     // The number of classes the data really has (digits ignores `classes`).
     parts.push(json!(c.num_classes()));
     Value::Array(parts).to_string()
@@ -385,6 +400,11 @@ mod tests {
                     assert!(x >= f["min"].as_f64().unwrap() && x <= f["max"].as_f64().unwrap(), "{f}");
                 }
                 "choice" => assert!(f["options"].as_array().unwrap().contains(d), "{f}"),
+                "set" => {
+                    let items = d.as_array().unwrap();
+                    assert!(items.len() as u64 >= f["min_items"].as_u64().unwrap(), "{f}");
+                    assert!(items.iter().all(|i| f["options"].as_array().unwrap().contains(i)), "{f}");
+                }
                 _ => {}
             }
         }
@@ -426,6 +446,13 @@ mod tests {
         assert_eq!(count::<Optimizer>(), 3);
         assert_eq!(count::<Schedule>(), 2);
         assert_eq!(count::<Preprocess>(), 3);
+        let f = |f: Feature| match f {
+            Feature::X1 | Feature::X2 | Feature::X1Squared | Feature::X2Squared => 0,
+            Feature::X1X2 | Feature::SinX1 | Feature::SinX2 => 0,
+        };
+        let _ = f(Feature::X1);
+        assert_eq!(count::<Feature>(), 7);
+        assert_eq!(count::<Feature>(), crate::config::MAX_FEATURES);
         assert_eq!(count::<Padding>(), 2);
         assert_eq!(count::<TestTime>(), 3);
     }
@@ -476,5 +503,29 @@ mod tests {
         // Digits ignores `classes`: the same data.
         let digits = Config { dataset: Dataset::Digits, ..a.clone() };
         assert_eq!(data_key(&digits), data_key(&Config { classes: 5, ..digits.clone() }));
+        // The 2D features are new inputs; image datasets ignore them.
+        let squares = Config { features: vec![Feature::X1Squared, Feature::X2Squared], ..a.clone() };
+        assert_ne!(data_key(&a), data_key(&squares));
+        assert!(crate::train::needs_rebuild(&a, &squares));
+        assert_eq!(data_key(&digits), data_key(&Config { features: squares.features.clone(), ..digits.clone() }));
+        assert!(!crate::train::needs_rebuild(&digits, &Config { features: vec![Feature::SinX1], ..digits.clone() }));
+    }
+
+    #[test]
+    fn the_features_field_is_a_set_of_every_feature_name() {
+        let s = schema();
+        let f = s["fields"].as_array().unwrap().iter().find(|f| f["key"] == "features").unwrap().clone();
+        assert_eq!(
+            f,
+            json!({
+                "key": "features", "group": "data", "effect": "data", "type": "set", "min_items": 1,
+                "options": ["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"],
+                "default": ["x1", "x2"],
+            })
+        );
+        // Right after `preprocess`, as in `Config`.
+        let keys: Vec<&str> = FIELDS.iter().map(|f| f.key).collect();
+        let at = keys.iter().position(|&k| k == "preprocess").unwrap();
+        assert_eq!(keys[at + 1], "features");
     }
 }

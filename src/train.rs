@@ -425,11 +425,11 @@ impl Trainer {
     }
 
     /// Class probabilities (rows x classes) at raw input points, averaged over members, in the
-    /// curves' evaluation mode; used for the decision-region view. `raw` has the data's features
-    /// per row, before pre-processing.
+    /// curves' evaluation mode; used for the decision-region view. `raw` has rows like the data's
+    /// `train_raw` (a 2D point's x1, x2), which become the network's inputs as the training
+    /// samples did: the selected features, then the pre-processing (see `Data::inputs`).
     pub fn predict_raw(&mut self, raw: &Matrix) -> Matrix {
-        let mut x = raw.clone();
-        self.data.pre.apply(&mut x);
+        let x = self.data.inputs(raw);
         let labels = vec![0u32; x.rows];
         let (mode, chunk, classes) = (self.eval_mode(), self.eval_chunk(), self.data.classes);
         average_probabilities(&mut self.members, &[&x], &labels, classes, mode, chunk, None)
@@ -556,13 +556,15 @@ fn accuracy(probs: &Matrix, y: &[u32]) -> f32 {
 /// Whether changing `old` into `new` needs a rebuild, or only updates hyper-parameters of the
 /// running trainer: a rebuild when a field whose effect (in `schema::FIELDS`) is new data, new
 /// initial weights or a restart differs. `classes` counts only where the data has that many
-/// classes (digits ignores it).
+/// classes (digits ignores it), `features` only where the data is 2D points (images ignore it).
 pub fn needs_rebuild(old: &Config, new: &Config) -> bool {
     use crate::schema::{Effect, FIELDS};
     let (a, b) = (serde_json::to_value(old).expect("config serializes"), serde_json::to_value(new).expect("config serializes"));
     FIELDS.iter().filter(|f| matches!(f.effect, Effect::Data | Effect::Weights | Effect::Restart)).any(|f| {
         if f.key == "classes" {
             old.num_classes() != new.num_classes()
+        } else if f.key == "features" && old.dataset.is_image() && new.dataset.is_image() {
+            false
         } else {
             a[f.key] != b[f.key]
         }

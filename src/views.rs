@@ -15,8 +15,9 @@ pub const GRID_RES_MIN: usize = 2;
 pub const GRID_RES_MAX: usize = 256;
 
 /// [xmin, xmax, ymin, ymax] of the plane the decision regions cover: the bounding box of every
-/// point of both splits (raw coordinates, the first two features), widened on each side by 10 %
-/// of its longer side (at least 1e-3), so that the box is square-ish and no point sits on its edge.
+/// point of both splits in raw coordinates (x1, x2), whatever features the network's inputs are,
+/// widened on each side by 10 % of its longer side (at least 1e-3), so that the box is
+/// square-ish and no point sits on its edge.
 pub fn extent(data: &Data) -> [f32; 4] {
     let mut b = [f32::INFINITY, f32::NEG_INFINITY, f32::INFINITY, f32::NEG_INFINITY];
     for m in [&data.train_raw, &data.val_raw] {
@@ -99,7 +100,8 @@ pub struct ImageViews {
 impl Trainer {
     /// Class probabilities on a res x res grid over `extent(&self.data)` (res clamped to
     /// `GRID_RES_MIN..=GRID_RES_MAX`): res * res rows of classes columns, in `grid_points` order,
-    /// averaged over the members in the curves' evaluation mode.
+    /// averaged over the members in the curves' evaluation mode. The grid's points are raw
+    /// (x1, x2) and get the selected features and the pre-processing as the samples did.
     pub fn decision_grid(&mut self, res: usize) -> Matrix {
         let res = res.clamp(GRID_RES_MIN, GRID_RES_MAX);
         let points = grid_points(extent(&self.data), res);

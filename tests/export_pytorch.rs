@@ -2,14 +2,15 @@
 //! (the header and the `CONFIG` dict, stored in tests/snapshots/*.generated.txt, regenerated with
 //! `OVERFIT_BLESS=1 cargo test --test export_pytorch`), every whole script compiling with
 //! `python3 -m py_compile`, the semantic translations each config needs, and the script's
-//! pure-Python port of Overfit's random generator, 2D data and split checked against the Rust
-//! originals number by number (python3 only, no PyTorch needed).
+//! pure-Python port of Overfit's random generator, 2D data, input features and split checked
+//! against the Rust originals number by number (python3 only, no PyTorch needed).
 #![cfg(not(target_arch = "wasm32"))]
 
-use overfit::config::{Config, Dataset};
-use overfit::data::{toy2d, Data};
+use overfit::config::{Config, Dataset, Feature};
+use overfit::data::{features, toy2d, Data};
 use overfit::export_pytorch::{export, generated_part};
 use overfit::rng::Rng;
+use overfit::tensor::Matrix;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -31,6 +32,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("ensemble_early_stopping", r#"{"dataset": "blobs", "classes": 5, "ensemble": 3, "patience": 5, "label_noise": 0.1}"#),
     ("digits", r#"{"dataset": "digits", "epochs": 40}"#),
+    ("circles_linear_features", r#"{"dataset": "circles", "hidden": [], "features": ["x1_squared", "x2_squared", "sin_x1"]}"#),
     (
         "shapes_augmented_flip",
         r#"{"dataset": "shapes", "points": 1500, "train_per_class": 30, "val_fraction": 0.5, "color": true,
@@ -209,13 +211,13 @@ fn semantic_translations_are_written_out() {
 #[test]
 fn only_the_datasets_own_code_is_included() {
     let spiral = script("spiral_default");
-    assert!(spiral.contains("def generate_2d(") && spiral.contains("def spiral_point("));
+    assert!(spiral.contains("def generate_2d(") && spiral.contains("def spiral_point(") && spiral.contains("def expand_features("));
     for absent in ["def generate_shapes(", "def load_digits(", "def load_image_folder(", "def augment(", "--digits", "--images"] {
         assert!(!spiral.contains(absent), "spiral script contains {absent}");
     }
     let digits = script("digits");
     assert!(digits.contains("def load_digits(") && digits.contains("def augment(") && digits.contains("\"--digits\""));
-    assert!(!digits.contains("def generate_2d(") && !digits.contains("def generate_shapes("));
+    assert!(!digits.contains("def generate_2d(") && !digits.contains("def generate_shapes(") && !digits.contains("def expand_features("));
     let shapes = script("shapes_augmented_flip");
     assert!(shapes.contains("def generate_shapes(") && shapes.contains("def mirror(") && shapes.contains("def center_crop("));
     let user = script("user_images");
@@ -374,5 +376,40 @@ print(json.dumps({{"xs": xs, "labels": labels, "val": val_idx, "train": train_id
             assert!((pxs[2 * i + 1] - data.train_raw.data[2 * r + 1] as f64).abs() < 1e-5, "{name} training row {r}");
         }
         assert_eq!(py["train_labels"], serde_json::json!(data.train_y), "{name} noisy training labels");
+    }
+}
+
+#[test]
+fn the_python_input_features_are_overfits() {
+    if !have_python("the input features check") {
+        return;
+    }
+    use Feature::*;
+    let all = [X1, X2, X1Squared, X2Squared, X1X2, SinX1, SinX2];
+    // Noisy circles reach beyond the unit square, so that sin and the squares see large values.
+    let mut rng = Rng::new(9, 0);
+    let (xs, _) = toy2d::generate(Dataset::Circles, 200, 2, 1.0, &mut rng);
+    let want = features::expand(&Matrix::from_vec(200, 2, xs.clone()), &all);
+    // serde_json writes each f32 in its shortest form, which f32() in the script reads back exactly.
+    let driver = format!(
+        r#"
+xs = {}
+names = {}
+print(json.dumps([point_features(f32(xs[2 * i]), f32(xs[2 * i + 1]), names) for i in range(len(xs) // 2)]))
+"#,
+        serde_json::to_string(&xs).unwrap(),
+        serde_json::to_string(&all).unwrap()
+    );
+    let py = run_python(&(pure_python_part(&script("spiral_default")) + &driver), "features");
+    let rows = py.as_array().unwrap();
+    assert_eq!(rows.len(), 200);
+    for (r, row) in rows.iter().enumerate() {
+        for (j, v) in row.as_array().unwrap().iter().enumerate() {
+            let (got, want) = (v.as_f64().unwrap() as f32, want.row(r)[j]);
+            // The products are the same f32 operation; sin may round the other way once in a while.
+            let ulps = (got.to_bits() as i64 - want.to_bits() as i64).abs();
+            let allowed = if matches!(all[j], SinX1 | SinX2) { 1 } else { 0 };
+            assert!(ulps <= allowed, "point {r} {:?}: python {got}, rust {want}", all[j]);
+        }
     }
 }

@@ -99,13 +99,15 @@ fn small_config() -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["sgd", "momentum", "adam"]),
         (0.0001f64..10.0, 1usize..64, 0.0f64..0.9, 1usize..4, 2usize..6),
         (0.0f64..1.0, 0usize..3, 0.0f64..1.0),
+        prop::sample::subsequence(vec!["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"], 1..=7),
     )
-        .prop_map(|(ds, hidden, act, init, norm, loss, opt, (lr, batch, dropout, ensemble, classes), (flip, crop, l2))| {
+        .prop_map(|(ds, hidden, act, init, norm, loss, opt, (lr, batch, dropout, ensemble, classes), (flip, crop, l2), features)| {
             json!({
                 "dataset": ds, "hidden": hidden, "activation": act, "init": init, "norm": norm,
                 "loss": loss, "optimizer": opt, "learning_rate": lr, "batch_size": batch,
                 "dropout": dropout, "ensemble": ensemble, "classes": classes, "points": 60,
-                "image_size": 8, "hflip": flip, "crop_pad": crop, "l2": l2, "test_time": "flip"
+                "image_size": 8, "hflip": flip, "crop_pad": crop, "l2": l2, "test_time": "flip",
+                "features": features
             })
         })
 }

@@ -131,6 +131,20 @@ export const FIELD_TEXT = [
     tooltip: 'How inputs are centred before training, with statistics from the training split only, applied unchanged to validation: none; mean subtraction x − μ; standardization (x − μ) / σ.',
   },
   {
+    key: 'features', label: 'Input features',
+    options: {
+      x1: ['x₁', 'The first coordinate as it is.'],
+      x2: ['x₂', 'The second coordinate as it is.'],
+      x1_squared: ['x₁²', 'The first coordinate squared: with x₂² a linear model can draw circles.'],
+      x2_squared: ['x₂²', 'The second coordinate squared.'],
+      x1_x2: ['x₁x₂', 'The product of the coordinates: the sign of the XOR quadrants.'],
+      sin_x1: ['sin x₁', 'The sine of the first coordinate.'],
+      sin_x2: ['sin x₂', 'The sine of the second coordinate.'],
+    },
+    showWhen: (c, s) => !s.isImage(c),
+    tooltip: 'What the network sees of each 2D point, computed before pre-processing: the coordinates x₁, x₂ and, as in TensorFlow Playground, x₁², x₂², x₁x₂, sin x₁, sin x₂. With x₁² and x₂² even a linear classifier separates the circles.',
+  },
+  {
     key: 'seed', label: 'Seed', step: 1,
     tooltip: 'Seed of the random generator: the same seed and settings give the same curves.',
   },
@@ -398,7 +412,7 @@ export const CLOSED_GROUPS = new Set(['Command line']);
 export const GROUPS_OUTSIDE_FORM = new Set(['Init lab']);
 
 /** The control kind for each schema type. */
-const CONTROL_KIND = { int: 'number', real: 'number', bool: 'checkbox', choice: 'select', widths: 'list', overrides: 'layers' };
+const CONTROL_KIND = { int: 'number', real: 'number', bool: 'checkbox', choice: 'select', set: 'set', widths: 'list', overrides: 'layers' };
 
 /** A note added to each tooltip about what a change does to the run in progress. */
 const EFFECT_NOTE = {
@@ -422,7 +436,7 @@ export function fieldsFor(schema) {
     const spec = schema.field(key);
     const t = text.get(key) ?? { key, label: key, tooltip: `The config field "${key}".` };
     const kind = CONTROL_KIND[spec.type] ?? 'text';
-    const options = spec.type === 'choice'
+    const options = spec.type === 'choice' || spec.type === 'set'
       ? spec.options.map((value) => [value, t.options?.[value]?.[0] ?? value, t.options?.[value]?.[1] ?? ''])
       : undefined;
     const note = EFFECT_NOTE[spec.effect] ?? '';

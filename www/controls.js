@@ -44,7 +44,7 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
     box.append(summary, body);
     const sectionRows = [];
     for (const field of members) {
-      const row = field.kind === 'layers' ? makeLayersRow(field) : makeRow(field);
+      const row = field.kind === 'layers' ? makeLayersRow(field) : field.kind === 'set' ? makeSetRow(field) : makeRow(field);
       rows.push({ field, row });
       sectionRows.push(row);
       body.append(row);
@@ -74,6 +74,34 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
     input.addEventListener('change', () => commit(field, input));
     inputs.set(field.key, { field, input });
     row.append(label, input);
+    return row;
+  }
+
+  /**
+   * A set field (several options at once, e.g. the input features): a fieldset of checkboxes,
+   * one per option the schema lists, each named by its text.
+   */
+  function makeSetRow(field) {
+    const row = document.createElement('fieldset');
+    row.className = 'row set-row';
+    row.title = field.tooltip;
+    const legend = document.createElement('legend');
+    legend.textContent = field.label;
+    const boxes = field.options.map(([value, text, title]) => {
+      const label = document.createElement('label');
+      label.className = 'set-option';
+      if (title) label.title = title;
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = value;
+      if (describedBy) box.setAttribute('aria-describedby', describedBy);
+      box.addEventListener('change', () => onChange(field.key, boxes.filter((b) => b.checked).map((b) => b.value)));
+      label.append(box, ` ${text}`);
+      row.append(label);
+      return box;
+    });
+    row.prepend(legend);
+    inputs.set(field.key, { field, input: row, set: boxes });
     return row;
   }
 
@@ -266,8 +294,12 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
   }
 
   function set(config) {
-    for (const { field, input, layers: isTable } of inputs.values()) {
+    for (const { field, input, layers: isTable, set: boxes } of inputs.values()) {
       const value = config[field.key];
+      if (boxes) {
+        for (const b of boxes) b.checked = Array.isArray(value) && value.includes(b.value);
+        continue;
+      }
       if (isTable) setLayers(config);
       else if (field.kind === 'select') setSelect(input, value);
       else if (field.kind === 'checkbox') input.checked = Boolean(value);
@@ -282,8 +314,8 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
   }
 
   function markInvalid(key) {
-    for (const { field, input, layers: isTable } of inputs.values()) {
-      const targets = isTable ? [...input.querySelectorAll('select, input')] : [input];
+    for (const { field, input, layers: isTable, set: boxes } of inputs.values()) {
+      const targets = isTable ? [...input.querySelectorAll('select, input')] : boxes ?? [input];
       if (key === null) for (const t of targets) t.removeAttribute('aria-invalid');
       else if (field.key === key) for (const t of isTable ? [] : targets) t.setAttribute('aria-invalid', 'true');
     }

@@ -125,6 +125,11 @@ export function parseValue(key, text, spec) {
       return bad('true or false');
     case 'choice':
       return { value: text };
+    case 'set': {
+      const t = text.trim();
+      if (countItems(t, ',') > spec.options.length) return { error: `${key}: at most ${spec.options.length} entries` };
+      return { value: t === '' ? [] : t.split(',').map((x) => x.trim()) };
+    }
     case 'widths': {
       const t = text.trim();
       if (t.startsWith('[')) {

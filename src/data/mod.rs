@@ -1,14 +1,15 @@
-//! Datasets as the trainer sees them: generation, the train/validation split, pre-processing with
-//! training-split statistics, and mini-batch gathering (the user's own images are checked in
-//! `user`).
+//! Datasets as the trainer sees them: generation, the train/validation split, the 2D points'
+//! input features (computed in `features`), pre-processing with training-split statistics, and
+//! mini-batch gathering (the user's own images are checked in `user`).
 
 pub mod augment;
 pub mod digits;
+pub mod features;
 pub mod shapes;
 pub mod toy2d;
 pub mod user;
 
-use crate::config::{Config, ConfigError, Dataset, Preprocess, TestTime};
+use crate::config::{Config, ConfigError, Dataset, Feature, Preprocess, TestTime};
 use augment::{Augment, Shape};
 use crate::rng::Rng;
 use crate::tensor::Matrix;
@@ -78,9 +79,12 @@ impl Preprocessor {
     }
 }
 
-/// A split dataset: raw features for drawing, pre-processed features for the network.
+/// A split dataset: the raw samples for drawing and augmentation (a 2D point's coordinates x1, x2,
+/// an image's pixels), and the network's inputs (a 2D point's selected features, an image's
+/// pixels), pre-processed.
 #[derive(Clone, Debug)]
 pub struct Data {
+    /// Input features per sample: the width of `train_x`, `val_x` and the network's input.
     pub features: usize,
     pub classes: usize,
     /// Geometry of image samples (None for the 2D sets).
@@ -88,7 +92,11 @@ pub struct Data {
     pub class_names: Vec<String>,
     /// Augmentation applied to training batches of image data.
     pub augment: Augment,
+    /// The 2D points' features, computed from (x1, x2) before pre-processing (None for images,
+    /// whose pixels are the inputs).
+    pub point_features: Option<Vec<Feature>>,
     scratch: Vec<f32>,
+    /// Raw samples, one per row: (x1, x2) for 2D points, the pixels for images.
     pub train_raw: Matrix,
     pub val_raw: Matrix,
     pub train_x: Matrix,
@@ -130,8 +138,9 @@ impl Data {
 
     /// Splits samples into validation (the first `val_fraction` after a shuffle) and training;
     /// keeps at most `train_per_class` training samples per class; replaces a `label_noise`
-    /// fraction of training labels by random classes; then fits the pre-processing on the
-    /// training rows only and applies it unchanged to both splits.
+    /// fraction of training labels by random classes; computes the selected `features` of 2D
+    /// points (samples without an image shape are points (x1, x2)); then fits the pre-processing
+    /// on the training rows only and applies it unchanged to both splits.
     pub fn from_samples(x: Matrix, y: Vec<u32>, classes: usize, image: Option<Shape>, class_names: Vec<String>, cfg: &Config, rng: &mut Rng) -> Data {
         let n = x.rows;
         let d = x.cols;
@@ -165,20 +174,23 @@ impl Data {
                 }
             }
         }
+        // The features come before the pre-processing, so that its statistics are the features'.
+        let point_features = image.is_none().then(|| cfg.features.clone());
+        let mut train_x = network_features(&train_raw, point_features.as_deref());
+        let mut val_x = network_features(&val_raw, point_features.as_deref());
         let pre = match image {
-            Some(s) => Preprocessor::fit_channels(cfg.preprocess, &train_raw, s.c),
-            None => Preprocessor::fit(cfg.preprocess, &train_raw),
+            Some(s) => Preprocessor::fit_channels(cfg.preprocess, &train_x, s.c),
+            None => Preprocessor::fit(cfg.preprocess, &train_x),
         };
-        let mut train_x = train_raw.clone();
-        let mut val_x = val_raw.clone();
         pre.apply(&mut train_x);
         pre.apply(&mut val_x);
         Data {
-            features: d,
+            features: train_x.cols,
             classes,
             image,
             class_names,
             augment: Augment::from_config(cfg),
+            point_features,
             scratch: vec![0.0; d],
             train_y,
             val_y: val_idx.iter().map(|&i| y[i]).collect(),
@@ -188,6 +200,15 @@ impl Data {
             val_x,
             pre,
         }
+    }
+
+    /// The network's inputs for raw samples (rows like `train_raw`'s), prepared as the splits
+    /// were: a 2D point (x1, x2) becomes its selected features, then every row is pre-processed
+    /// with the training statistics.
+    pub fn inputs(&self, raw: &Matrix) -> Matrix {
+        let mut x = network_features(raw, self.point_features.as_deref());
+        self.pre.apply(&mut x);
+        x
     }
 
     /// The validation (or training) split as the network sees it under a test-time view:
@@ -234,6 +255,15 @@ impl Data {
     }
 }
 
+/// The network's features of raw samples before pre-processing: the selected features of 2D
+/// points (see `features::expand`), or a copy of image rows.
+fn network_features(raw: &Matrix, point_features: Option<&[Feature]>) -> Matrix {
+    match point_features {
+        Some(f) => features::expand(raw, f),
+        None => raw.clone(),
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -254,5 +284,28 @@ mod tests {
             let raw = d.val_raw.data[j];
             assert!(((raw - d.pre.shift[j]) * d.pre.scale[j] - d.val_x.data[j]).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn features_are_computed_before_the_pre_processing_and_raw_points_stay_2d() {
+        let picked = vec![Feature::X1Squared, Feature::X1X2, Feature::X2];
+        let cfg = Config { dataset: Dataset::Circles, features: picked.clone(), points: 300, ..Config::default() };
+        let d = Data::build(&cfg, &mut Rng::new(3, 0)).unwrap();
+        assert_eq!((d.features, d.train_x.cols, d.val_x.cols, d.train_raw.cols, d.val_raw.cols), (3, 3, 3, 2, 2));
+        assert_eq!(d.pre.shift.len(), 3);
+        // Standardized features: mean 0 and variance 1 on the training split.
+        for j in 0..3 {
+            let col: Vec<f64> = (0..d.train_x.rows).map(|r| d.train_x.data[r * 3 + j] as f64).collect();
+            let mean = col.iter().sum::<f64>() / col.len() as f64;
+            let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / col.len() as f64;
+            assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4, "feature {j}: {mean} {var}");
+        }
+        // The validation inputs are the raw points' features, pre-processed: what `inputs` gives.
+        let expanded = features::expand(&d.val_raw, &picked);
+        for j in 0..3 {
+            assert_eq!((expanded.data[j] - d.pre.shift[j]) * d.pre.scale[j], d.val_x.data[j]);
+        }
+        assert_eq!(d.inputs(&d.val_raw).data, d.val_x.data);
+        assert_eq!(d.inputs(&d.train_raw).data, d.train_x.data);
     }
 }

@@ -193,6 +193,32 @@ def generate_2d(name, n, classes, noise, rng):
     return xs, labels
 
 
+# The network's inputs are the selected features of each point (Overfit's src/data/features.rs),
+# computed from the float32 coordinates (x1, x2) before pre-processing. Each product is rounded
+# to float32 as Overfit's float32 multiplication is (the product of two float32 values is exact
+# in float64), and sin is taken in float64 with math.sin and rounded once, as Overfit does.
+POINT_FEATURES = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1_squared": lambda x1, x2: f32(x1 * x1),
+    "x2_squared": lambda x1, x2: f32(x2 * x2),
+    "x1_x2": lambda x1, x2: f32(x1 * x2),
+    "sin_x1": lambda x1, x2: f32(math.sin(x1)),
+    "sin_x2": lambda x1, x2: f32(math.sin(x2)),
+}
+
+
+def point_features(x1, x2, features):
+    """The selected features of the point (x1, x2), in the order of the features list."""
+    return [POINT_FEATURES[name](x1, x2) for name in features]
+
+
+def expand_features(raw, features):
+    """An n x k tensor of the selected features of the n x 2 float32 points raw (x1, x2)."""
+    rows = [point_features(x1, x2, features) for x1, x2 in raw.tolist()]
+    return torch.tensor(rows, dtype=torch.float32).view(len(rows), len(features))
+
+
 #% endif
 # ============================================================================================
 # The train/validation split (Overfit's src/data/mod.rs)
@@ -442,20 +468,27 @@ def load_image_folder(folder, size, color, classes):
 
 
 class Data:
-    """Both splits, raw (for augmentation) and pre-processed (for the network)."""
+    """Both splits, raw (for augmentation) and as the network's pre-processed inputs.
 
-    def __init__(self, raw, labels, classes, image, cfg, rng):
+    inputs turns raw rows into the network's features before pre-processing (the selected
+    features of 2D points); without it the raw values (the pixels of images) are the inputs.
+    """
+
+    def __init__(self, raw, labels, classes, image, cfg, rng, inputs=None):
         self.classes = classes
         self.image = image  # (height, width, channels) for images, None for 2D points.
-        self.features = raw.shape[1]
         val_idx, train_idx, train_labels = split_indices(labels, classes, cfg, rng)
         self.train_raw = raw[train_idx]
         self.val_raw = raw[val_idx]
         self.train_y = torch.tensor(train_labels, dtype=torch.long)
         self.val_y = torch.tensor([labels[i] for i in val_idx], dtype=torch.long)
-        self.shift, self.scale = fit_preprocess(cfg["preprocess"], self.train_raw, image)
-        self.train_x = self.preprocess(self.train_raw)
-        self.val_x = self.preprocess(self.val_raw)
+        # The statistics of the pre-processing are those of the features the network sees.
+        train_in = self.train_raw if inputs is None else inputs(self.train_raw)
+        val_in = self.val_raw if inputs is None else inputs(self.val_raw)
+        self.features = train_in.shape[1]
+        self.shift, self.scale = fit_preprocess(cfg["preprocess"], train_in, image)
+        self.train_x = self.preprocess(train_in)
+        self.val_x = self.preprocess(val_in)
 
     def preprocess(self, x):
         """x' = (x - shift) * scale, with the statistics of the training split."""
@@ -504,7 +537,7 @@ def build_data(cfg, args, rng):
     classes = cfg["classes"] if name in ("spiral", "blobs") else 2
     xs, labels = generate_2d(name, cfg["points"], classes, cfg["noise"], rng)
     raw = torch.tensor(xs, dtype=torch.float32).view(-1, 2)
-    return Data(raw, labels, classes, None, cfg, rng)
+    return Data(raw, labels, classes, None, cfg, rng, lambda x: expand_features(x, cfg["features"]))
 #% endif
 #% if shapes
     arrows = cfg["dataset"] == "arrows"

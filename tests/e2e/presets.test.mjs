@@ -172,6 +172,12 @@ const CLAIMS = {
   'mean-subtraction': async ({ a, b }) => {
     assert.ok(b.trainLoss < a.trainLoss, `B ${b.trainLoss} vs A ${a.trainLoss}`);
   },
+  'features-circles': async ({ page, a, b }) => {
+    assert.ok(b.valAcc > 95 && a.valAcc < 72, `B ${b.valAcc} %, A ${a.valAcc} %`);
+    // The feature toggles show B's choice.
+    const checked = await page.locator('.set-row input:checked').evaluateAll((xs) => xs.map((x) => x.value));
+    assert.deepEqual(checked, ['x1_squared', 'x2_squared']);
+  },
 };
 
 test('the menu lists every lecture demo, each with a claim, a view to look at and a stop epoch', async () => {

@@ -28,7 +28,7 @@ test('every schema field has words (a label and a tooltip), and every word belon
     assert.ok(t, `${f.key} has no entry in config-fields.js`);
     assert.ok(t.label && t.label !== f.key, `${f.key} has no label`);
     assert.ok(t.tooltip && t.tooltip.length > 20, `${f.key} has no tooltip`);
-    if (f.type === 'choice') {
+    if (f.type === 'choice' || f.type === 'set') {
       for (const o of f.options) assert.ok(t.options?.[o], `${f.key}: option "${o}" has no text`);
     }
   }
