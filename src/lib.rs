@@ -19,6 +19,7 @@ pub mod rng;
 pub mod schema;
 pub mod tensor;
 pub mod train;
+pub mod unit_maps;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

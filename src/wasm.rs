@@ -265,6 +265,21 @@ impl Session {
         Ok(out.into())
     }
 
+    /// The Network tab's maps (2D data; null for images): `{res, layers: [{kind, label, units,
+    /// shown, activation, lo, hi, names}], maps, stats, weights}` with the three buffers as
+    /// Float32Arrays (see `unit_maps::UnitMaps`).
+    pub fn unit_maps(&mut self, res: u32, max_units: u32) -> Result<JsValue, JsValue> {
+        let Some(m) = self.trainer.unit_maps(res as usize, max_units as usize) else { return Ok(JsValue::NULL) };
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value).map(|_| ()).map_err(|_| js_error("unit maps: could not build the result"));
+        set("res", JsValue::from(m.res as u32))?;
+        set("layers", to_js(&m.layers)?)?;
+        set("maps", js_sys::Float32Array::from(&m.maps[..]).into())?;
+        set("stats", js_sys::Float32Array::from(&m.stats[..]).into())?;
+        set("weights", js_sys::Float32Array::from(&m.weights[..]).into())?;
+        Ok(out.into())
+    }
+
     /// One training image followed by `count` augmented versions of it under the current
     /// settings, concatenated (raw pixels); empty for 2D data. Uses its own RNG, so training is
     /// not disturbed (see `augment::preview`).

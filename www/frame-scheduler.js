@@ -3,11 +3,14 @@
 // tab do not draw (their flags stay set for when the tab shows), and whatever waits draws a
 // little later even if no new snapshot arrives.
 
+import { bump } from './test-markers.js';
+
 /**
  * A spiral epoch can end 150 times a second, and redrawing the charts (axes, text) that often kept
  * the main thread busy with long tasks: the minimum interval of each kind, in milliseconds.
  */
-const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 50 };
+const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 50, network: 100 };
+
 
 /** Returns {request()}: asks for a frame; `page` holds state, views, status and compare. */
 export function createFrameScheduler(page) {
@@ -54,6 +57,13 @@ export function createFrameScheduler(page) {
     if (state.tab === 'main' && state.view === 'regions') heavy.push(['boundary', () => views.boundary.draw()]);
     if (state.tab === 'main' && state.view === 'images') {
       heavy.push(['grid', () => views.grid.draw()], ['confusion', () => views.confusion.draw()], ['weights', () => views.weights.draw()], ['preview', () => views.preview.draw()]);
+    }
+    if (state.tab === 'network') {
+      d.network = d.network || views.network.dirty;
+      heavy.push(['network', () => {
+        views.network.draw();
+        bump('networkDraws');
+      }]);
     }
     if (state.tab === 'layers') {
       d.layers = d.layers || views.layers.dirty;

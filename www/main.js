@@ -11,6 +11,7 @@ import { ConfusionMatrix } from './plots/confusion.js';
 import { WeightTiles } from './plots/weights.js';
 import { AugmentPreview } from './plots/augment-preview.js';
 import { LayersView } from './plots/layers.js';
+import { NetworkView } from './plots/network.js';
 import { UserImages } from './user-images.js';
 import { TrainingWorker } from './training-worker.js';
 import { SavedRuns } from './saved-runs.js';
@@ -41,6 +42,7 @@ page.views = {
   preview: new AugmentPreview(byId('aug-preview'), $('preview-note')),
   layers: new LayersView(byId('layer-rows'), byId('layers-epoch'), byId('layers-epoch-label'), byId('layers-note')),
 };
+page.views.network = new NetworkView(byId('network-view'), { onRequestDraw: () => page.frames.request() });
 page.frames = createFrameScheduler(page);
 page.status = createStatus(page);
 page.debug = createDebugHooks(page);
@@ -131,6 +133,7 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   views.curves.restyle();
   views.curves.update(state.history);
   views.boundary.restyle();
+  views.network.restyle();
   for (const view of [views.grid, views.confusion, views.weights, views.preview]) {
     view.restyle();
     view.draw();

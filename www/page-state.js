@@ -26,7 +26,7 @@ export function createPageState() {
     history: new CurveHistory(),
     /** The newest snapshot not yet drawn, and which views it changed. */
     latest: null,
-    dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, layers: false, best: false },
+    dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, layers: false, network: false, best: false },
     /** The best epoch of the current run (early stopping's restore point), or null. */
     bestEpoch: null,
     /** The number of classes of the data training now (0 until the first snapshot). */

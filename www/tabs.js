@@ -4,7 +4,7 @@
 import { byId } from './dom.js';
 import { mark } from './test-markers.js';
 
-const TITLES = { layers: 'Layers', lab: 'Init lab', runs: 'Recent runs' };
+const TITLES = { network: 'Network', layers: 'Layers', lab: 'Init lab', runs: 'Recent runs' };
 
 /** Returns {show(tab), setView(view, shape)} and wires the tab buttons. */
 export function createTabs(page) {
@@ -22,6 +22,9 @@ export function createTabs(page) {
       t.setAttribute('aria-selected', String(t.dataset.tab === next));
       t.tabIndex = t.dataset.tab === next ? 0 : -1;
     }
+    byId('network-view').hidden = next !== 'network';
+    // The worker computes the unit maps only while the Network tab shows.
+    page.worker.post({ type: 'views', network: next === 'network' });
     byId('layers-view').hidden = next !== 'layers';
     byId('lab-view').hidden = next !== 'lab';
     byId('runs-view').hidden = next !== 'runs';
@@ -34,7 +37,7 @@ export function createTabs(page) {
     if (next === 'lab') page.initLab.open();
     page.views.layers.dirty = true;
     page.views.initLab.dirty = Boolean(page.views.initLab.result);
-    Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, curves: true });
+    Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, curves: true, network: true });
     page.frames.request();
   }
 

@@ -21,6 +21,7 @@
 //   data-lab-busy     "true" while the init lab computes
 //   data-lab-runs     how many init-lab results were drawn
 //   data-demo         the id of the lecture demo showing
+//   data-network-draws how many times the Network tab drew new unit maps
 
 const body = () => document.body.dataset;
 

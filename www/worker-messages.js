@@ -15,6 +15,7 @@ export function createWorkerMessages(page) {
     page.runKeeper.keep(msg);
     if (msg.run !== state.run) {
       views.layers.clear();
+      views.network.clear();
       page.bestEpoch.clearRestored();
     }
     if (msg.layers) views.layers.push(msg.epoch, msg.step, msg.layers, msg.layerBins, msg.layerCounts);
@@ -67,6 +68,13 @@ export function createWorkerMessages(page) {
       views.weights.setWeights(msg.weights, msg.weightUnits, msg.weightTotal, msg.weightsOutput);
       Object.assign(state.dirty, { grid: true, confusion: true, weights: true });
     }
+    if (msg.network) {
+      views.network.setData(msg.network);
+      state.dirty.network = true;
+    } else if (msg.image && state.tab === 'network') {
+      views.network.setData(null);
+      state.dirty.network = true;
+    }
     if (msg.preview) {
       views.preview.setPreview(msg.preview, msg.previewActive);
       state.dirty.preview = true;
@@ -93,8 +101,10 @@ export function createWorkerMessages(page) {
     switch (msg.type) {
       case 'ready':
         page.config.onReady(msg.schema, tidyConfig(msg.defaults));
-        // A new (or restarted) worker trains at the page's speed.
+        // A new (or restarted) worker trains at the page's speed, and knows whether the Network
+        // tab shows.
         page.toolbar.sendSpeed();
+        page.worker.post({ type: 'views', network: state.tab === 'network' });
         break;
       case 'applied':
         page.config.onApplied(msg, tidyConfig(msg.config));

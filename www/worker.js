@@ -3,6 +3,7 @@
 // Messages in:  {type:'config', config, lenient?}, {type:'play'}, {type:'pause'},
 //               {type:'step', unit?} (to the end of the epoch; unit 'batch': one mini-batch),
 //               {type:'speed', epochsPerSec} (a speed limit; null: Max),
+//               {type:'views', network} (the Network tab shows: add its unit maps to snapshots),
 //               {type:'reset'}, {type:'preview', index} (another image for the augmentation
 //               preview), {type:'user-data', pixels, labels, size, channels, names, config},
 //               {type:'init-lab', id, config}, {type:'restore-best'}, {type:'export-pytorch', id, config};
@@ -54,6 +55,10 @@ const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
 /** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
 const STATS_MIN_INTERVAL_MS = 40;
+/** The Network tab's unit maps: grid cells per side, units per column, and the shortest interval. */
+const NETWORK_RES = 32;
+const NETWORK_UNITS = 12;
+const NETWORK_MIN_INTERVAL_MS = 150;
 
 let session = null;
 /** The last config the Session accepted. */
@@ -74,6 +79,9 @@ let previewDirty = true;
 let previewIndex = 0;
 /** When the per-layer statistics are due again while playing (adapted to their cost). */
 let statsDueAt = 0;
+/** Whether the page shows the Network tab (it asks for the unit maps), and when they are due. */
+let networkWanted = false;
+let networkDueAt = 0;
 /** The newest training report, kept for snapshots that do not train (pause, config). */
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
 /** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
@@ -292,6 +300,12 @@ function postSnapshot(report, { views }) {
       // Keep the statistics under ~10 % of the worker's time, and about 16 per second at most.
       statsDueAt = performance.now() + Math.max(STATS_MIN_INTERVAL_MS, 10 * (performance.now() - s0));
     }
+    if (networkWanted && !image && (!playing || performance.now() >= networkDueAt)) {
+      const n0 = performance.now();
+      networkMaps(msg, transfer);
+      // Keep the maps under ~10 % of the worker's time, and about six per second at most.
+      networkDueAt = performance.now() + Math.max(NETWORK_MIN_INTERVAL_MS, 10 * (performance.now() - n0));
+    }
     if (image && previewDirty) {
       msg.preview = owned(session.augment_preview(previewIndex, PREVIEW_COUNT));
       msg.previewActive = session.augmentation_active();
@@ -342,6 +356,18 @@ function layerStats(msg, transfer) {
   msg.layerBins = bins;
   msg.layerCounts = counts;
   transfer.push(counts.buffer);
+}
+
+/**
+ * Adds the Network tab's data to a snapshot: the core's unit maps over the plane, with the maps,
+ * their statistics and the weights between the shown units as transferred buffers.
+ */
+function networkMaps(msg, transfer) {
+  const m = session.unit_maps(NETWORK_RES, NETWORK_UNITS);
+  if (!m) return;
+  const layers = Array.from(m.layers, (l) => ({ ...l, names: l.names ? Array.from(l.names) : null }));
+  msg.network = { res: m.res, layers, maps: owned(m.maps), stats: owned(m.stats), weights: owned(m.weights) };
+  transfer.push(msg.network.maps.buffer, msg.network.stats.buffer, msg.network.weights.buffer);
 }
 
 /** Runs the init lab for a config (its lab_* fields and seed) and posts the result. */
@@ -544,6 +570,11 @@ function handle(msg) {
         restartClock();
       }
       schedule();
+      break;
+    case 'views':
+      // The page shows (or hides) the Network tab: its maps follow the training, or stop.
+      networkWanted = Boolean(msg.network);
+      if (networkWanted && session) postSnapshot(null, { views: false });
       break;
     case 'speed':
       speed = Number.isFinite(msg.epochsPerSec) && msg.epochsPerSec > 0 ? msg.epochsPerSec : null;

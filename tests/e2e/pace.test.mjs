@@ -83,8 +83,8 @@ test('the tabs follow the WAI-ARIA tabs pattern', async () => {
     const data = page.getByRole('tab', { name: 'Data' });
     await data.focus();
     await page.keyboard.press('ArrowRight');
-    assert.equal(await page.evaluate(() => document.body.dataset.tab), 'layers');
-    assert.equal(await page.getByRole('tab', { name: 'Layers' }).getAttribute('tabindex'), '0');
+    assert.equal(await page.evaluate(() => document.body.dataset.tab), 'network');
+    assert.equal(await page.getByRole('tab', { name: 'Network' }).getAttribute('tabindex'), '0');
     assert.equal(await data.getAttribute('tabindex'), '-1');
     await page.keyboard.press('End');
     assert.equal(await page.evaluate(() => document.body.dataset.tab), 'runs');
