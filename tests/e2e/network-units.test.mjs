@@ -80,7 +80,7 @@ test('feature and activation names are written as the page writes them', () => {
   const want = { x1: 'x₁', x2: 'x₂', x1_squared: 'x₁²', x2_squared: 'x₂²', x1_x2: 'x₁x₂', sin_x1: 'sin x₁', sin_x2: 'sin x₂' };
   for (const [name, label] of Object.entries(want)) assert.equal(featureLabel(name), label);
   assert.equal(featureLabel('other'), 'other');
-  assert.equal(activationLabel('leaky_relu'), 'leaky ReLU');
+  assert.equal(activationLabel('leaky_relu'), 'Leaky ReLU', 'the word the settings use');
   assert.equal(activationLabel(null), '');
 });
 

@@ -4,6 +4,7 @@
 // detail panel of the unit under the pointer or focus, and the pure helpers behind them (the
 // layout, the colour scales and their lookup tables, the edge styles, the texts).
 
+import { ACTIVATION_TEXT, FIELD_TEXT } from '../config-fields.js';
 import { cssVar, pixelRatio, rgb } from './canvas.js';
 import { CLASS_COLORS } from './boundary.js';
 import { formatLoss, formatPercent } from '../format.js';
@@ -44,27 +45,11 @@ export const SAT_HI = GRADIENT + 2;
 export const NO_VALUE = GRADIENT + 3;
 export const LUT_SIZE = GRADIENT + 4;
 
-/** The input features' names as the page writes them. */
-const FEATURE_LABELS = {
-  x1: 'x₁',
-  x2: 'x₂',
-  x1_squared: 'x₁²',
-  x2_squared: 'x₂²',
-  x1_x2: 'x₁x₂',
-  sin_x1: 'sin x₁',
-  sin_x2: 'sin x₂',
-};
-
-/** The activations' names as the page writes them. */
-const ACTIVATION_LABELS = {
-  relu: 'ReLU',
-  tanh: 'tanh',
-  sigmoid: 'sigmoid',
-  leaky_relu: 'leaky ReLU',
-  elu: 'ELU',
-  maxout: 'maxout',
-  identity: 'linear',
-};
+/** The words the settings use for the input features and activations (config-fields.js). */
+const FEATURE_LABELS = Object.fromEntries(
+  Object.entries(FIELD_TEXT.find((f) => f.key === 'features')?.options ?? {}).map(([k, [text]]) => [k, text]),
+);
+const ACTIVATION_LABELS = Object.fromEntries(Object.entries(ACTIVATION_TEXT).map(([k, [text]]) => [k, text]));
 
 /** Returns how the page writes input feature `name` ('x1_squared' gives 'x₁²'). */
 export function featureLabel(name) {
