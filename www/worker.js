@@ -33,6 +33,7 @@
 // main thread are handled between chunks.
 
 import init, * as wasm from '../pkg/overfit.js';
+import { GRID_IMAGES, imageViews, layerStats, networkMaps, owned, readEval, readReport } from './snapshot-parts.js';
 
 const { Session, default_config } = wasm;
 
@@ -43,9 +44,6 @@ const GRID_RES_MAX = 80;
 const GRID_RES_MIN = 12;
 /** Time budget of one decision grid; big networks get a coarser grid so the worker stays responsive. */
 const GRID_BUDGET_MS = 30;
-/** Validation images shown in the image grid, and first-layer units drawn as weight images. */
-const GRID_IMAGES = 48;
-const WEIGHT_TILES = 32;
 /** Augmented versions beside the original in the augmentation preview. */
 const PREVIEW_COUNT = 8;
 /** The image views are recomputed while playing at most this often, in milliseconds. */
@@ -55,9 +53,7 @@ const MIN_STEPS = 1;
 const MAX_STEPS = 1 << 20;
 /** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
 const STATS_MIN_INTERVAL_MS = 40;
-/** The Network tab's unit maps: grid cells per side, units per column, and the shortest interval. */
-const NETWORK_RES = 32;
-const NETWORK_UNITS = 12;
+/** The Network tab's unit maps are recomputed while playing at most this often, in milliseconds. */
 const NETWORK_MIN_INTERVAL_MS = 150;
 
 let session = null;
@@ -147,33 +143,8 @@ function speedAllowance() {
   return { steps: 0, waitMs: Math.max(4, Math.ceil(dueAt - now)) };
 }
 
-/** Copies a typed array unless it already owns its whole buffer, so transferring it is safe. */
-function owned(array) {
-  return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength ? array : array.slice();
-}
-
 function errorMessage(e) {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** Reads the report of `Session.run` into a plain object (it may be a wasm-bindgen class). */
-function readReport(r) {
-  const evals = Array.from(r.evals ?? [], readEval);
-  const out = {
-    step: r.step, epoch: r.epoch, epochFloat: r.epoch_float, stepsPerEpoch: r.steps_per_epoch,
-    batchLoss: r.batch_loss, diverged: Boolean(r.diverged), stopped: Boolean(r.stopped),
-    diverged_at_step: r.diverged_at_step ?? null, best_epoch: r.best_epoch ?? null, atStopEpoch: Boolean(r.at_stop_epoch), evals,
-  };
-  if (typeof r.free === 'function') r.free();
-  return out;
-}
-
-/** One epoch record as a plain object (members_val_acc and members_val_loss are empty for a single model). */
-function readEval(e) {
-  return {
-    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
-    lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []), members_val_loss: Array.from(e.members_val_loss ?? []),
-  };
 }
 
 /** Steps left before the pacing limit (Infinity without one); 0 means hold. */
@@ -276,7 +247,7 @@ function postSnapshot(report, { views }) {
     }
     if (views && image) {
       const v0 = performance.now();
-      imageViews(msg, transfer);
+      imageViews(session, msg, transfer);
       const ms = performance.now() - v0;
       // Keep the views under ~10 % of the worker's time, and at most about three per second.
       gridDueAt = performance.now() + Math.max(VIEWS_MIN_INTERVAL_MS, 10 * ms);
@@ -296,13 +267,13 @@ function postSnapshot(report, { views }) {
     }
     if (!playing || performance.now() >= statsDueAt) {
       const s0 = performance.now();
-      layerStats(msg, transfer);
+      layerStats(session, msg, transfer);
       // Keep the statistics under ~10 % of the worker's time, and about 16 per second at most.
       statsDueAt = performance.now() + Math.max(STATS_MIN_INTERVAL_MS, 10 * (performance.now() - s0));
     }
     if (networkWanted && !image && (!playing || performance.now() >= networkDueAt)) {
       const n0 = performance.now();
-      networkMaps(msg, transfer);
+      networkMaps(session, msg, transfer);
       // Keep the maps under ~10 % of the worker's time, and about six per second at most.
       networkDueAt = performance.now() + Math.max(NETWORK_MIN_INTERVAL_MS, 10 * (performance.now() - n0));
     }
@@ -317,57 +288,6 @@ function postSnapshot(report, { views }) {
     return;
   }
   self.postMessage(msg, transfer);
-}
-
-/**
- * Adds the image views to a snapshot, all from one core call over the validation split: class
- * probabilities of the images the grid shows (`valProbs`), the validation confusion matrix and the
- * first layer's weights of up to WEIGHT_TILES units, one image per unit (`weights`, `weightUnits`,
- * `weightTotal`, `weightsOutput`).
- */
-function imageViews(msg, transfer) {
-  const v = session.image_views(GRID_IMAGES, WEIGHT_TILES);
-  msg.valProbs = owned(v.valProbs);
-  msg.confusion = owned(v.confusion);
-  msg.weights = owned(v.weights);
-  msg.weightUnits = v.weightUnits;
-  msg.weightTotal = v.weightTotal;
-  msg.weightsOutput = v.weightsOutput;
-  transfer.push(msg.valProbs.buffer, msg.confusion.buffer, msg.weights.buffer);
-}
-
-/**
- * Adds the per-layer statistics of the probe batch to a snapshot: `layers` holds one small object
- * per hidden layer ({layer, activation, pre, act, grad}, each {mean, std, saturated, dead, zeros, lo, hi}),
- * and `layerCounts` all histogram counts in one transferred buffer, layer by layer, in the order
- * pre-activation, activation, gradient, `layerBins` counts each.
- */
-function layerStats(msg, transfer) {
-  const views = Array.from(session.layer_stats() ?? []);
-  const bins = views.length > 0 ? views[0].pre.hist.counts.length : 0;
-  const counts = new Float32Array(views.length * 3 * bins);
-  msg.layers = views.map((v, i) => {
-    const part = (s, j) => {
-      counts.set(s.hist.counts, (i * 3 + j) * bins);
-      return { mean: s.mean, std: s.std, saturated: s.saturated, dead: s.dead, zeros: s.zeros, lo: s.hist.lo, hi: s.hist.hi };
-    };
-    return { layer: v.layer, activation: v.activation, pre: part(v.pre, 0), act: part(v.act, 1), grad: part(v.grad, 2) };
-  });
-  msg.layerBins = bins;
-  msg.layerCounts = counts;
-  transfer.push(counts.buffer);
-}
-
-/**
- * Adds the Network tab's data to a snapshot: the core's unit maps over the plane, with the maps,
- * their statistics and the weights between the shown units as transferred buffers.
- */
-function networkMaps(msg, transfer) {
-  const m = session.unit_maps(NETWORK_RES, NETWORK_UNITS);
-  if (!m) return;
-  const layers = Array.from(m.layers, (l) => ({ ...l, names: l.names ? Array.from(l.names) : null }));
-  msg.network = { res: m.res, layers, maps: owned(m.maps), stats: owned(m.stats), weights: owned(m.weights) };
-  transfer.push(msg.network.maps.buffer, msg.network.stats.buffer, msg.network.weights.buffer);
 }
 
 /** Runs the init lab for a config (its lab_* fields and seed) and posts the result. */
