@@ -12,9 +12,6 @@ import { clone } from './json-values.js';
 import { clearNotes } from './page-state.js';
 import { mark, unmark } from './test-markers.js';
 
-/** The demo list, for the menu and the tests. */
-export const DEMOS = presets;
-
 /** The config of one side of a demo: the defaults, the demo's settings, its stop epoch and seed. */
 export function demoConfig(defaults, settings, demo, seed = null) {
   const config = { ...clone(defaults), ...clone(settings), stop_at_epoch: demo.stop };

@@ -41,9 +41,4 @@ export class Schema {
   isImage(config) {
     return this.dataset(config).image;
   }
-
-  /** The keys of the fields with one of the given effects ('data', 'weights', 'restart', 'hyper', 'none'). */
-  keysWithEffect(...effects) {
-    return this.fields.filter((f) => effects.includes(f.effect)).map((f) => f.key);
-  }
 }
