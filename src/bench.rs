@@ -63,7 +63,7 @@ impl Bench {
             let rows = self.batch * self.features;
             self.model.input_mut(self.batch).data.copy_from_slice(&self.inputs[k * rows..(k + 1) * rows]);
             self.model.forward(Mode::Train, &mut self.rng);
-            let b = self.model.backward_fresh(&self.labels[k * self.batch..(k + 1) * self.batch]);
+            let b = self.model.backward_fresh(crate::loss::Targets::Classes(&self.labels[k * self.batch..(k + 1) * self.batch]));
             self.last_loss = (b.loss_sum / self.batch as f64) as f32;
             self.opt.step(&mut self.model.params, &self.hyper);
             self.steps += 1;

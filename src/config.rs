@@ -32,12 +32,26 @@ pub enum Dataset {
     Arrows,
     /// The user's own images, loaded in the page (the core receives the pixels).
     User,
+    /// Regression, 1D: y = sin(pi x) on x in [-1, 1], plus Gaussian noise.
+    Sine,
+    /// Regression, 1D: y = -0.5 for x < 0 and 0.5 from 0 on, plus noise (a jump a smooth net must bend to).
+    Step,
+    /// Regression, 1D: y = x^3 - 0.5 x on [-1.2, 1.2], plus noise.
+    Cubic,
+    /// Regression, 1D: 20 samples of y = sin(pi x) with noise (whatever `points` says): few
+    /// enough that a big network threads every training point.
+    FewPoints,
+    /// Regression, 2D: the plane y = 0.6 x1 - 0.4 x2, plus noise.
+    Plane,
+    /// Regression, 2D: a sum of three Gaussian bumps (two up, one down), plus noise.
+    Gaussians,
 }
 
 impl Dataset {
     /// Whether the number of classes is the `classes` setting (for the user's images it follows
     /// the loaded set instead).
     pub fn has_free_classes(self) -> bool {
+        // (Regression sets have no classes: one output unit, real-valued targets.)
         matches!(self, Dataset::Spiral | Dataset::Blobs | Dataset::Shapes)
     }
 
@@ -51,12 +65,39 @@ impl Dataset {
         !matches!(self, Dataset::Digits | Dataset::User)
     }
 
+    /// Whether the targets are real values (regression: one output, MSE / L1 / Huber loss,
+    /// R^2 and RMSE) rather than classes.
+    pub fn is_regression(self) -> bool {
+        matches!(self, Dataset::Sine | Dataset::Step | Dataset::Cubic | Dataset::FewPoints | Dataset::Plane | Dataset::Gaussians)
+    }
+
+    /// The number of raw input coordinates of a point dataset: 1 for the 1D regression sets
+    /// (x), 2 for the others (x1, x2); images have none (their pixels are the inputs).
+    pub fn point_dims(self) -> usize {
+        match self {
+            Dataset::Sine | Dataset::Step | Dataset::Cubic | Dataset::FewPoints => 1,
+            d if d.is_image() => 0,
+            _ => 2,
+        }
+    }
+
+    /// The fixed number of samples of a dataset that ignores `points` (few_points: 20).
+    pub fn fixed_points(self) -> Option<usize> {
+        match self {
+            Dataset::FewPoints => Some(20),
+            _ => None,
+        }
+    }
+
     /// The number of classes of a dataset whose classes are not a setting.
     pub fn fixed_classes(self) -> Option<usize> {
         match self {
             Dataset::Digits => Some(10),
             Dataset::Circles | Dataset::Xor | Dataset::Moons | Dataset::Arrows => Some(2),
-            Dataset::Spiral | Dataset::Blobs | Dataset::Shapes | Dataset::User => None,
+            // A regression set has one output and no classes; "1" keeps the class-shaped code
+            // (per-class limits, label bookkeeping) working on a single group.
+            d if d.is_regression() => Some(1),
+            _ => None,
         }
     }
 
@@ -160,6 +201,19 @@ pub enum Loss {
     Hinge,
     /// Binary logistic: one output s, p = sigma(s), -(y log p + (1 - y) log(1 - p)). Two classes only.
     Logistic,
+    /// Regression: mean squared error (s - t)^2.
+    Mse,
+    /// Regression: mean absolute error |s - t|.
+    L1,
+    /// Regression: Huber loss with delta 1: (s - t)^2 / 2 where |s - t| <= 1, |s - t| - 1/2 beyond.
+    Huber,
+}
+
+impl Loss {
+    /// Whether the loss compares one real output with a real target (regression).
+    pub fn is_regression(self) -> bool {
+        matches!(self, Loss::Mse | Loss::L1 | Loss::Huber)
+    }
 }
 
 /// The parameter update rule.
@@ -271,6 +325,10 @@ pub struct Config {
     pub val_fraction: f32,
     /// Seed of the one explicit RNG: data, split, init, batches, dropout, augmentation.
     pub seed: u32,
+    /// The data's own seed: 0 follows `seed`; any other value generates (and splits) the data
+    /// from it while `seed` still decides the weights, the batch order and the masks. The page's
+    /// "Regenerate data" writes a fresh one here.
+    pub data_seed: u32,
     pub preprocess: Preprocess,
     /// 2D datasets: the network's inputs, computed from each point's (x1, x2) before
     /// pre-processing, in this order (1 to 7 features, none twice). Image datasets ignore it.
@@ -376,6 +434,7 @@ impl Default for Config {
             noise: 0.1,
             val_fraction: 0.3,
             seed: 1,
+            data_seed: 0,
             preprocess: Preprocess::Standardize,
             features: vec![Feature::X1, Feature::X2],
             label_noise: 0.0,
@@ -479,15 +538,24 @@ impl Config {
     }
 
     /// Input features per sample, the width of the network's input: the pixels of an image, or
-    /// the number of selected `features` of a 2D point.
+    /// the number of selected `features` of a 2D point, or the one coordinate x of a 1D point.
     pub fn features(&self) -> usize {
-        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(self.features.len())
+        match self.image_shape() {
+            Some((w, h, c)) => w * h * c,
+            None if self.dataset.point_dims() == 1 => 1,
+            None => self.features.len(),
+        }
     }
 
     /// Values per sample as generated or loaded, before the 2D features are computed: the pixels
     /// of an image, or a point's two coordinates (x1, x2).
     fn raw_values(&self) -> usize {
-        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(2)
+        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(self.dataset.point_dims())
+    }
+
+    /// The number of samples the dataset will have (`points`, or the dataset's fixed count).
+    pub fn sample_count(&self) -> usize {
+        self.dataset.fixed_points().unwrap_or(self.points)
     }
 
     /// The activation of hidden layer `layer` (0-based), after overrides.

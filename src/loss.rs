@@ -1,20 +1,71 @@
-//! Data losses over a batch of scores (B, C): softmax cross-entropy, multiclass hinge, and binary
-//! logistic (one score per sample). Each returns the summed loss and the number of correct
-//! predictions, and writes dL/dscores of the *mean* loss when asked.
+//! Data losses over a batch of scores (B, C): softmax cross-entropy, multiclass hinge and binary
+//! logistic (one score per sample) against class labels; mean squared error, L1 and Huber (one
+//! score per sample) against real targets. Each returns the summed loss and the number of correct
+//! predictions (classes) or the summed squared error (regression), and writes dL/dscores of the
+//! *mean* loss when asked.
 
 use crate::config::Loss;
 use crate::tensor::Matrix;
 
-/// Sum of losses and count of correct predictions over a batch.
+/// Sum of losses and count of correct predictions over a batch; for regression the sum of squared
+/// errors (s - t)^2 instead of a count, from which RMSE and R^2 follow.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct BatchLoss {
     pub loss_sum: f64,
     pub correct: usize,
+    pub sq_err_sum: f64,
 }
+
+/// What the scores are compared with: a class label per row, or a real target per row.
+#[derive(Clone, Copy, Debug)]
+pub enum Targets<'a> {
+    Classes(&'a [u32]),
+    Values(&'a [f32]),
+}
+
+impl<'a> Targets<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Targets::Classes(y) => y.len(),
+            Targets::Values(t) => t.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The targets of rows `start..end`.
+    pub fn slice(&self, start: usize, end: usize) -> Targets<'a> {
+        match *self {
+            Targets::Classes(y) => Targets::Classes(&y[start..end]),
+            Targets::Values(t) => Targets::Values(&t[start..end]),
+        }
+    }
+
+    /// The class labels (all 0 for real targets, which have no classes).
+    fn class(&self, r: usize) -> usize {
+        match self {
+            Targets::Classes(y) => y[r] as usize,
+            Targets::Values(_) => 0,
+        }
+    }
+
+    /// The real target of row r (the class index for labels).
+    fn value(&self, r: usize) -> f32 {
+        match self {
+            Targets::Classes(y) => y[r] as f32,
+            Targets::Values(t) => t[r],
+        }
+    }
+}
+
+/// The Huber loss's threshold: quadratic for |r| <= delta, linear beyond (PyTorch's default).
+pub const HUBER_DELTA: f32 = 1.0;
 
 /// Number of score columns a loss needs for `classes` classes.
 pub fn outputs(loss: Loss, classes: usize) -> usize {
-    if loss == Loss::Logistic {
+    if loss == Loss::Logistic || loss.is_regression() {
         1
     } else {
         classes
@@ -23,9 +74,9 @@ pub fn outputs(loss: Loss, classes: usize) -> usize {
 
 /// Computes the loss of `scores` against `labels`; when `grad` is given, writes into it the
 /// gradient of the batch mean loss with respect to the scores.
-pub fn compute(loss: Loss, margin: f32, scores: &Matrix, labels: &[u32], mut grad: Option<&mut Matrix>) -> BatchLoss {
+pub fn compute(loss: Loss, margin: f32, scores: &Matrix, targets: Targets, mut grad: Option<&mut Matrix>) -> BatchLoss {
     let (b, c) = (scores.rows, scores.cols);
-    assert_eq!(labels.len(), b);
+    assert_eq!(targets.len(), b);
     if let Some(g) = grad.as_deref_mut() {
         g.resize_rows(b);
     }
@@ -33,7 +84,7 @@ pub fn compute(loss: Loss, margin: f32, scores: &Matrix, labels: &[u32], mut gra
     let mut out = BatchLoss::default();
     for r in 0..b {
         let s = scores.row(r);
-        let y = labels[r] as usize;
+        let y = targets.class(r);
         match loss {
             Loss::Softmax => {
                 // L = -s_y + log sum_k e^{s_k}, computed with the max subtracted for stability;
@@ -98,19 +149,43 @@ pub fn compute(loss: Loss, margin: f32, scores: &Matrix, labels: &[u32], mut gra
                     g.row_mut(r)[0] = (p - yf) * inv_b;
                 }
             }
+            Loss::Mse | Loss::L1 | Loss::Huber => {
+                // One output s against the real target t, residual d = s - t:
+                //   MSE   L = d^2                                   dL/ds = 2 d
+                //   L1    L = |d|                                   dL/ds = sign(d) (0 at d = 0)
+                //   Huber L = d^2 / 2 (|d| <= delta), delta (|d| - delta / 2) beyond
+                //                                                   dL/ds = clamp(d, -delta, delta)
+                let d = s[0] - targets.value(r);
+                let (l, dl) = match loss {
+                    Loss::Mse => (d * d, 2.0 * d),
+                    Loss::L1 => (d.abs(), if d > 0.0 { 1.0 } else if d < 0.0 { -1.0 } else { 0.0 }),
+                    _ if d.abs() <= HUBER_DELTA => (0.5 * d * d, d),
+                    _ => (HUBER_DELTA * (d.abs() - 0.5 * HUBER_DELTA), HUBER_DELTA * d.signum()),
+                };
+                // A NaN residual must give a NaN loss (the divergence signal); abs and the
+                // comparisons above would otherwise turn it into a finite L1 or Huber value.
+                out.loss_sum += if d.is_nan() { f64::NAN } else { l as f64 };
+                out.sq_err_sum += (d as f64) * (d as f64);
+                if let Some(g) = grad.as_deref_mut() {
+                    g.row_mut(r)[0] = dl * inv_b;
+                }
+            }
         }
     }
     out
 }
 
 /// Class probabilities for display and ensembles: softmax of the scores (for hinge too, as a
-/// monotone read-out), or [1 - p, p] for the logistic loss. `probs` is (B, classes).
+/// monotone read-out), or [1 - p, p] for the logistic loss; for a regression loss the prediction
+/// itself (one column), which ensembles average the same way. `probs` is (B, classes).
 pub fn probabilities(loss: Loss, scores: &Matrix, probs: &mut Matrix) {
     probs.resize_rows(scores.rows);
     for r in 0..scores.rows {
         let s = scores.row(r);
         let out = probs.row_mut(r);
-        if loss == Loss::Logistic {
+        if loss.is_regression() {
+            out[0] = s[0];
+        } else if loss == Loss::Logistic {
             let p = 1.0 / (1.0 + libm::expf(-s[0]));
             out[0] = 1.0 - p;
             out[1] = p;

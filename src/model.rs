@@ -7,7 +7,7 @@
 use crate::config::{Activation, Config, Norm, NormPosition};
 use crate::weight_init;
 use crate::layers::{ActivationLayer, BatchNorm, Dropout, Layer, LayerNorm, Linear, Maxout, Mode};
-use crate::loss::{self, BatchLoss};
+use crate::loss::{self, BatchLoss, Targets};
 use crate::params::Params;
 use crate::rng::Rng;
 use crate::tensor::Matrix;
@@ -182,9 +182,9 @@ impl Model {
 
     /// Computes the loss of the last forward pass against `labels` and back-propagates it,
     /// adding parameter gradients into `params.grads` (zero them first for a fresh step).
-    pub fn backward(&mut self, labels: &[u32]) -> BatchLoss {
+    pub fn backward(&mut self, targets: Targets) -> BatchLoss {
         let last = self.layers.len();
-        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], labels, Some(&mut self.grads[last]));
+        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], targets, Some(&mut self.grads[last]));
         self.backward_from_output();
         result
     }
@@ -194,7 +194,7 @@ impl Model {
     /// gradients are written instead of added (starting from 0, adding in the same order), and
     /// only the other layers' parameter gradients (and BatchNorm's unused buffer gradients) are
     /// zeroed first.
-    pub fn backward_fresh(&mut self, labels: &[u32]) -> BatchLoss {
+    pub fn backward_fresh(&mut self, targets: Targets) -> BatchLoss {
         let g = &mut self.params.grads;
         for layer in &self.layers {
             match layer {
@@ -211,7 +211,7 @@ impl Model {
             }
         }
         let last = self.layers.len();
-        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], labels, Some(&mut self.grads[last]));
+        let result = loss::compute(self.loss, self.margin, &self.acts[self.act_at[last]], targets, Some(&mut self.grads[last]));
         self.backward_inner(true);
         result
     }
@@ -270,7 +270,7 @@ impl Model {
 
     /// Loss and accuracy over a whole split, evaluated in chunks; `probs` receives class
     /// probabilities when given (rows in the same order as `x`).
-    pub fn evaluate(&mut self, x: &Matrix, y: &[u32], mode: Mode, rng: &mut Rng, chunk: usize, mut probs: Option<&mut Matrix>) -> BatchLoss {
+    pub fn evaluate(&mut self, x: &Matrix, y: Targets, mode: Mode, rng: &mut Rng, chunk: usize, mut probs: Option<&mut Matrix>) -> BatchLoss {
         let mut total = BatchLoss::default();
         let mut scratch = Matrix::zeros(0, if self.loss == crate::config::Loss::Logistic { 2 } else { self.outputs });
         let mut start = 0;
@@ -280,9 +280,10 @@ impl Model {
             input.data.copy_from_slice(&x.data[start * x.cols..end * x.cols]);
             let (kind, margin) = (self.loss, self.margin);
             let scores = self.forward(mode, rng);
-            let b = loss::compute(kind, margin, scores, &y[start..end], None);
+            let b = loss::compute(kind, margin, scores, y.slice(start, end), None);
             total.loss_sum += b.loss_sum;
             total.correct += b.correct;
+            total.sq_err_sum += b.sq_err_sum;
             if let Some(p) = probs.as_deref_mut() {
                 let scores = self.activation(self.layers.len());
                 loss::probabilities(self.loss, scores, &mut scratch);

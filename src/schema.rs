@@ -100,12 +100,12 @@ macro_rules! choices {
     };
 }
 
-choices!(Dataset: Spiral, Circles, Xor, Blobs, Moons, Digits, Shapes, Arrows, User);
+choices!(Dataset: Spiral, Circles, Xor, Blobs, Moons, Digits, Shapes, Arrows, User, Sine, Step, Cubic, FewPoints, Plane, Gaussians);
 choices!(Activation: Sigmoid, Tanh, Relu, LeakyRelu, Elu, Maxout, Identity);
 choices!(WeightInit: Zeros, Normal001, Normal1, Normal, Uniform, Xavier, He);
 choices!(Norm: None, Batch, Layer);
 choices!(NormPosition: Before, After);
-choices!(Loss: Softmax, Hinge, Logistic);
+choices!(Loss: Softmax, Hinge, Logistic, Mse, L1, Huber);
 choices!(Optimizer: Sgd, Momentum, Adam);
 choices!(Schedule: Constant, Step);
 choices!(Preprocess: None, Mean, Standardize);
@@ -139,6 +139,7 @@ pub const FIELDS: &[Field] = &[
     field("noise", G::Data, E::Data, real(0.0, 1.0)),
     field("val_fraction", G::Data, E::Data, real(0.05, 0.9)),
     field("seed", G::Data, E::Data, int(0, u32::MAX as u64)),
+    field("data_seed", G::Data, E::Data, int(0, u32::MAX as u64)),
     field("preprocess", G::Data, E::Data, Kind::Choice(Preprocess::names)),
     // The inputs change, and with them the pre-processing statistics and the first layer's shape.
     field("features", G::Data, E::Data, Kind::ChoiceSet(Feature::names)),
@@ -242,6 +243,12 @@ pub struct DatasetFacts {
     pub clutter: bool,
     /// The side of the images when it is fixed (digits: 8).
     pub fixed_size: Option<usize>,
+    /// Real-valued targets: one output, a regression loss (mse, l1, huber), R^2 and RMSE.
+    pub regression: bool,
+    /// Raw coordinates of a point: 1 (x), 2 (x1, x2), or 0 for images.
+    pub dims: usize,
+    /// The number of samples when `points` does not apply (few_points: 20).
+    pub fixed_points: Option<usize>,
 }
 
 /// The facts of one dataset.
@@ -263,6 +270,9 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
             Dataset::Digits => Some(8),
             _ => None,
         },
+        regression: d.is_regression(),
+        dims: d.point_dims(),
+        fixed_points: d.fixed_points(),
     }
 }
 
@@ -352,8 +362,12 @@ pub fn data_key(c: &Config) -> String {
         .iter()
         .filter(|f| f.effect == Effect::Data && f.key != "classes")
         .map(|f| match f.key {
-            // Image datasets ignore the 2D input features.
-            "features" if c.dataset.is_image() => Value::Null,
+            // Only 2D points have input features (images and 1D points ignore them), and a
+            // dataset of a fixed size ignores `points`.
+            "features" if c.dataset.point_dims() != 2 => Value::Null,
+            "points" if c.dataset.fixed_points().is_some() => Value::Null,
+            // A data seed of 0 means "the run's seed".
+            "data_seed" if c.data_seed == 0 => v["seed"].clone(),
             key => v[key].clone(),
         })
         .collect();
@@ -371,7 +385,7 @@ pub fn weights_key(c: &Config) -> String {
             json!([c.hidden[l], pieces, c.layer_norm(l)])
         })
         .collect();
-    let outputs = if c.loss == Loss::Logistic { 1 } else { c.num_classes() };
+    let outputs = crate::loss::outputs(c.loss, c.num_classes());
     json!([data_key(c), layers, outputs, c.init, c.init_scale, c.norm_position, c.ensemble]).to_string()
 }
 
@@ -425,9 +439,10 @@ mod tests {
         let n = |d: Dataset| match d {
             Dataset::Spiral | Dataset::Circles | Dataset::Xor | Dataset::Blobs | Dataset::Moons => 0,
             Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User => 0,
+            Dataset::Sine | Dataset::Step | Dataset::Cubic | Dataset::FewPoints | Dataset::Plane | Dataset::Gaussians => 0,
         };
         let _ = n(Dataset::Spiral);
-        assert_eq!(count::<Dataset>(), 9);
+        assert_eq!(count::<Dataset>(), 15);
         let a = |a: Activation| match a {
             Activation::Sigmoid | Activation::Tanh | Activation::Relu | Activation::LeakyRelu => 0,
             Activation::Elu | Activation::Maxout | Activation::Identity => 0,
@@ -442,7 +457,7 @@ mod tests {
         assert_eq!(count::<WeightInit>(), 7);
         assert_eq!(count::<Norm>(), 3);
         assert_eq!(count::<NormPosition>(), 2);
-        assert_eq!(count::<Loss>(), 3);
+        assert_eq!(count::<Loss>(), 6);
         assert_eq!(count::<Optimizer>(), 3);
         assert_eq!(count::<Schedule>(), 2);
         assert_eq!(count::<Preprocess>(), 3);

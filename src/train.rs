@@ -12,7 +12,7 @@ use crate::data::user::UserSamples;
 use crate::data::Data;
 pub use crate::history::{EpochRecord, History};
 use crate::layers::Mode;
-use crate::loss;
+use crate::loss::{self, Targets};
 use crate::metrics;
 use crate::model::Model;
 use crate::optim::{Hyper, OptimizerState};
@@ -31,6 +31,18 @@ const STREAM_DATA: u64 = 1;
 const STREAM_ORDER: u64 = 2;
 const STREAM_AUGMENT: u64 = 3;
 const STREAM_MEMBER: u64 = 100;
+
+/// The data's generator: the run's data stream, or (with a `data_seed`) the same stream of a
+/// generator seeded by it. The run's root forks its data stream either way, so the other
+/// streams (weights, order, masks) do not depend on the data seed.
+fn data_stream(cfg: &Config, root: &mut Rng) -> Rng {
+    let own = root.fork(STREAM_DATA);
+    if cfg.data_seed == 0 {
+        own
+    } else {
+        Rng::new(cfg.data_seed as u64, 0).fork(STREAM_DATA)
+    }
+}
 
 /// The live view of one hidden layer: each part's statistics over the probe batch, with `dead`
 /// counting the units that are 0 for every sample, and `saturated` and `zeros` counting
@@ -68,6 +80,16 @@ pub struct Report {
     pub at_stop_epoch: bool,
 }
 
+/// The figures of one split: the loss, the score (accuracy in [0, 1], or R^2 for regression),
+/// the RMSE (regression only) and each ensemble member's (score, loss).
+#[derive(Clone, Debug)]
+pub struct SplitScore {
+    pub loss: f32,
+    pub score: f32,
+    pub rmse: Option<f32>,
+    pub members: Vec<(f32, f32)>,
+}
+
 struct Member {
     model: Model,
     opt: OptimizerState,
@@ -85,6 +107,8 @@ pub struct Trainer {
     order: Vec<u32>,
     batch_x: Matrix,
     batch_y: Vec<u32>,
+    /// The batch's real targets (regression data only).
+    batch_t: Vec<f32>,
     batch_idx: Vec<u32>,
     pub step: u64,
     pub epoch: usize,
@@ -105,7 +129,7 @@ impl Trainer {
     /// no images were given).
     pub fn new(cfg: &Config) -> Result<Trainer, ConfigError> {
         let mut root = Rng::new(cfg.seed as u64, 0);
-        let mut data_rng = root.fork(STREAM_DATA);
+        let mut data_rng = data_stream(cfg, &mut root);
         let data = Data::build(cfg, &mut data_rng)?;
         Ok(Trainer::with_data(cfg, data, &mut root))
     }
@@ -127,9 +151,9 @@ impl Trainer {
     /// Builds a trainer over the user's own samples (rows of `x`, labels `y`).
     pub fn with_samples(cfg: &Config, x: Matrix, y: Vec<u32>, image: Option<Shape>, class_names: Vec<String>) -> Trainer {
         let mut root = Rng::new(cfg.seed as u64, 0);
-        let mut data_rng = root.fork(STREAM_DATA);
+        let mut data_rng = data_stream(cfg, &mut root);
         let classes = cfg.num_classes();
-        let data = Data::from_samples(x, y, classes, image, class_names, cfg, &mut data_rng);
+        let data = Data::from_samples(x, y, None, classes, image, class_names, cfg, &mut data_rng);
         Trainer::with_data(cfg, data, &mut root)
     }
 
@@ -161,6 +185,7 @@ impl Trainer {
             order: (0..n as u32).collect(),
             batch_x: Matrix::zeros(0, features),
             batch_y: Vec::new(),
+            batch_t: Vec::new(),
             batch_idx: Vec::new(),
             step: 0,
             epoch: 0,
@@ -268,11 +293,12 @@ impl Trainer {
             // Each member maps the shared shuffled positions through its own (bootstrap) rows.
             self.batch_idx.clear();
             self.batch_idx.extend(self.order[positions.clone()].iter().map(|&p| m.rows[p as usize]));
-            self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y, &mut self.augment_rng);
+            self.data.gather_train(&self.batch_idx, &mut self.batch_x, &mut self.batch_y, &mut self.batch_t, &mut self.augment_rng);
             let input = m.model.input_mut(self.batch_x.rows);
             input.data.copy_from_slice(&self.batch_x.data);
             m.model.forward(Mode::Train, &mut m.rng);
-            let bl = m.model.backward_fresh(&self.batch_y);
+            let targets = if self.data.is_regression() { Targets::Values(&self.batch_t) } else { Targets::Classes(&self.batch_y) };
+            let bl = m.model.backward_fresh(targets);
             let mean = (bl.loss_sum / self.batch_y.len() as f64) as f32;
             if k == 0 {
                 first_loss = mean;
@@ -343,15 +369,18 @@ impl Trainer {
 
     fn evaluate_epoch(&mut self) -> EpochRecord {
         let mode = self.eval_mode();
-        let (train_loss, train_acc, _) = self.evaluate_split(true, mode);
-        let (val_loss, val_acc, members) = self.evaluate_split(false, mode);
+        let train = self.score_split(true, mode);
+        let val = self.score_split(false, mode);
+        let (train_loss, val_loss, members) = (train.loss, val.loss, val.members);
         let rec = EpochRecord {
             epoch: self.epoch,
             step: self.step,
             train_loss,
-            train_acc,
+            train_acc: train.score,
             val_loss,
-            val_acc,
+            val_acc: val.score,
+            train_rmse: train.rmse,
+            val_rmse: val.rmse,
             lr: self.current_lr(),
             members_val_acc: if self.members.len() > 1 { members.iter().map(|m| m.0).collect() } else { Vec::new() },
             members_val_loss: if self.members.len() > 1 { members.iter().map(|m| m.1).collect() } else { Vec::new() },
@@ -384,32 +413,45 @@ impl Trainer {
         (view, self.data.test_view(train, view, self.cfg.crop_pad))
     }
 
-    /// (loss, accuracy, per-member accuracy) of the training or validation split in `mode`.
-    /// A single model with no test-time view reports its own loss; otherwise the class
-    /// probabilities are averaged over members and views (image and mirror for flip averaging)
-    /// and the loss is the cross-entropy of that average, -(1/n) sum_r log p̄(y_r | x_r).
-    /// Loss and accuracy of a split (ensemble and test-time views averaged), and each member's
-    /// (accuracy, cross-entropy of its own averaged views).
+    /// (loss, score, per-member (score, loss)) of the training or validation split in `mode`;
+    /// see `score_split`, which also gives the RMSE of regression data.
     pub fn evaluate_split(&mut self, train: bool, mode: Mode) -> (f32, f32, Vec<(f32, f32)>) {
+        let s = self.score_split(train, mode);
+        (s.loss, s.score, s.members)
+    }
+
+    /// The figures of the training or validation split in `mode`. A single model with no
+    /// test-time view reports its own loss; otherwise its predictions are averaged over members
+    /// and views (image and mirror for flip averaging): class probabilities, whose loss is the
+    /// cross-entropy of the average, -(1/n) sum_r log p̄(y_r | x_r), or regression outputs, whose
+    /// loss is the configured loss of the averaged prediction. The score is the accuracy, or R^2
+    /// for regression; each member's (score, loss) is listed for ensembles.
+    pub fn score_split(&mut self, train: bool, mode: Mode) -> SplitScore {
         let (view, transformed) = self.split_view(train);
         let chunk = self.eval_chunk();
-        let classes = self.data.classes;
-        let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
+        let (classes, kind, margin) = (self.data.classes, self.cfg.loss, self.cfg.hinge_margin);
+        let plain = if train { &self.data.train_x } else { &self.data.val_x };
+        let y = self.data.targets(train);
         let n = plain.rows;
         if n == 0 {
-            return (f32::NAN, f32::NAN, vec![]);
+            return SplitScore { loss: f32::NAN, score: f32::NAN, rmse: None, members: vec![] };
         }
         let views = view_matrices(plain, transformed.as_ref(), view);
         if self.members.len() == 1 && views.len() == 1 {
             let m = &mut self.members[0];
             let mut eval_rng = m.rng.clone();
             let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, chunk, None);
-            let (loss, acc) = ((b.loss_sum / n as f64) as f32, b.correct as f32 / n as f32);
-            return (loss, acc, vec![(acc, loss)]);
+            let loss = (b.loss_sum / n as f64) as f32;
+            let (score, rmse) = match y {
+                Targets::Values(t) => (r_squared(b.sq_err_sum, t), Some((b.sq_err_sum / n as f64).sqrt() as f32)),
+                Targets::Classes(_) => (b.correct as f32 / n as f32, None),
+            };
+            return SplitScore { loss, score, rmse, members: vec![(score, loss)] };
         }
         let mut members = Vec::new();
-        let avg = average_probabilities(&mut self.members, &views, y, classes, mode, chunk, Some(&mut members));
-        (cross_entropy(&avg, y), accuracy(&avg, y), members)
+        let avg = average_probabilities(&mut self.members, &views, y, classes, (kind, margin), mode, chunk, Some(&mut members));
+        let (loss, score, rmse) = split_figures(&avg, y, (kind, margin));
+        SplitScore { loss, score, rmse, members }
     }
 
     /// Averaged class probabilities (ensemble and test-time views) for every row of a split, in
@@ -419,9 +461,11 @@ impl Trainer {
     pub fn split_probabilities(&mut self, train: bool) -> Matrix {
         let (view, transformed) = self.split_view(train);
         let (mode, chunk, classes) = (self.eval_mode(), self.eval_chunk(), self.data.classes);
-        let (plain, y) = if train { (&self.data.train_x, &self.data.train_y) } else { (&self.data.val_x, &self.data.val_y) };
+        let loss = (self.cfg.loss, self.cfg.hinge_margin);
+        let plain = if train { &self.data.train_x } else { &self.data.val_x };
+        let y = self.data.targets(train);
         let views = view_matrices(plain, transformed.as_ref(), view);
-        average_probabilities(&mut self.members, &views, y, classes, mode, chunk, None)
+        average_probabilities(&mut self.members, &views, y, classes, loss, mode, chunk, None)
     }
 
     /// Class probabilities (rows x classes) at raw input points, averaged over members, in the
@@ -430,9 +474,11 @@ impl Trainer {
     /// samples did: the selected features, then the pre-processing (see `Data::inputs`).
     pub fn predict_raw(&mut self, raw: &Matrix) -> Matrix {
         let x = self.data.inputs(raw);
-        let labels = vec![0u32; x.rows];
+        let (labels, values) = (vec![0u32; x.rows], vec![0f32; x.rows]);
+        let y = if self.data.is_regression() { Targets::Values(&values) } else { Targets::Classes(&labels) };
         let (mode, chunk, classes) = (self.eval_mode(), self.eval_chunk(), self.data.classes);
-        average_probabilities(&mut self.members, &[&x], &labels, classes, mode, chunk, None)
+        let loss = (self.cfg.loss, self.cfg.hinge_margin);
+        average_probabilities(&mut self.members, &[&x], y, classes, loss, mode, chunk, None)
     }
 
     /// Per hidden layer: statistics of the pre-activations (the activation function's input),
@@ -448,7 +494,7 @@ impl Trainer {
         input.data.copy_from_slice(&self.data.train_x.data[..rows * self.data.features]);
         let mut rng = m.rng.clone();
         m.model.forward(Mode::Eval, &mut rng);
-        m.model.backward(&self.data.train_y[..rows]);
+        m.model.backward(self.data.targets(true).slice(0, rows));
         let taps = m.model.hidden_taps.clone();
         let views = taps
             .iter()
@@ -501,12 +547,15 @@ fn view_matrices<'a>(plain: &'a Matrix, transformed: Option<&'a Matrix>, view: T
 /// K members and V views: p̄ = sum_k sum_v w p_kv with w = 1 / (K V), each term scaled by w
 /// before it is added, members in order and views in order within a member. Each member
 /// evaluates on a clone of its RNG, so evaluation never consumes training randomness. When
-/// `member_acc` is given it receives each member's accuracy over its own views against `y`.
+/// `member_stats` is given it receives each member's (score, loss) over its own views against
+/// `y` (see `split_figures`). For regression the "probabilities" are the one-column predictions.
+#[allow(clippy::too_many_arguments)]
 fn average_probabilities(
     members: &mut [Member],
     views: &[&Matrix],
-    y: &[u32],
+    y: Targets,
     classes: usize,
+    loss: (crate::config::Loss, f32),
     mode: Mode,
     chunk: usize,
     mut member_stats: Option<&mut Vec<(f32, f32)>>,
@@ -531,10 +580,41 @@ fn average_probabilities(
             }
         }
         if let Some(stats) = member_stats.as_deref_mut() {
-            stats.push((accuracy(&member_probs, y), cross_entropy(&member_probs, y)));
+            let (l, score, _) = split_figures(&member_probs, y, loss);
+            stats.push((score, l));
         }
     }
     avg
+}
+
+/// (loss, score, RMSE) of averaged predictions: for class labels the cross-entropy and the
+/// accuracy of the probabilities; for real targets the configured loss of the predictions, R^2
+/// and the RMSE.
+fn split_figures(pred: &Matrix, y: Targets, (kind, margin): (crate::config::Loss, f32)) -> (f32, f32, Option<f32>) {
+    match y {
+        Targets::Classes(labels) => (cross_entropy(pred, labels), accuracy(pred, labels), None),
+        Targets::Values(t) => {
+            let n = t.len().max(1) as f64;
+            let b = loss::compute(kind, margin, pred, y, None);
+            ((b.loss_sum / n) as f32, r_squared(b.sq_err_sum, t), Some((b.sq_err_sum / n).sqrt() as f32))
+        }
+    }
+}
+
+/// The coefficient of determination R^2 = 1 - SSE / SST, SST = sum_r (t_r - mean t)^2 over the
+/// split itself: 1 for a perfect fit, 0 for predicting the split's mean, negative when worse.
+/// A split whose targets are all equal (SST = 0) scores 1 for an exact fit and 0 otherwise.
+pub fn r_squared(sse: f64, t: &[f32]) -> f32 {
+    let n = t.len().max(1) as f64;
+    let mean = t.iter().map(|&v| v as f64).sum::<f64>() / n;
+    let sst: f64 = t.iter().map(|&v| (v as f64 - mean).powi(2)).sum();
+    if sst > 0.0 {
+        (1.0 - sse / sst) as f32
+    } else if sse == 0.0 {
+        1.0
+    } else {
+        0.0
+    }
 }
 
 /// Mean cross-entropy -log p(y) of averaged probabilities. For an ensemble it is never above the

@@ -86,12 +86,12 @@ fn push_weights(out: &mut UnitMaps, w: &[f32], n_out: usize, shown_in: usize, sh
 }
 
 impl Trainer {
-    /// The Network tab's maps for 2D data (None for images): the input features (before
+    /// The Network tab's maps for 2D data (None for images and 1D data): the input features (before
     /// pre-processing), every hidden layer's output and the class probabilities over a res x res
     /// grid of the plane the decision regions cover, at most `max_units` units per column, in
     /// the curves' evaluation mode.
     pub fn unit_maps(&mut self, res: usize, max_units: usize) -> Option<UnitMaps> {
-        if self.data.image.is_some() {
+        if self.data.image.is_some() || self.data.train_raw.cols != 2 {
             return None;
         }
         let res = res.clamp(UNIT_MAP_RES_MIN, UNIT_MAP_RES_MAX);
@@ -136,6 +136,7 @@ impl Trainer {
             out.layers.push(layer);
             shown_prev = shown;
         }
+        // For a regression loss the "probability" is the one predicted value.
         let mut probs = Matrix::zeros(scores.rows, if loss_kind == Loss::Logistic { 2 } else { classes });
         loss::probabilities(loss_kind, &scores, &mut probs);
         // For the logistic loss the one output unit is p(class 1); otherwise one map per class.

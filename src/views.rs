@@ -17,17 +17,32 @@ pub const GRID_RES_MAX: usize = 256;
 /// [xmin, xmax, ymin, ymax] of the plane the decision regions cover: the bounding box of every
 /// point of both splits in raw coordinates (x1, x2), whatever features the network's inputs are,
 /// widened on each side by 10 % of its longer side (at least 1e-3), so that the box is
-/// square-ish and no point sits on its edge.
+/// square-ish and no point sits on its edge. For 1D data the box of the fitted-function plot:
+/// x across the inputs and y across the targets, each widened by 10 % of its own side.
 pub fn extent(data: &Data) -> [f32; 4] {
     let mut b = [f32::INFINITY, f32::NEG_INFINITY, f32::INFINITY, f32::NEG_INFINITY];
-    for m in [&data.train_raw, &data.val_raw] {
+    let one_d = data.train_raw.cols == 1;
+    for (m, t) in [(&data.train_raw, &data.train_t), (&data.val_raw, &data.val_t)] {
         for r in 0..m.rows {
-            let (x, y) = (m.data[r * m.cols], m.data[r * m.cols + 1]);
+            let x = m.data[r * m.cols];
+            let y = if one_d { t[r] } else { m.data[r * m.cols + 1] };
             b = [b[0].min(x), b[1].max(x), b[2].min(y), b[3].max(y)];
         }
     }
+    if one_d {
+        let (px, py) = (0.1 * (b[1] - b[0]).max(1e-3), 0.1 * (b[3] - b[2]).max(1e-3));
+        return [b[0] - px, b[1] + px, b[2] - py, b[3] + py];
+    }
     let pad = 0.1 * (b[1] - b[0]).max(b[3] - b[2]).max(1e-3);
     [b[0] - pad, b[1] + pad, b[2] - pad, b[3] + pad]
+}
+
+/// `res` evenly spaced inputs x across [xmin, xmax] of `extent`, both ends included: one row
+/// per point, x_j = xmin + (xmax - xmin) j / (res - 1). The fitted-function plot's abscissae.
+pub fn curve_points(extent: [f32; 4], res: usize) -> Matrix {
+    let res = res.max(2);
+    let [x0, x1, ..] = extent;
+    Matrix::from_vec(res, 1, (0..res).map(|j| x0 + (x1 - x0) * j as f32 / (res - 1) as f32).collect())
 }
 
 /// The centres of a res x res grid of cells over `extent`, one (x, y) row per cell, row-major:
@@ -101,10 +116,16 @@ impl Trainer {
     /// Class probabilities on a res x res grid over `extent(&self.data)` (res clamped to
     /// `GRID_RES_MIN..=GRID_RES_MAX`): res * res rows of classes columns, in `grid_points` order,
     /// averaged over the members in the curves' evaluation mode. The grid's points are raw
-    /// (x1, x2) and get the selected features and the pre-processing as the samples did.
+    /// (x1, x2) and get the selected features and the pre-processing as the samples did. For
+    /// 2D regression data the one column is the predicted value. For 1D data the fitted function
+    /// instead: the prediction at the res inputs of `curve_points` (res rows of one column).
     pub fn decision_grid(&mut self, res: usize) -> Matrix {
         let res = res.clamp(GRID_RES_MIN, GRID_RES_MAX);
-        let points = grid_points(extent(&self.data), res);
+        let points = if self.data.train_raw.cols == 1 {
+            curve_points(extent(&self.data), res)
+        } else {
+            grid_points(extent(&self.data), res)
+        };
         self.predict_raw(&points)
     }
 

@@ -323,15 +323,25 @@ impl Session {
     }
 
     /// 4 floats per point: x, y, label, split (0 = training, 1 = validation), raw coordinates.
+    /// For regression the label is the target value, and a 1D point's y is its target too.
     pub fn points(&self) -> Vec<f32> {
         let d = &self.trainer.data;
         let mut out = Vec::with_capacity((d.train_raw.rows + d.val_raw.rows) * 4);
-        for (m, ys, split) in [(&d.train_raw, &d.train_y, 0.0), (&d.val_raw, &d.val_y, 1.0)] {
+        for (train, split) in [(true, 0.0), (false, 1.0)] {
+            let (m, ys, ts) = if train { (&d.train_raw, &d.train_y, &d.train_t) } else { (&d.val_raw, &d.val_y, &d.val_t) };
             for r in 0..m.rows {
-                out.extend_from_slice(&[m.data[r * m.cols], m.data[r * m.cols + 1], ys[r] as f32, split]);
+                let label = if d.is_regression() { ts[r] } else { ys[r] as f32 };
+                let y = if m.cols == 1 { label } else { m.data[r * m.cols + 1] };
+                out.extend_from_slice(&[m.data[r * m.cols], y, label, split]);
             }
         }
         out
+    }
+
+    /// A fresh data seed from the operating system's entropy source (see `Rng::entropy_seed`),
+    /// for "Regenerate data"; the page writes it into the config, so the link reproduces the run.
+    pub fn fresh_seed() -> u32 {
+        crate::rng::Rng::entropy_seed().max(1)
     }
 
     /// [xmin, xmax, ymin, ymax] of the plane the decision regions cover (see `views::extent`).

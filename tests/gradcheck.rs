@@ -10,6 +10,7 @@ use overfit::config::{Activation, Config, WeightInit, Loss, Norm, NormPosition};
 use overfit::layers::Mode;
 use overfit::loss;
 use overfit::model::Model;
+use overfit::loss::Targets;
 use overfit::optim::{decay_gradient, penalty};
 use overfit::rng::Rng;
 
@@ -17,7 +18,7 @@ const INPUTS: usize = 3;
 const BATCH: usize = 5;
 
 /// Loss (data mean + penalty) of the current parameters, with dropout masks frozen.
-fn total_loss(model: &mut Model, x: &[f32], y: &[u32], cfg: &Config) -> f64 {
+fn total_loss(model: &mut Model, x: &[f32], y: Targets, cfg: &Config) -> f64 {
     model.input_mut(BATCH).data.copy_from_slice(x);
     let mut rng = Rng::new(0, 0);
     let scores = model.forward(Mode::Train, &mut rng).clone();
@@ -36,7 +37,10 @@ fn check(cfg: &Config, classes: usize) -> f64 {
             *v += 0.3 * rng.normal();
         }
     }
-    let y: Vec<u32> = (0..BATCH).map(|i| (i % classes) as u32).collect();
+    let labels: Vec<u32> = (0..BATCH).map(|i| (i % classes) as u32).collect();
+    // Real targets for the regression losses: spread around 0 like the outputs.
+    let values: Vec<f32> = (0..BATCH).map(|_| rng.normal()).collect();
+    let y = if cfg.loss.is_regression() { Targets::Values(&values) } else { Targets::Classes(&labels) };
     // Finite differences are wrong where a step of h crosses a kink (ReLU at 0, a maxout tie, a
     // hinge margin), so draw inputs until every kink is at least KINK_GAP away.
     let mut x = Vec::new();
@@ -46,7 +50,7 @@ fn check(cfg: &Config, classes: usize) -> f64 {
         model.freeze_dropout(false);
         model.forward(Mode::Train, &mut rng);
         model.freeze_dropout(true);
-        if !near_kink(&model, cfg, &y) {
+        if !near_kink(&model, cfg, y) {
             break;
         }
         assert!(attempt < 199, "no kink-free input found");
@@ -55,7 +59,7 @@ fn check(cfg: &Config, classes: usize) -> f64 {
     model.params.zero_grads();
     model.input_mut(BATCH).data.copy_from_slice(&x);
     model.forward(Mode::Train, &mut rng);
-    model.backward(&y);
+    model.backward(y);
     let mut analytic = model.params.grads.clone();
     for g in model.params.groups.iter().filter(|g| g.kind == overfit::params::ParamKind::Weight) {
         for i in g.range.clone() {
@@ -74,9 +78,9 @@ fn check(cfg: &Config, classes: usize) -> f64 {
     for i in trainable {
         let w = model.params.values[i];
         model.params.values[i] = w + h;
-        let plus = total_loss(&mut model, &x, &y, cfg);
+        let plus = total_loss(&mut model, &x, y, cfg);
         model.params.values[i] = w - h;
-        let minus = total_loss(&mut model, &x, &y, cfg);
+        let minus = total_loss(&mut model, &x, y, cfg);
         model.params.values[i] = w;
         let numeric = (plus - minus) / (2.0 * h as f64);
         let a = analytic[i] as f64;
@@ -91,7 +95,7 @@ fn check(cfg: &Config, classes: usize) -> f64 {
 const KINK_GAP: f32 = 0.02;
 
 /// Whether any ReLU-family input, maxout tie or hinge margin lies within KINK_GAP of its kink.
-fn near_kink(model: &Model, cfg: &Config, y: &[u32]) -> bool {
+fn near_kink(model: &Model, cfg: &Config, targets: Targets) -> bool {
     use overfit::layers::Layer;
     for (i, layer) in model.layers.iter().enumerate() {
         let x = model.activation(i);
@@ -115,6 +119,17 @@ fn near_kink(model: &Model, cfg: &Config, y: &[u32]) -> bool {
             _ => {}
         }
     }
+    // L1's kink is at residual 0; Huber's second derivative jumps at |residual| = delta.
+    if let Targets::Values(t) = targets {
+        let s = model.activation(model.layers.len());
+        let kinks: &[f32] = match cfg.loss {
+            Loss::L1 => &[0.0],
+            Loss::Huber => &[-loss::HUBER_DELTA, loss::HUBER_DELTA],
+            _ => &[],
+        };
+        return (0..s.rows).any(|r| kinks.iter().any(|k| (s.row(r)[0] - t[r] - k).abs() < KINK_GAP));
+    }
+    let Targets::Classes(y) = targets else { return false };
     if cfg.loss == Loss::Hinge {
         let s = model.activation(model.layers.len());
         for r in 0..s.rows {
@@ -154,7 +169,7 @@ fn dense_layers_and_every_activation_with_softmax() {
 
 #[test]
 fn every_loss() {
-    for (loss, classes) in [(Loss::Softmax, 4), (Loss::Hinge, 4), (Loss::Logistic, 2)] {
+    for (loss, classes) in [(Loss::Softmax, 4), (Loss::Hinge, 4), (Loss::Logistic, 2), (Loss::Mse, 1), (Loss::L1, 1), (Loss::Huber, 1)] {
         let cfg = Config { loss, activation: Activation::Tanh, ..base() };
         let err = check(&cfg, classes);
         assert!(err < 2e-2, "{loss:?}: relative error {err}");
@@ -177,7 +192,7 @@ fn normalizations_before_and_after_the_activation() {
 #[test]
 fn combinations_batchnorm_dropout_l2_l1_each_activation_each_loss() {
     for act in ACTIVATIONS {
-        for (loss, classes) in [(Loss::Softmax, 3), (Loss::Hinge, 3), (Loss::Logistic, 2)] {
+        for (loss, classes) in [(Loss::Softmax, 3), (Loss::Hinge, 3), (Loss::Logistic, 2), (Loss::Mse, 1), (Loss::Huber, 1)] {
             let cfg = Config {
                 activation: act,
                 loss,
@@ -198,20 +213,24 @@ fn combinations_batchnorm_dropout_l2_l1_each_activation_each_loss() {
 fn loss_gradients_with_respect_to_scores() {
     // Direct check of dL/ds for each loss on random scores.
     let mut rng = Rng::new(8, 0);
-    for (kind, c) in [(Loss::Softmax, 5), (Loss::Hinge, 5), (Loss::Logistic, 1)] {
+    for (kind, c) in [(Loss::Softmax, 5), (Loss::Hinge, 5), (Loss::Logistic, 1), (Loss::Mse, 1), (Loss::L1, 1), (Loss::Huber, 1)] {
         let b = 4;
         let s: Vec<f32> = (0..b * c).map(|_| 2.0 * rng.normal()).collect();
-        let labels: Vec<u32> = (0..b).map(|i| if c == 1 { (i % 2) as u32 } else { (i % c) as u32 }).collect();
+        let classes: Vec<u32> = (0..b).map(|i| if c == 1 { (i % 2) as u32 } else { (i % c) as u32 }).collect();
+        // Targets 0.5 away from the scores on either side: residuals of ±0.5 and ±1.5 keep clear
+        // of L1's kink at 0 and Huber's at ±1.
+        let values: Vec<f32> = (0..b).map(|i| s[i] + [0.5, -0.5, 1.5, -1.5][i % 4]).collect();
+        let labels = if kind.is_regression() { Targets::Values(&values) } else { Targets::Classes(&classes) };
         let scores = overfit::tensor::Matrix::from_vec(b, c, s.clone());
         let mut g = overfit::tensor::Matrix::zeros(b, c);
-        loss::compute(kind, 1.0, &scores, &labels, Some(&mut g));
+        loss::compute(kind, 1.0, &scores, labels, Some(&mut g));
         for i in 0..b * c {
             let h = 1e-3;
             let mut p = s.clone();
             p[i] += h;
-            let lp = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p.clone()), &labels, None).loss_sum;
+            let lp = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p.clone()), labels, None).loss_sum;
             p[i] -= 2.0 * h;
-            let lm = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p), &labels, None).loss_sum;
+            let lm = loss::compute(kind, 1.0, &overfit::tensor::Matrix::from_vec(b, c, p), labels, None).loss_sum;
             let numeric = (lp - lm) / (2.0 * h as f64) / b as f64;
             assert!((numeric - g.data[i] as f64).abs() < 2e-3, "{kind:?} score {i}: {numeric} vs {}", g.data[i]);
         }

@@ -352,8 +352,8 @@ fn backward_fresh_equals_zeroing_then_backward_bit_for_bit() {
         a.forward(Mode::Train, &mut Rng::new(8, 0));
         b.forward(Mode::Train, &mut Rng::new(8, 0));
         a.params.zero_grads();
-        let la = a.backward(&y);
-        let lb = b.backward_fresh(&y);
+        let la = a.backward(overfit::loss::Targets::Classes(&y));
+        let lb = b.backward_fresh(overfit::loss::Targets::Classes(&y));
         assert_eq!(la, lb);
         let same = a.params.grads.iter().zip(&b.params.grads).all(|(p, q)| p.to_bits() == q.to_bits());
         assert!(same, "gradients differ for {cfg:?}");

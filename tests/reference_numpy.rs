@@ -143,7 +143,7 @@ fn batch_norm_eval_mode_matches_numpy() {
 fn hinge_loss_matches_numpy() {
     let s = Matrix::from_vec(3, 4, vec![1.0, 2.5, -0.3, 0.8, 0.2, -1.0, 0.7, 0.71, 3.0, 0.1, 0.2, -2.0]);
     let mut ds = Matrix::zeros(3, 4);
-    let b = loss::compute(Loss::Hinge, 1.0, &s, &[1, 3, 0], Some(&mut ds));
+    let b = loss::compute(Loss::Hinge, 1.0, &s, loss::Targets::Classes(&[1, 3, 0]), Some(&mut ds));
     close("loss", &[(b.loss_sum / 3.0) as f32], &[0.49333333333333335], 1e-6);
     close("ds", &ds.data, &[0.0, -0.0, 0.0, 0.0, 0.3333333333333333, 0.0, 0.3333333333333333, -0.6666666666666666, -0.0, 0.0, 0.0, 0.0], 1e-6);
 }

@@ -112,7 +112,7 @@ fn hinge_loss_of_non_finite_scores_is_not_finite() {
     use overfit::tensor::Matrix;
     let mut scores = Matrix::zeros(1, 3);
     scores.data.copy_from_slice(&[f32::NAN, 0.0, 1.0]);
-    let l = overfit::loss::compute(Loss::Hinge, 1.0, &scores, &[1], None);
+    let l = overfit::loss::compute(Loss::Hinge, 1.0, &scores, overfit::loss::Targets::Classes(&[1]), None);
     assert!(l.loss_sum.is_nan());
 }
 

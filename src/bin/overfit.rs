@@ -164,13 +164,13 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
         let report = t.run(chunk);
         for rec in &report.evals {
             if print_every > 0 && rec.epoch % print_every == 0 {
-                println!("{}", serde_json::to_string(rec).expect("record serializes"));
+                println!("{}", rec.to_named_json(cfg.dataset.is_regression()));
             }
         }
     }
     let last = t.history.last();
     let best = t.history.iter().min_by(|a, b| a.val_loss.total_cmp(&b.val_loss));
-    let summary = serde_json::json!({
+    let mut summary = serde_json::json!({
         "summary": {
             "epochs": t.epoch,
             "steps": t.step,
@@ -190,6 +190,16 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
             "peak_rss_kib": status_kib("VmHWM:"),
         }
     });
+    if cfg.dataset.is_regression() {
+        // Regression scores are R^2, named so, with the RMSE beside them.
+        let m = summary["summary"].as_object_mut().expect("an object");
+        for (from, to) in [("final_train_acc", "final_train_r2"), ("final_val_acc", "final_val_r2"), ("best_val_acc", "best_val_r2")] {
+            let x = m.remove(from).unwrap_or_default();
+            m.insert(to.into(), x);
+        }
+        m.insert("final_train_rmse".into(), serde_json::json!(last.and_then(|r| r.train_rmse)));
+        m.insert("final_val_rmse".into(), serde_json::json!(last.and_then(|r| r.val_rmse)));
+    }
     println!("{summary}");
     Ok(())
 }

@@ -53,7 +53,7 @@ impl Config {
         int("points", self.points)?;
         real("noise", self.noise)?;
         real("val_fraction", self.val_fraction)?;
-        if !self.dataset.is_image() {
+        if self.dataset.point_dims() == 2 {
             self.validate_features()?;
         }
         real("label_noise", self.label_noise)?;
@@ -124,8 +124,15 @@ impl Config {
                 format!("logistic needs exactly 2 classes, the data has {}", self.num_classes()),
             ));
         }
-        let n_val = (self.points as f32 * self.val_fraction).round() as usize;
-        if self.points - n_val < 2 * self.num_classes() || n_val < 1 {
+        if self.loss.is_regression() != self.dataset.is_regression() {
+            let name = schema::dataset_facts(self.dataset).name;
+            let allowed = if self.dataset.is_regression() { "mse, l1 or huber" } else { "softmax, hinge or logistic" };
+            let kind = if self.dataset.is_regression() { "a regression set (real-valued targets)" } else { "a classification set" };
+            return Err(err("loss", format!("{name} is {kind}: choose {allowed}")));
+        }
+        let points = self.sample_count();
+        let n_val = (points as f32 * self.val_fraction).round() as usize;
+        if points - n_val.min(points) < 2 * self.num_classes() || n_val < 1 {
             return Err(err("val_fraction", "leaves too few points for training or validation".into()));
         }
         int("lab_depth", self.lab_depth)?;
@@ -196,7 +203,7 @@ impl Config {
         }
         let rows = self.batch_size.max(256);
         let per_member = params.saturating_mul(4).saturating_add(rows.saturating_mul(widths).saturating_mul(2));
-        let data = self.points.saturating_mul(self.raw_values() + self.features());
+        let data = self.sample_count().saturating_mul(self.raw_values() + self.features());
         4usize.saturating_mul(per_member.saturating_mul(self.ensemble).saturating_add(data))
     }
 
@@ -212,7 +219,7 @@ impl Config {
             }
             n_in = w;
         }
-        let outs = if self.loss == Loss::Logistic { 1 } else { self.num_classes() };
+        let outs = crate::loss::outputs(self.loss, self.num_classes());
         total.saturating_add(n_in * outs + outs)
     }
 }

@@ -5,12 +5,14 @@
 pub mod augment;
 pub mod digits;
 pub mod features;
+pub mod regression;
 pub mod shapes;
 pub mod toy2d;
 pub mod user;
 
 use crate::config::{Config, ConfigError, Dataset, Feature, Preprocess, TestTime};
 use augment::{Augment, Shape};
+use crate::loss::Targets;
 use crate::rng::Rng;
 use crate::tensor::Matrix;
 
@@ -101,8 +103,12 @@ pub struct Data {
     pub val_raw: Matrix,
     pub train_x: Matrix,
     pub val_x: Matrix,
+    /// Class labels (all 0 for regression data, which has no classes).
     pub train_y: Vec<u32>,
     pub val_y: Vec<u32>,
+    /// Real-valued targets of regression data (empty for classification).
+    pub train_t: Vec<f32>,
+    pub val_t: Vec<f32>,
     pub pre: Preprocessor,
 }
 
@@ -128,20 +134,38 @@ impl Data {
             Dataset::User => {
                 return Err(ConfigError { field: "dataset".into(), message: "load your own images first (choose a folder or files)".into() })
             }
+            d if d.is_regression() => {
+                let n = cfg.sample_count();
+                let (x, t) = regression::generate(d, n, cfg.noise, rng);
+                let x = Matrix::from_vec(n, d.point_dims(), x);
+                return Ok(Data::from_samples(x, vec![0; n], Some(t), 1, None, vec!["y".into()], cfg, rng));
+            }
             _ => {
                 let (x, y) = toy2d::generate(cfg.dataset, cfg.points, classes, cfg.noise, rng);
                 (Matrix::from_vec(cfg.points, 2, x), y, None, (0..classes).map(|c| format!("class {c}")).collect())
             }
         };
-        Ok(Data::from_samples(x, y, classes, image, class_names, cfg, rng))
+        Ok(Data::from_samples(x, y, None, classes, image, class_names, cfg, rng))
     }
 
     /// Splits samples into validation (the first `val_fraction` after a shuffle) and training;
-    /// keeps at most `train_per_class` training samples per class; replaces a `label_noise`
-    /// fraction of training labels by random classes; computes the selected `features` of 2D
-    /// points (samples without an image shape are points (x1, x2)); then fits the pre-processing
-    /// on the training rows only and applies it unchanged to both splits.
-    pub fn from_samples(x: Matrix, y: Vec<u32>, classes: usize, image: Option<Shape>, class_names: Vec<String>, cfg: &Config, rng: &mut Rng) -> Data {
+    /// keeps at most `train_per_class` training samples per class (regression data is one
+    /// class); replaces a `label_noise` fraction of training labels by random classes
+    /// (classification only); computes the selected `features` of 2D points (samples without an
+    /// image shape are points (x1, x2), or (x) for 1D data, whose one coordinate is its input);
+    /// then fits the pre-processing on the training rows only and applies it unchanged to both
+    /// splits. `values` are the real targets of regression data (split like the labels).
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_samples(
+        x: Matrix,
+        y: Vec<u32>,
+        values: Option<Vec<f32>>,
+        classes: usize,
+        image: Option<Shape>,
+        class_names: Vec<String>,
+        cfg: &Config,
+        rng: &mut Rng,
+    ) -> Data {
         let n = x.rows;
         let d = x.cols;
         let mut order: Vec<usize> = (0..n).collect();
@@ -167,7 +191,9 @@ impl Data {
         let train_raw = take(&train_idx);
         let val_raw = take(val_idx);
         let mut train_y: Vec<u32> = train_idx.iter().map(|&i| y[i]).collect();
-        if cfg.label_noise > 0.0 {
+        let pick = |idx: &[usize]| values.as_ref().map_or(Vec::new(), |t| idx.iter().map(|&i| t[i]).collect());
+        let (train_t, val_t) = (pick(&train_idx), pick(val_idx));
+        if cfg.label_noise > 0.0 && values.is_none() {
             for label in train_y.iter_mut() {
                 if rng.uniform() < cfg.label_noise {
                     *label = rng.below(classes as u32);
@@ -175,7 +201,7 @@ impl Data {
             }
         }
         // The features come before the pre-processing, so that its statistics are the features'.
-        let point_features = image.is_none().then(|| cfg.features.clone());
+        let point_features = (image.is_none() && d == 2).then(|| cfg.features.clone());
         let mut train_x = network_features(&train_raw, point_features.as_deref());
         let mut val_x = network_features(&val_raw, point_features.as_deref());
         let pre = match image {
@@ -194,11 +220,29 @@ impl Data {
             scratch: vec![0.0; d],
             train_y,
             val_y: val_idx.iter().map(|&i| y[i]).collect(),
+            train_t,
+            val_t,
             train_raw,
             val_raw,
             train_x,
             val_x,
             pre,
+        }
+    }
+
+    /// Whether the targets are real values (regression).
+    pub fn is_regression(&self) -> bool {
+        !self.train_t.is_empty() || !self.val_t.is_empty()
+    }
+
+    /// The targets of the training or validation split: real values for regression data,
+    /// class labels otherwise.
+    pub fn targets(&self, train: bool) -> Targets<'_> {
+        match (self.is_regression(), train) {
+            (true, true) => Targets::Values(&self.train_t),
+            (true, false) => Targets::Values(&self.val_t),
+            (false, true) => Targets::Classes(&self.train_y),
+            (false, false) => Targets::Classes(&self.val_y),
         }
     }
 
@@ -230,14 +274,19 @@ impl Data {
         Some(out)
     }
 
-    /// Copies the rows `idx` of the training set into `x` and their labels into `y`; image rows
-    /// are augmented (from the raw pixels, then pre-processed) when augmentation is on.
-    pub fn gather_train(&mut self, idx: &[u32], x: &mut Matrix, y: &mut Vec<u32>, rng: &mut Rng) {
+    /// Copies the rows `idx` of the training set into `x`, their labels into `y` and (regression)
+    /// their targets into `t`; image rows are augmented (from the raw pixels, then
+    /// pre-processed) when augmentation is on.
+    pub fn gather_train(&mut self, idx: &[u32], x: &mut Matrix, y: &mut Vec<u32>, t: &mut Vec<f32>, rng: &mut Rng) {
         if x.cols != self.features {
             *x = Matrix::zeros(0, self.features);
         }
         x.resize_rows(idx.len());
         y.clear();
+        t.clear();
+        if !self.train_t.is_empty() {
+            t.extend(idx.iter().map(|&i| self.train_t[i as usize]));
+        }
         let augmenting = self.image.is_some() && self.augment.active();
         for (r, &i) in idx.iter().enumerate() {
             let i = i as usize;

@@ -1161,7 +1161,12 @@ def main():
 
     # The same streams as Overfit: data first, then one per member, then order and augmentation.
     root = Pcg32(cfg["seed"], 0)
-    data = build_data(cfg, args, root.fork(STREAM_DATA))
+    # The root forks its data stream either way; a data seed (not 0) replaces it by the same
+    # stream of a generator seeded by the data seed, as Overfit's `data_stream` does.
+    data_rng = root.fork(STREAM_DATA)
+    if cfg.get("data_seed", 0):
+        data_rng = Pcg32(cfg["data_seed"], 0).fork(STREAM_DATA)
+    data = build_data(cfg, args, data_rng)
     members = [
         Member(cfg, data, root.fork(STREAM_MEMBER + k), device, ddp)
         for k in range(cfg["ensemble"])
