@@ -214,6 +214,15 @@ impl Loss {
     pub fn is_regression(self) -> bool {
         matches!(self, Loss::Mse | Loss::L1 | Loss::Huber)
     }
+
+    /// The loss a dataset starts with: mean squared error for regression, softmax otherwise.
+    pub fn default_for(dataset: Dataset) -> Loss {
+        if dataset.is_regression() {
+            Loss::Mse
+        } else {
+            Loss::Softmax
+        }
+    }
 }
 
 /// The parameter update rule.

@@ -249,6 +249,10 @@ pub struct DatasetFacts {
     pub dims: usize,
     /// The number of samples when `points` does not apply (few_points: 20).
     pub fixed_points: Option<usize>,
+    /// The losses this dataset allows (regression or classification ones), and the one a switch
+    /// to it picks when the current loss is not allowed.
+    pub losses: Vec<String>,
+    pub default_loss: String,
 }
 
 /// The facts of one dataset.
@@ -273,6 +277,16 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
         regression: d.is_regression(),
         dims: d.point_dims(),
         fixed_points: d.fixed_points(),
+        losses: Loss::ALL.iter().filter(|l| l.is_regression() == d.is_regression()).map(|l| name_of(l)).collect(),
+        default_loss: name_of(&Loss::default_for(d)),
+    }
+}
+
+/// The snake_case name of an enum value, as in the JSON.
+fn name_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 

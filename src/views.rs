@@ -37,6 +37,16 @@ pub fn extent(data: &Data) -> [f32; 4] {
     [b[0] - pad, b[1] + pad, b[2] - pad, b[3] + pad]
 }
 
+/// How the page draws the plane view of this data: "classes" (decision regions), "surface" (2D
+/// regression: the predicted value as a heatmap), "curve" (1D regression: the fitted function).
+pub fn plot_mode(data: &Data) -> &'static str {
+    match (data.is_regression(), data.train_raw.cols) {
+        (true, 1) => "curve",
+        (true, _) => "surface",
+        _ => "classes",
+    }
+}
+
 /// `res` evenly spaced inputs x across [xmin, xmax] of `extent`, both ends included: one row
 /// per point, x_j = xmin + (xmax - xmin) j / (res - 1). The fitted-function plot's abscissae.
 pub fn curve_points(extent: [f32; 4], res: usize) -> Matrix {

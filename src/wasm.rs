@@ -344,6 +344,11 @@ impl Session {
         crate::rng::Rng::entropy_seed().max(1)
     }
 
+    /// "classes", "surface" or "curve": how the plane view draws this data (see `views::plot_mode`).
+    pub fn plot_mode(&self) -> String {
+        crate::views::plot_mode(&self.trainer.data).into()
+    }
+
     /// [xmin, xmax, ymin, ymax] of the plane the decision regions cover (see `views::extent`).
     pub fn extent(&self) -> Vec<f32> {
         crate::views::extent(&self.trainer.data).to_vec()

@@ -125,6 +125,18 @@ fn huber_and_l1_train_too_and_ensembles_average_predictions() {
 }
 
 #[test]
+fn a_missing_loss_is_the_datasets_own_default() {
+    let c = Config::from_json(r#"{"dataset": "sine"}"#).unwrap();
+    assert_eq!(c.loss, Loss::Mse);
+    let (c, problems) = Config::from_value_lenient(&serde_json::json!({"dataset": "gaussians"}));
+    assert_eq!((c.loss, problems.len()), (Loss::Mse, 0));
+    // A loss that is given but does not fit is an error (strict) or repaired (lenient).
+    assert_eq!(Config::from_json(r#"{"dataset": "sine", "loss": "hinge"}"#).unwrap_err().field, "loss");
+    let (c, problems) = Config::from_value_lenient(&serde_json::json!({"dataset": "sine", "loss": "hinge"}));
+    assert_eq!((c.dataset, c.loss, problems[0].field.as_str()), (Dataset::Sine, Loss::Mse, "loss"));
+}
+
+#[test]
 fn the_loss_must_fit_the_problem() {
     let e = Config { dataset: Dataset::Sine, ..Config::default() }.validate().unwrap_err();
     assert_eq!(e.field, "loss");

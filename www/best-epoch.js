@@ -25,7 +25,8 @@ export function createBestEpoch(page) {
     if (state.latest?.stopped) return best;
     const h = state.history;
     const i = h.epoch.lastIndexOf(best);
-    const chance = state.classes > 0 ? 100 / state.classes : 0;
+    // Chance is one class in `classes` guessed at random, or for regression R² = 0 (the mean).
+    const chance = state.regression ? 0 : state.classes > 0 ? 100 / state.classes : 0;
     if (i >= 0 && !(h.valAcc[i] > chance + ABOVE_CHANCE_POINTS)) return null;
     return best;
   }

@@ -55,6 +55,7 @@ const anyLayer = (c, key, test) => layerValues(c, key).some(test);
  *   label    the visible label, which is also the control's accessible name,
  *   options  for choice fields: value -> [text, title]; the title is the option's tooltip,
  *   step     the number input's step (its min and max come from the schema),
+ *   slider   optional 'linear' or 'log2': a range slider beside the number (log2: powers of two),
  *   showWhen     optional predicate (config, schema): the control is hidden when it is false (its
  *                value stays in the config and the link),
  *   enabledWhen  optional predicate (config, schema): the control is disabled when it is false,
@@ -74,8 +75,14 @@ export const FIELD_TEXT = [
       shapes: ['Shapes', 'Generated circles, squares, triangles, crosses and rings at random positions, sizes and rotations.'],
       arrows: ['Arrows (left/right)', 'Generated arrows pointing left or right: a horizontal flip changes the label.'],
       user: ['Your images', 'Your own pictures, decoded in this browser; nothing is uploaded.'],
+      sine: ['Sine (1D regression)', 'y = sin(πx) + noise on x in [−1, 1]: the page draws the fitted curve over the points.'],
+      step: ['Step (1D regression)', 'y = −0.5 left of 0, +0.5 from 0 on, + noise: a jump a smooth network must bend to.'],
+      cubic: ['Cubic (1D regression)', 'y = 2x³ − x + noise.'],
+      few_points: ['Few points (1D regression)', '20 samples of y = sin(πx) + noise (Points does not apply): a big network threads every training point.'],
+      plane: ['Plane (2D regression)', 'y = 0.6 x₁ − 0.4 x₂ + noise: a linear model is enough.'],
+      gaussians: ['Gaussians (2D regression)', 'A sum of three Gaussian bumps (two up, one down) + noise, drawn as a heatmap.'],
     },
-    tooltip: 'What the network learns to classify: a 2D toy problem (the page shows its decision regions), real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views).',
+    tooltip: 'What the network learns: a 2D classification toy problem (the page shows its decision regions), a regression set — 1D curves (the page draws the fitted function) or 2D surfaces (a heatmap) — real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views).',
   },
   {
     key: 'classes', label: 'Classes', step: 1,
@@ -84,17 +91,17 @@ export const FIELD_TEXT = [
     tooltip: 'Number of classes: spiral arms, blobs, or shapes (at most 5); for your images it is the number of class folders or prefixes; the other datasets have a fixed number.',
   },
   {
-    key: 'noise', label: 'Noise', step: 0.05,
+    key: 'noise', label: 'Noise', step: 0.05, slider: 'linear',
     showWhen: (c, s) => s.dataset(c).generated,
-    tooltip: 'How much random jitter is added to the generated samples, from 0 (clean) to 1 (very noisy).',
+    tooltip: 'How much random jitter is added to the generated samples, from 0 (clean) to 1 (very noisy); for regression sets the standard deviation of the Gaussian noise added to each target.',
   },
   {
     key: 'points', label: 'Points', step: 50,
-    showWhen: (c, s) => s.dataset(c).generated,
+    showWhen: (c, s) => s.dataset(c).generated && !s.dataset(c).fixed_points,
     tooltip: 'Total number of generated samples (points or images), split into training and validation sets.',
   },
   {
-    key: 'val_fraction', label: 'Validation split', step: 0.05,
+    key: 'val_fraction', label: 'Validation split', step: 0.05, slider: 'linear',
     tooltip: 'Fraction of the samples held out for validation; the network never trains on them.',
   },
   {
@@ -104,6 +111,7 @@ export const FIELD_TEXT = [
   },
   {
     key: 'label_noise', label: 'Label noise', step: 0.05,
+    showWhen: (c, s) => !s.dataset(c).regression,
     tooltip: 'Fraction of training labels replaced by a random class; validation labels stay clean.',
   },
   {
@@ -141,12 +149,16 @@ export const FIELD_TEXT = [
       sin_x1: ['sin x₁', 'The sine of the first coordinate.'],
       sin_x2: ['sin x₂', 'The sine of the second coordinate.'],
     },
-    showWhen: (c, s) => !s.isImage(c),
+    showWhen: (c, s) => s.dataset(c).dims === 2,
     tooltip: 'What the network sees of each 2D point, computed before pre-processing: the coordinates x₁, x₂ and, as in TensorFlow Playground, x₁², x₂², x₁x₂, sin x₁, sin x₂. With x₁² and x₂² even a linear classifier separates the circles.',
   },
   {
     key: 'seed', label: 'Seed', step: 1,
     tooltip: 'Seed of the random generator: the same seed and settings give the same curves.',
+  },
+  {
+    key: 'data_seed', label: 'Data seed', step: 1,
+    tooltip: 'The data’s own seed: 0 follows Seed; any other value draws the samples and the split from it while Seed still decides the weights and the batch order. “Regenerate data” writes a fresh one here, so the link still reproduces the run.',
   },
 
   // ---- Augmentation (image datasets only) ----
@@ -294,8 +306,11 @@ export const FIELD_TEXT = [
       softmax: ['Softmax', 'Softmax cross-entropy: L = −log(e^{s_y} / Σ_k e^{s_k})'],
       hinge: ['Hinge (SVM)', 'Multiclass SVM loss: L = Σ_{k≠y} max(0, s_k − s_y + margin)'],
       logistic: ['Logistic (2 classes)', 'One output s, p = σ(s), L = −[y log p + (1 − y) log(1 − p)]'],
+      mse: ['Mean squared error (regression)', 'One output s against the target t: L = (s − t)²'],
+      l1: ['L1 / absolute error (regression)', 'L = |s − t|: less pulled by outliers than the squared error.'],
+      huber: ['Huber (regression)', 'L = (s − t)²/2 where |s − t| ≤ 1, |s − t| − 1/2 beyond: squared near the target, absolute far from it.'],
     },
-    tooltip: 'The data loss on the class scores s: softmax cross-entropy −log(e^{s_y} / Σ_k e^{s_k}); multiclass hinge Σ_{k≠y} max(0, s_k − s_y + margin); binary logistic −[y log σ(s) + (1 − y) log(1 − σ(s))] for two classes.',
+    tooltip: 'The data loss. Classification, on the class scores s: softmax cross-entropy −log(e^{s_y} / Σ_k e^{s_k}); multiclass hinge Σ_{k≠y} max(0, s_k − s_y + margin); binary logistic −[y log σ(s) + (1 − y) log(1 − σ(s))] for two classes. Regression, on one output s and the target t: mean squared error (s − t)², L1 |s − t|, Huber (quadratic within 1 of the target, linear beyond). Switching between a classification and a regression dataset switches the loss too.',
   },
   {
     key: 'hinge_margin', label: 'Hinge margin', step: 'any',
@@ -359,7 +374,7 @@ export const FIELD_TEXT = [
     tooltip: 'Step decay: the learning rate is lr · factor^⌊epoch / every⌋.',
   },
   {
-    key: 'batch_size', label: 'Batch size', step: 1,
+    key: 'batch_size', label: 'Batch size', step: 1, slider: 'log2',
     tooltip: 'Number of training samples per gradient step.',
   },
   {
@@ -454,6 +469,7 @@ export function fieldsFor(schema) {
       maxItems: spec.max_items,
       integer: spec.type === 'int',
       step: t.step ?? (spec.type === 'int' ? 1 : 'any'),
+      slider: t.slider ?? null,
       showWhen: t.showWhen ? (c) => Boolean(t.showWhen(c, schema)) : null,
       enabledWhen: t.enabledWhen ? (c) => Boolean(t.enabledWhen(c, schema)) : null,
       applies(c) {

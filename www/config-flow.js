@@ -6,6 +6,7 @@
 import { onlyIdleFieldsDiffer } from './compare.js';
 import { buildControls } from './controls.js';
 import { fieldsFor } from './config-fields.js';
+import { addLayer, removeLayer, resizeUnits } from './network-shape.js';
 import { clone, nestsDeeperThan } from './json-values.js';
 import { clearNotes } from './page-state.js';
 import { demoFromHash } from './demos.js';
@@ -46,8 +47,13 @@ export function createConfigFlow(page) {
         page.status.renderMessage();
       },
       describedBy: 'message',
-      slots: { dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' } },
+      slots: {
+        dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' },
+        hidden: { element: ui.layerButtons, showWhen: () => true },
+        data_seed: { element: ui.regenerate, showWhen: (c) => state.schema.dataset(c)?.generated },
+      },
     });
+    wireShapeButtons();
     page.runKeeper.restoreSaved();
     loadHash();
     for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
@@ -97,7 +103,36 @@ export function createConfigFlow(page) {
     const next = { ...state.config, [key]: value };
     // Overrides of hidden layers that no longer exist would be rejected by the core: drop them.
     if (key === 'hidden') next.layer_overrides = normalizeOverrides(next.layer_overrides, value.length);
+    // A switch between classification and regression data switches the loss with it (the core
+    // lists which losses each dataset allows, and the one to pick).
+    if (key === 'dataset') {
+      const facts = state.schema.dataset(next);
+      if (facts?.losses && !facts.losses.includes(next.loss)) next.loss = facts.default_loss;
+    }
     applyEdit(next);
+  }
+
+  /**
+   * The network's shape buttons: + / − a hidden layer (a new layer copies the last one's width),
+   * + / − units in every hidden layer (see network-shape.js); the typed list stays editable.
+   */
+  function wireShapeButtons() {
+    const edit = (change) => {
+      const limits = state.schema.limits;
+      const next = change(Array.isArray(state.config.hidden) ? state.config.hidden : [], limits.max_layers, limits.max_width);
+      if (next) onControlChange('hidden', next);
+    };
+    ui.addLayer.addEventListener('click', () => edit(addLayer));
+    ui.removeLayer.addEventListener('click', () => edit(removeLayer));
+    ui.moreUnits.addEventListener('click', () => edit((h, l, w) => resizeUnits(h, +1, w)));
+    ui.fewerUnits.addEventListener('click', () => edit((h, l, w) => resizeUnits(h, -1, w)));
+    // A fresh data seed comes from the core (the OS entropy source), in the worker.
+    ui.regenerateButton.addEventListener('click', () => page.worker.post({ type: 'fresh-seed' }));
+  }
+
+  /** The worker drew a fresh data seed for "Regenerate data". */
+  function onFreshSeed(seed) {
+    onControlChange('data_seed', seed);
   }
 
   /** Hands newly decoded user images to the worker together with the config that matches them. */
@@ -190,7 +225,7 @@ export function createConfigFlow(page) {
   }
 
   return {
-    onReady, loadHash, setConfig, applyEdit, sendUserData, onApplied, onError, importFile,
+    onReady, loadHash, setConfig, applyEdit, sendUserData, onApplied, onError, importFile, onFreshSeed,
     has: (key) => controls?.has(key) ?? false,
   };
 }

@@ -72,9 +72,41 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
     input.title = field.tooltip;
     if (describedBy) input.setAttribute('aria-describedby', describedBy);
     input.addEventListener('change', () => commit(field, input));
-    inputs.set(field.key, { field, input });
-    row.append(label, input);
+    const slider = field.slider && field.kind === 'number' ? makeSlider(field, input) : null;
+    inputs.set(field.key, { field, input, slider });
+    row.append(label, ...(slider ? [slider.element] : []), input);
+    if (slider) row.classList.add('slider-row');
     return row;
+  }
+
+  /**
+   * A range slider beside a number input (as in TensorFlow Playground), the number still
+   * editable: dragging shows the value in the number box, releasing commits it. 'log2' sliders
+   * move in powers of two (batch sizes 1, 2, 4, ... up to the schema's maximum).
+   */
+  function makeSlider(field, number) {
+    const range = document.createElement('input');
+    range.type = 'range';
+    range.className = 'slider';
+    range.setAttribute('aria-label', `${field.label} slider`);
+    range.title = field.tooltip;
+    const log = field.slider === 'log2';
+    const lo = Number(field.min ?? 0);
+    const hi = Number(field.max ?? 1);
+    if (log) {
+      range.min = String(Math.ceil(Math.log2(Math.max(1, lo))));
+      range.max = String(Math.floor(Math.log2(Math.max(1, hi))));
+      range.step = '1';
+    } else {
+      range.min = String(lo);
+      range.max = String(hi);
+      range.step = String(field.step ?? 'any');
+    }
+    const toValue = (r) => (log ? 2 ** Number(r) : Number(r));
+    const toRange = (v) => (log ? Math.round(Math.log2(Math.max(1, v))) : v);
+    range.addEventListener('input', () => { number.value = String(toValue(range.value)); });
+    range.addEventListener('change', () => commit(field, number));
+    return { element: range, show: (v) => { if (Number.isFinite(Number(v))) range.value = String(toRange(Number(v))); } };
   }
 
   /**
@@ -294,8 +326,9 @@ export function buildControls(form, allFields, { onChange, onInvalid, describedB
   }
 
   function set(config) {
-    for (const { field, input, layers: isTable, set: boxes } of inputs.values()) {
+    for (const { field, input, layers: isTable, set: boxes, slider } of inputs.values()) {
       const value = config[field.key];
+      slider?.show(value);
       if (boxes) {
         for (const b of boxes) b.checked = Array.isArray(value) && value.includes(b.value);
         continue;

@@ -32,6 +32,9 @@ export class CurveHistory {
     this.valLoss = [];
     this.trainAcc = [];
     this.valAcc = [];
+    /** Root mean squared errors (regression; null for classification). */
+    this.trainRmse = [];
+    this.valRmse = [];
     /** One column of validation accuracies (percent) per ensemble member; empty for one model. */
     this.members = [];
     /** The members' accuracies at the newest epoch. */
@@ -46,7 +49,7 @@ export class CurveHistory {
 
   /** The columns that hold one value per kept epoch. */
   columns() {
-    return [this.epoch, this.trainLoss, this.valLoss, this.trainAcc, this.valAcc, ...this.members];
+    return [this.epoch, this.trainLoss, this.valLoss, this.trainAcc, this.valAcc, this.trainRmse, this.valRmse, ...this.members];
   }
 
   /** Adds one epoch record of the core ({epoch, train_loss, ..., members_val_acc}). */
@@ -59,6 +62,8 @@ export class CurveHistory {
     this.valLoss.push(e.val_loss);
     this.trainAcc.push(100 * e.train_acc);
     this.valAcc.push(100 * e.val_acc);
+    this.trainRmse.push(e.train_rmse ?? null);
+    this.valRmse.push(e.val_rmse ?? null);
     const m = e.members_val_acc ?? [];
     while (this.members.length < m.length) this.members.push(new Array(this.epoch.length - 1).fill(null));
     this.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));

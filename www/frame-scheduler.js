@@ -54,7 +54,10 @@ export function createFrameScheduler(page) {
       views.curves.update(state.history);
       compare.render(state.history);
     }]];
-    if (state.tab === 'main' && state.view === 'regions') heavy.push(['boundary', () => views.boundary.draw()]);
+    if (state.tab === 'main' && state.view === 'regions') heavy.push(['boundary', () => {
+      views.boundary.draw();
+      if (views.boundary.grid) bump('boundaryDraws');
+    }]);
     if (state.tab === 'main' && state.view === 'images') {
       heavy.push(['grid', () => views.grid.draw()], ['confusion', () => views.confusion.draw()], ['weights', () => views.weights.draw()], ['preview', () => views.preview.draw()]);
     }

@@ -28,6 +28,7 @@ import { createDemos } from './demos.js';
 import { createSharing } from './sharing.js';
 import { createInitLabFlow } from './init-lab-flow.js';
 import { createDebugHooks } from './debug-hooks.js';
+import { wirePlaneOptions } from './plane-options.js';
 import { bump, mark, unmark } from './test-markers.js';
 
 /** Every module reaches the others through this object; each entry is filled in below. */
@@ -42,6 +43,7 @@ page.views = {
   preview: new AugmentPreview(byId('aug-preview'), $('preview-note')),
   layers: new LayersView(byId('layer-rows'), byId('layers-epoch'), byId('layers-epoch-label'), byId('layers-note')),
 };
+wirePlaneOptions(ui, page.views.boundary);
 page.views.network = new NetworkView(byId('network-view'), { onRequestDraw: () => page.frames.request() });
 page.frames = createFrameScheduler(page);
 page.status = createStatus(page);

@@ -45,11 +45,14 @@ function thinningComment(h) {
  * fractions, like the core reports them), then one validation-accuracy column per ensemble member.
  * When the history was thinned, a first line starting with '#' says so.
  */
-export function historyCsv(h) {
+export function historyCsv(h, regression = false) {
   const members = h.members ?? [];
-  const head = ['epoch', 'train_loss', 'val_loss', 'train_acc', 'val_acc', ...members.map((_, j) => `member${j + 1}_val_acc`)];
+  // Regression runs score R² (kept as 100 R² like accuracies) and add the RMSE of each split.
+  const score = regression ? 'r2' : 'acc';
+  const head = ['epoch', 'train_loss', 'val_loss', `train_${score}`, `val_${score}`, ...(regression ? ['train_rmse', 'val_rmse'] : []), ...members.map((_, j) => `member${j + 1}_val_${score}`)];
   const rows = h.epoch.map((e, i) => [
     e, h.trainLoss[i], h.valLoss[i], h.trainAcc[i] / 100, h.valAcc[i] / 100,
+    ...(regression ? [h.trainRmse?.[i] ?? '', h.valRmse?.[i] ?? ''] : []),
     ...members.map((col) => (col[i] == null ? '' : col[i] / 100)),
   ].join(','));
   const comment = thinningComment(h);

@@ -29,7 +29,7 @@ export function createSharing(page) {
     page.config.importFile(file);
   });
 
-  byId('export-csv').addEventListener('click', () => downloadText(historyCsv(state.history), 'overfit-curves.csv', 'text/csv'));
+  byId('export-csv').addEventListener('click', () => downloadText(historyCsv(state.history, Boolean(state.regression)), 'overfit-curves.csv', 'text/csv'));
 
   byId('export-pytorch').addEventListener('click', () => {
     if (state.applied) page.worker.post({ type: 'export-pytorch', id: 1, config: clone(state.applied) });

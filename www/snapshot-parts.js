@@ -31,6 +31,8 @@ export function readEval(e) {
   return {
     epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
     lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []), members_val_loss: Array.from(e.members_val_loss ?? []),
+    // Regression only: the root mean squared error of each split.
+    ...(e.train_rmse == null ? {} : { train_rmse: e.train_rmse, val_rmse: e.val_rmse }),
   };
 }
 

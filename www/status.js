@@ -25,8 +25,17 @@ export function createStatus(page) {
     if (n > 0) {
       setFigure(ui.trainLoss, formatLoss(h.trainLoss[n - 1]), h.trainLoss[n - 1]);
       setFigure(ui.valLoss, formatLoss(h.valLoss[n - 1]), h.valLoss[n - 1]);
-      setFigure(ui.trainAcc, formatPercent(h.trainAcc[n - 1]), h.trainAcc[n - 1]);
-      setFigure(ui.valAcc, formatPercent(h.valAcc[n - 1]), h.valAcc[n - 1]);
+      if (state.regression) {
+        // R² (kept as 100 R²) and the RMSE of each split.
+        const text = (r2, rmse) => `${(r2 / 100).toFixed(3)} · ${rmse == null ? '–' : formatLoss(rmse)}`;
+        setFigure(ui.trainAcc, text(h.trainAcc[n - 1], h.trainRmse[n - 1]), h.trainAcc[n - 1]);
+        setFigure(ui.valAcc, text(h.valAcc[n - 1], h.valRmse[n - 1]), h.valAcc[n - 1]);
+        ui.trainAcc.dataset.rmse = String(h.trainRmse[n - 1]);
+        ui.valAcc.dataset.rmse = String(h.valRmse[n - 1]);
+      } else {
+        setFigure(ui.trainAcc, formatPercent(h.trainAcc[n - 1]), h.trainAcc[n - 1]);
+        setFigure(ui.valAcc, formatPercent(h.valAcc[n - 1]), h.valAcc[n - 1]);
+      }
     } else {
       for (const el of [ui.trainLoss, ui.valLoss, ui.trainAcc, ui.valAcc]) setFigure(el, '–', '');
     }

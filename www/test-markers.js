@@ -22,6 +22,8 @@
 //   data-lab-runs     how many init-lab results were drawn
 //   data-demo         the id of the lecture demo showing
 //   data-network-draws how many times the Network tab drew new unit maps
+//   data-plot-mode    classes | surface | curve: how the Data tab's plane view draws the data
+//   data-boundary-draws how many times the plane view drew a new prediction (grid or curve)
 
 const body = () => document.body.dataset;
 

@@ -11,6 +11,22 @@ import { downloadText } from './share.js';
 export function createWorkerMessages(page) {
   const { state, views } = page;
 
+  /**
+   * How the data is drawn and scored: 'classes' (decision regions, accuracy), 'surface' or
+   * 'curve' (regression: a heatmap or the fitted function, R² and RMSE).
+   */
+  function setPlotMode(mode) {
+    state.plotMode = mode;
+    state.regression = mode !== 'classes';
+    mark('plotMode', mode);
+    views.curves.setRegression(state.regression);
+    page.ui.scoreHead.textContent = state.regression ? 'R² · RMSE' : 'Accuracy';
+    page.ui.scoreHead.title = state.regression
+      ? 'R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (1: a perfect fit, 0: no better than the mean, below 0: worse) and RMSE = √(mean (y − ŷ)²), over each split.'
+      : 'The fraction of samples whose predicted class is the true one.';
+    state.dirty.figures = true;
+  }
+
   function onSnapshot(msg) {
     page.runKeeper.keep(msg);
     if (msg.run !== state.run) {
@@ -43,7 +59,8 @@ export function createWorkerMessages(page) {
     mark('wasmBytes', msg.wasmBytes ?? 0);
     if (msg.classes) state.classes = msg.classes;
     if (msg.points) {
-      views.boundary.setPoints(msg.points, msg.extent, msg.classes);
+      views.boundary.setPoints(msg.points, msg.extent, msg.classes, msg.plotMode);
+      setPlotMode(msg.plotMode ?? 'classes');
       page.tabs.setView('regions');
       state.dirty.boundary = true;
     }
@@ -52,6 +69,7 @@ export function createWorkerMessages(page) {
       state.dirty.boundary = true;
     }
     if (msg.image) {
+      setPlotMode('classes');
       const shape = msg.image;
       state.classes = shape.class_names.length;
       views.grid.setImages(shape, shape.class_names, msg.valImages, msg.valLabels);
@@ -131,6 +149,9 @@ export function createWorkerMessages(page) {
           state.configError = `Export as PyTorch failed: ${msg.error}`;
           page.status.renderMessage();
         } else downloadText(msg.text, 'overfit_run.py', 'text/x-python');
+        break;
+      case 'fresh-seed':
+        page.config.onFreshSeed(msg.seed);
         break;
       case 'pong':
         page.debug.onPong(msg.id);

@@ -241,6 +241,7 @@ function postSnapshot(report, { views }) {
       } else {
         msg.points = owned(session.points());
         msg.extent = owned(session.extent());
+        msg.plotMode = session.plot_mode();
         transfer.push(msg.points.buffer, msg.extent.buffer);
       }
       staticSentForRun = run;
@@ -518,6 +519,10 @@ function handle(msg) {
       break;
     case 'init-lab':
       initLab(msg);
+      break;
+    case 'fresh-seed':
+      // "Regenerate data": the core's one use of the OS entropy source.
+      self.postMessage({ type: 'fresh-seed', seed: wasm.Session.fresh_seed() });
       break;
     case 'restore-best': {
       if (!session) return;

@@ -2,10 +2,11 @@
 //! leniently (every bad field is reported and replaced by its default), with over-long lists
 //! refused before they are deserialized.
 
-use super::{err, Config, ConfigError, MAX_FEATURES, MAX_LAYERS};
+use super::{Loss, err, Config, ConfigError, MAX_FEATURES, MAX_LAYERS};
 
 impl Config {
-    /// Parses a JSON object strictly; missing fields take their defaults. The first unknown,
+    /// Parses a JSON object strictly; missing fields take their defaults (a missing `loss` the
+    /// dataset's: `Loss::default_for`). The first unknown,
     /// mistyped or out-of-range field is an error that names it.
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         let value: serde_json::Value =
@@ -25,7 +26,10 @@ impl Config {
             serde_json::from_value::<Config>(serde_json::Value::Object(one))
                 .map_err(|e| err(key, clean_serde_message(&e.to_string())))?;
         }
-        let cfg: Config = serde_json::from_value(value.clone()).map_err(|e| json_error(&e.to_string()))?;
+        let mut cfg: Config = serde_json::from_value(value.clone()).map_err(|e| json_error(&e.to_string()))?;
+        if !map.contains_key("loss") {
+            cfg.loss = Loss::default_for(cfg.dataset);
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -52,7 +56,12 @@ impl Config {
                 Err(e) => problems.push(err(key, clean_serde_message(&e.to_string()))),
             }
         }
+        let loss_given = good.contains_key("loss");
         let mut cfg: Config = serde_json::from_value(serde_json::Value::Object(good)).unwrap_or_default();
+        // A missing loss is the dataset's own default (mean squared error for regression sets).
+        if !loss_given {
+            cfg.loss = Loss::default_for(cfg.dataset);
+        }
         // Reset out-of-range fields one by one until the config validates.
         let defaults = serde_json::to_value(Config::default()).expect("default config serializes");
         for _ in 0..64 {
@@ -73,7 +82,7 @@ impl Config {
                         // These depend on other fields; fall back to the safe pair.
                         current["val_fraction"] = defaults["val_fraction"].clone();
                         current["points"] = defaults["points"].clone();
-                        current["loss"] = defaults["loss"].clone();
+                        current["loss"] = serde_json::to_value(Loss::default_for(cfg.dataset)).expect("a loss serializes");
                     }
                     cfg = serde_json::from_value(current).unwrap_or_default();
                 }

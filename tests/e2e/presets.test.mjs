@@ -172,6 +172,23 @@ const CLAIMS = {
   'mean-subtraction': async ({ a, b }) => {
     assert.ok(b.trainLoss < a.trainLoss, `B ${b.trainLoss} vs A ${a.trainLoss}`);
   },
+  'regression-threads-points': async ({ page, b }) => {
+    assert.ok(b.trainLoss < 0.1 * b.valLoss, `training MSE ${b.trainLoss} vs validation MSE ${b.valLoss}`);
+    // The Data tab draws the fitted function over the points, and the figures name R² and RMSE.
+    assert.equal(await page.evaluate(() => document.body.dataset.plotMode), 'curve');
+    await page.waitForFunction(() => Number(document.body.dataset.boundaryDraws) > 0);
+    assert.equal(await page.getByTestId('score-head').textContent(), 'R² · RMSE');
+    const rmse = Number(await page.getByTestId('train-acc').getAttribute('data-rmse'));
+    assert.ok(Math.abs(rmse * rmse - b.trainLoss) <= 1e-4 + 1e-3 * b.trainLoss, `RMSE² ${rmse * rmse} vs MSE ${b.trainLoss}`);
+    return { ratio: b.trainLoss / b.valLoss, trainR2: b.trainAcc / 100, valR2: b.valAcc / 100 };
+  },
+  'regression-l2': async ({ a, b }) => {
+    assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
+    assert.ok(a.trainLoss < b.trainLoss, `training MSE A ${a.trainLoss} vs B ${b.trainLoss}`);
+  },
+  'regression-dropout': async ({ a, b }) => {
+    assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
+  },
   'features-circles': async ({ page, a, b }) => {
     assert.ok(b.valAcc > 95 && a.valAcc < 72, `B ${b.valAcc} %, A ${a.valAcc} %`);
     // The feature toggles show B's choice.

@@ -140,11 +140,14 @@ class Chart {
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const logAxis = { ...axis, grid: { ...axis.grid, filter: logGridFilter }, ticks: { ...axis.ticks, filter: logGridFilter } };
     const percent = this.percent;
+    // R² (regression) is kept as 100 R² in the same columns as accuracies: shown as a plain
+    // number, from R² = -1 (the axis's floor) to 1.
+    const r2 = this.r2;
     const { logX, logY } = this;
     // The legend shows the value as measured, not as clamped for the log axis.
     const format = (u, v, si, di) => {
       const x = di == null ? v : this.raw?.[si]?.[di] ?? v;
-      return x == null ? '–' : percent ? formatPercent(x) : formatLoss(x);
+      return x == null ? '–' : r2 ? (x / 100).toFixed(3) : percent ? formatPercent(x) : formatLoss(x);
     };
     const val = cssVar('--val', '#d55e00');
     const members = Array.from({ length: this.members }, (_, j) => ({
@@ -176,7 +179,9 @@ class Chart {
         x: logX
           ? { time: false, distr: 3, log: 10, range: (u, min, max) => logEpochRange(min, max) }
           : { time: false },
-        y: percent
+        y: r2
+          ? { range: (u, min, max) => [Math.max(-100, Math.min(0, Math.floor((Number.isFinite(min) ? min : 0) / 10) * 10)), 100] }
+          : percent
           ? { range: (u, min, max) => [Math.max(0, Math.floor((Number.isFinite(min) ? min : 0) / 10) * 10), 100] }
           : logY
             ? { distr: 3, log: 10, range: (u, min, max) => logRange(min, max) }
@@ -187,8 +192,8 @@ class Chart {
           ? { ...logAxis, label: 'epoch (log scale)', labelSize: 18, size: 32, values: (u, splits) => this.ticks('x', splits.map(epochLabel)) }
           : { ...axis, label: 'epoch', labelSize: 18, size: 32, incrs: EPOCH_INCRS, values: (u, splits) => this.ticks('x', splits.map(epochLabel)) },
         {
-          ...(logY ? logAxis : axis), label: logY ? `${this.yLabel} (log scale)` : this.yLabel, labelSize: 18, size: 48,
-          values: (u, splits) => this.ticks('y', splits.map((v) => (v == null ? null : percent ? `${v}%` : logY ? logLabel(v) : String(+v.toPrecision(3))))),
+          ...(logY ? logAxis : axis), label: r2 ? 'R²' : logY ? `${this.yLabel} (log scale)` : this.yLabel, labelSize: 18, size: 48,
+          values: (u, splits) => this.ticks('y', splits.map((v) => (v == null ? null : r2 ? String(+(v / 100).toFixed(2)) : percent ? `${v}%` : logY ? logLabel(v) : String(+v.toPrecision(3))))),
         },
       ],
       series: [
@@ -336,6 +341,7 @@ export class Curves {
   constructor(lossContainer, accContainer) {
     this.loss = new Chart(lossContainer, { yLabel: 'loss', percent: false });
     this.acc = new Chart(accContainer, { yLabel: 'accuracy', percent: true });
+    this.acc.r2 = false;
     /** {label, kind, history, mainLabel} drawn over the main run, or null. */
     this.overlay = null;
     this.scales = loadScales();
@@ -376,6 +382,13 @@ export class Curves {
     const mainLabel = o?.mainLabel ?? '';
     this.loss.setData([h.epoch, h.trainLoss, h.valLoss], o ? [o.history.epoch, o.history.trainLoss, o.history.valLoss] : null, meta, mainLabel);
     this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])], o ? [o.history.epoch, o.history.trainAcc, o.history.valAcc] : null, meta, mainLabel);
+  }
+
+  /** The score chart shows accuracy (classification) or R² (regression, `true`). */
+  setRegression(regression) {
+    if (this.acc.r2 === Boolean(regression)) return;
+    this.acc.r2 = Boolean(regression);
+    this.acc.build();
   }
 
   /** Marks an epoch (the best one) with a vertical line on both charts; null removes it. */
