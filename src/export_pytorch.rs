@@ -18,7 +18,20 @@ const TEMPLATE: &str = include_str!("export_pytorch/template.py");
 /// The longest line of the wrapped configuration JSON in the header.
 const HEADER_WIDTH: usize = 99;
 
-/// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`).
+/// Whether the export covers a config: the regression sets are not ported to the script yet, and
+/// a script that trained them as classification would be wrong, so they are refused by name.
+pub fn check_supported(cfg: &Config) -> Result<(), crate::config::ConfigError> {
+    if cfg.dataset.is_regression() {
+        return Err(crate::config::ConfigError {
+            field: "dataset".into(),
+            message: "the PyTorch export covers the classification datasets only; regression sets are not exported yet".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`, and supported:
+/// see `check_supported`).
 pub fn export(cfg: &Config) -> String {
     render(cfg).script
 }
