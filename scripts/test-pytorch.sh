@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm run test:pytorch`: exports the digits and the 2D spiral presets as PyTorch scripts, runs
-# them, and checks that each final validation accuracy is within 2 points of Overfit's own run of
-# the same config. Not part of `npm test`: PyTorch is a large download (a few GB with its CUDA
+# `npm run test:pytorch`: exports the digits, the 2D spiral and the 1D sine regression presets as
+# PyTorch scripts, runs them, and checks that each final validation accuracy (R² for regression,
+# as 100 R²) is within 2 points of Overfit's own run of the same config. Not part of `npm test`: PyTorch is a large download (a few GB with its CUDA
 # libraries, from PyPI), installed once into .venv-pytorch/ and reused afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,9 +63,12 @@ def summary(path):
 
 ours, our_epochs = summary(overfit_path)
 theirs, their_epochs = summary(torch_path)
-a, b = 100 * ours["final_val_acc"], 100 * theirs["final_val_acc"]
+# Classification runs compare the accuracy, regression runs R^2 (as 100 R^2: points again).
+score = "final_val_r2" if "final_val_r2" in ours else "final_val_acc"
+what = "R² (x100)" if score == "final_val_r2" else "accuracy"
+a, b = 100 * ours[score], 100 * theirs[score]
 print(
-    f"{name}: final validation accuracy: Overfit {a:.2f} %, PyTorch {b:.2f} % "
+    f"{name}: final validation {what}: Overfit {a:.2f}, PyTorch {b:.2f} "
     f"(difference {abs(a - b):.2f} points, limit {limit:g}); "
     f"epochs {our_epochs} and {their_epochs}, parameters {ours['parameters']} and {theirs['parameters']}"
 )
@@ -82,6 +85,7 @@ EOF
 
 run_preset presets/digits.json --digits data/digits.bin
 run_preset presets/spiral.json
+run_preset presets/sine.json
 
 echo "test:pytorch: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -18,20 +18,7 @@ const TEMPLATE: &str = include_str!("export_pytorch/template.py");
 /// The longest line of the wrapped configuration JSON in the header.
 const HEADER_WIDTH: usize = 99;
 
-/// Whether the export covers a config: the regression sets are not ported to the script yet, and
-/// a script that trained them as classification would be wrong, so they are refused by name.
-pub fn check_supported(cfg: &Config) -> Result<(), crate::config::ConfigError> {
-    if cfg.dataset.is_regression() {
-        return Err(crate::config::ConfigError {
-            field: "dataset".into(),
-            message: "the PyTorch export covers the classification datasets only; regression sets are not exported yet".into(),
-        });
-    }
-    Ok(())
-}
-
-/// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`, and supported:
-/// see `check_supported`).
+/// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`).
 pub fn export(cfg: &Config) -> String {
     render(cfg).script
 }
@@ -93,17 +80,23 @@ struct Flags {
     user: bool,
     /// Any image dataset: augmentation and test-time views apply.
     image: bool,
+    /// The regression sets (1D and 2D).
+    regression: bool,
+    /// 2D points, whose inputs are the selected features of (x1, x2).
+    features: bool,
 }
 
 impl Flags {
     fn of(cfg: &Config) -> Flags {
         let d = cfg.dataset;
         Flags {
-            toy2d: !d.is_image(),
+            toy2d: !d.is_image() && !d.is_regression(),
             shapes: matches!(d, Dataset::Shapes | Dataset::Arrows),
             digits: d == Dataset::Digits,
             user: d == Dataset::User,
             image: d.is_image(),
+            regression: d.is_regression(),
+            features: d.point_dims() == 2,
         }
     }
 
@@ -119,6 +112,8 @@ impl Flags {
             "digits" => self.digits,
             "user" => self.user,
             "image" => self.image,
+            "regression" => self.regression,
+            "features" => self.features,
             other => panic!("template line {line}: unknown flag {other}"),
         };
         value != negate
@@ -271,6 +266,7 @@ fn describe(cfg: &Config) -> String {
         Dataset::Digits => "the bundled UCI digits (1,797 images of 8x8)".to_string(),
         Dataset::User => format!("your own images ({} classes, {}x{})", cfg.classes, cfg.image_size, cfg.image_size),
         d if d.is_image() => format!("{} {} images of {}x{}", cfg.points, name(&d), cfg.image_size, cfg.image_size),
+        d if d.is_regression() => format!("{} {} samples ({}D regression)", cfg.sample_count(), name(&d), d.point_dims()),
         d => {
             let inputs: Vec<String> = cfg.features.iter().map(name).collect();
             format!("{} {} points in {} classes with inputs {}", cfg.points, name(&d), cfg.num_classes(), inputs.join(", "))
@@ -400,7 +396,7 @@ mod tests {
 
     #[test]
     fn every_directive_is_consumed() {
-        for dataset in [Dataset::Spiral, Dataset::Digits, Dataset::Shapes, Dataset::User] {
+        for dataset in [Dataset::Spiral, Dataset::Digits, Dataset::Shapes, Dataset::User, Dataset::Sine, Dataset::Gaussians] {
             let cfg = Config { dataset, ..Config::default() };
             let script = export(&cfg);
             assert!(!script.contains("#%"), "{dataset:?}: a directive is left");

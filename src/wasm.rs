@@ -78,7 +78,6 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn export_pytorch(config: JsValue) -> Result<String, JsValue> {
     let cfg = config_from_js(config)?;
-    crate::export_pytorch::check_supported(&cfg).map_err(config_error)?;
     Ok(crate::export_pytorch::export(&cfg))
 }
 

@@ -40,6 +40,8 @@ const CASES: &[(&str, &str)] = &[
             "contrast": 0.2, "test_time": "flip"}"#,
     ),
     ("user_images", r#"{"dataset": "user", "classes": 4, "image_size": 24, "color": true, "crop_pad": 2, "test_time": "center_crop"}"#),
+    ("few_points_mse", r#"{"dataset": "few_points", "noise": 0.3, "val_fraction": 0.5, "hidden": [128, 128, 128], "activation": "tanh", "batch_size": 10}"#),
+    ("gaussians_huber_ensemble", r#"{"dataset": "gaussians", "loss": "huber", "ensemble": 3, "features": ["x1", "x2", "x1_x2"], "data_seed": 9}"#),
 ];
 
 fn config(json: &str) -> Config {
@@ -205,7 +207,17 @@ fn semantic_translations_are_written_out() {
 
     let s = script("logistic_moons");
     assert!(s.contains("F.binary_cross_entropy_with_logits(scores[:, 0]"));
-    assert!(s.contains("return 1 if cfg[\"loss\"] == \"logistic\" else classes"));
+    assert!(s.contains("return 1 if cfg[\"loss\"] == \"logistic\" or is_regression(cfg) else classes"));
+
+    // Regression: the losses on the one output, Huber with delta 1 as in src/loss.rs, R^2 and RMSE.
+    let s = script("gaussians_huber_ensemble");
+    assert!(s.contains("F.huber_loss(scores[:, 0], y, delta=1.0, reduction=\"sum\")"));
+    assert!(s.contains("F.mse_loss(scores[:, 0], y, reduction=\"sum\")"));
+    assert!(s.contains("r2 = 1.0 - sse / sst"));
+    assert!(s.contains("def generate_regression(") && !s.contains("def generate_2d("));
+    // 2D regression inputs are the selected features; 1D inputs are x itself.
+    assert!(s.contains("def expand_features("));
+    assert!(!script("few_points_mse").contains("def expand_features("));
 }
 
 #[test]
@@ -376,6 +388,41 @@ print(json.dumps({{"xs": xs, "labels": labels, "val": val_idx, "train": train_id
             assert!((pxs[2 * i + 1] - data.train_raw.data[2 * r + 1] as f64).abs() < 1e-5, "{name} training row {r}");
         }
         assert_eq!(py["train_labels"], serde_json::json!(data.train_y), "{name} noisy training labels");
+    }
+}
+
+#[test]
+fn the_python_regression_data_and_split_match_overfits() {
+    if !have_python("the regression data check") {
+        return;
+    }
+    for dataset in [Dataset::Sine, Dataset::Step, Dataset::Cubic, Dataset::FewPoints, Dataset::Plane, Dataset::Gaussians] {
+        let cfg = Config { dataset, loss: overfit::config::Loss::Mse, points: 101, noise: 0.2, seed: 5, train_per_class: 40, ..Config::default() };
+        let name = serde_json::to_value(dataset).unwrap().as_str().unwrap().to_string();
+        let n = cfg.sample_count();
+        let driver = format!(
+            r#"
+cfg = {{"val_fraction": 0.3, "train_per_class": 40, "label_noise": 0.0}}
+rng = Pcg32(5, 0).fork(STREAM_DATA)
+xs, targets, dims = generate_regression("{name}", {n}, 0.2, rng)
+val_idx, train_idx, _ = split_indices([0] * len(targets), 1, cfg, rng, True)
+print(json.dumps({{"xs": xs, "targets": targets, "train": [targets[i] for i in train_idx]}}))
+"#
+        );
+        let py = run_python(&(pure_python_part(&export(&cfg)) + &driver), &name);
+        let data = Data::build(&cfg, &mut Rng::new(5, 0).fork(1)).unwrap();
+        let (xs, ts) = overfit::data::regression::generate(dataset, n, 0.2, &mut Rng::new(5, 0).fork(1));
+        let close = |key: &str, want: &[f32]| {
+            let got: Vec<f64> = py[key].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            assert_eq!(got.len(), want.len(), "{name} {key}");
+            for (i, (&a, &b)) in got.iter().zip(want).enumerate() {
+                // sin and exp may differ by an f32 rounding step between libm and Python.
+                assert!((a - b as f64).abs() < 1e-5, "{name} {key} {i}: python {a}, rust {b}");
+            }
+        };
+        close("xs", &xs);
+        close("targets", &ts);
+        close("train", &data.train_t);
     }
 }
 

@@ -158,11 +158,3 @@ fn the_data_seed_changes_the_data_and_nothing_else() {
     // The initial weights come from the run's seed either way.
     assert_eq!(a.model().params.values, b.model().params.values);
 }
-
-#[test]
-fn the_pytorch_export_refuses_regression_sets_by_name() {
-    let cfg = Config { dataset: Dataset::Sine, loss: Loss::Mse, ..Config::default() };
-    let e = overfit::export_pytorch::check_supported(&cfg).unwrap_err();
-    assert_eq!(e.field, "dataset");
-    assert!(overfit::export_pytorch::check_supported(&Config::default()).is_ok());
-}

@@ -119,7 +119,6 @@ fn run(args: &[String]) -> Result<(), String> {
         "export-pytorch" => {
             let (pos, flags) = parse_flags(&args[1..], &["epochs", "seed"])?;
             let cfg = config_with_overrides(pos.first(), &flags)?;
-            overfit::export_pytorch::check_supported(&cfg).map_err(|e| e.to_string())?;
             print!("{}", overfit::export_pytorch::export(&cfg));
             Ok(())
         }

@@ -193,6 +193,8 @@ def generate_2d(name, n, classes, noise, rng):
     return xs, labels
 
 
+#% endif
+#% if features
 # The network's inputs are the selected features of each point (Overfit's src/data/features.rs),
 # computed from the float32 coordinates (x1, x2) before pre-processing. Each product is rounded
 # to float32 as Overfit's float32 multiplication is (the product of two float32 values is exact
@@ -220,12 +222,60 @@ def expand_features(raw, features):
 
 
 #% endif
+#% if regression
+# ============================================================================================
+# The regression datasets (Overfit's src/data/regression.rs)
+# ============================================================================================
+# Inputs are uniform in [-1, 1] per coordinate (few_points: spread evenly with jitter); targets
+# are truth(x) + noise * N(0, 1), computed in float32 steps as Overfit does.
+
+F32_PI = f32(math.pi)
+BUMPS = [(-0.4, 0.4, 1.0), (0.5, 0.3, 0.8), (0.0, -0.5, -1.0)]
+BUMP_SIGMA = f32(0.3)
+
+
+def truth(name, x):
+    if name in ("sine", "few_points"):
+        return f32(math.sin(f32(F32_PI * x[0])))
+    if name == "step":
+        return -0.5 if x[0] < 0.0 else 0.5
+    if name == "cubic":
+        # 2 x^3 - x, multiplied left to right in float32.
+        return f32(f32(f32(f32(2.0 * x[0]) * x[0]) * x[0]) - x[0])
+    if name == "plane":
+        return f32(f32(f32(0.6) * x[0]) - f32(f32(0.4) * x[1]))
+    # gaussians: sum_i h_i exp(-|x - c_i|^2 / (2 sigma^2))
+    total = 0.0
+    for c1, c2, h in BUMPS:
+        d1, d2 = f32(x[0] - f32(c1)), f32(x[1] - f32(c2))
+        dist2 = f32(f32(d1 * d1) + f32(d2 * d2))
+        total = f32(total + f32(f32(h) * f32(math.exp(f32(-dist2 / f32(2.0 * BUMP_SIGMA * BUMP_SIGMA))))))
+    return total
+
+
+def generate_regression(name, n, noise, rng):
+    """n samples: a flat list of inputs (1 or 2 per sample) and the real targets."""
+    dims = 1 if name in ("sine", "step", "cubic", "few_points") else 2
+    xs, targets = [], []
+    noise = f32(noise)
+    for i in range(n):
+        if name == "few_points":
+            u = f32(rng.range(-0.5, 0.5))
+            point = [f32(-1.0 + f32(f32(f32(f32(i + 0.5) + f32(0.5 * u)) * 2.0) / n))]
+        else:
+            point = [f32(rng.range(-1.0, 1.0)) for _ in range(dims)]
+        xs.extend(point)
+        targets.append(f32(truth(name, point) + f32(noise * rng.normal())))
+    return xs, targets, dims
+
+
+#% endif
 # ============================================================================================
 # The train/validation split (Overfit's src/data/mod.rs)
 # ============================================================================================
 
 
-def split_indices(labels, classes, cfg, rng):
+def split_indices(labels, classes, cfg, rng, regression=False):
     """Shuffles the samples; the first round(n * val_fraction) are validation, the rest training.
 
     Keeps at most train_per_class training samples per class (the first ones in shuffled order),
@@ -250,7 +300,7 @@ def split_indices(labels, classes, cfg, rng):
         train_idx = kept
     train_labels = [labels[i] for i in train_idx]
     noise = f32(cfg["label_noise"])
-    if noise > 0.0:
+    if noise > 0.0 and not regression:
         for j in range(len(train_labels)):
             if rng.uniform() < noise:
                 train_labels[j] = rng.below(classes)
@@ -474,14 +524,21 @@ class Data:
     features of 2D points); without it the raw values (the pixels of images) are the inputs.
     """
 
-    def __init__(self, raw, labels, classes, image, cfg, rng, inputs=None):
+    def __init__(self, raw, labels, classes, image, cfg, rng, inputs=None, targets=None):
         self.classes = classes
         self.image = image  # (height, width, channels) for images, None for 2D points.
-        val_idx, train_idx, train_labels = split_indices(labels, classes, cfg, rng)
+        # Regression data has real targets instead of labels (and is one class for the split).
+        regression = targets is not None
+        split_labels = [0] * len(targets) if regression else labels
+        val_idx, train_idx, train_labels = split_indices(split_labels, classes, cfg, rng, regression)
         self.train_raw = raw[train_idx]
         self.val_raw = raw[val_idx]
-        self.train_y = torch.tensor(train_labels, dtype=torch.long)
-        self.val_y = torch.tensor([labels[i] for i in val_idx], dtype=torch.long)
+        if regression:
+            self.train_y = torch.tensor([targets[i] for i in train_idx], dtype=torch.float32)
+            self.val_y = torch.tensor([targets[i] for i in val_idx], dtype=torch.float32)
+        else:
+            self.train_y = torch.tensor(train_labels, dtype=torch.long)
+            self.val_y = torch.tensor([labels[i] for i in val_idx], dtype=torch.long)
         # The statistics of the pre-processing are those of the features the network sees.
         train_in = self.train_raw if inputs is None else inputs(self.train_raw)
         val_in = self.val_raw if inputs is None else inputs(self.val_raw)
@@ -538,6 +595,16 @@ def build_data(cfg, args, rng):
     xs, labels = generate_2d(name, cfg["points"], classes, cfg["noise"], rng)
     raw = torch.tensor(xs, dtype=torch.float32).view(-1, 2)
     return Data(raw, labels, classes, None, cfg, rng, lambda x: expand_features(x, cfg["features"]))
+#% endif
+#% if regression
+    # few_points has 20 samples whatever "points" says; 1D inputs are the coordinate x itself,
+    # 2D ones the selected features of (x1, x2).
+    name = cfg["dataset"]
+    n = 20 if name == "few_points" else cfg["points"]
+    xs, targets, dims = generate_regression(name, n, cfg["noise"], rng)
+    raw = torch.tensor(xs, dtype=torch.float32).view(-1, dims)
+    inputs = None if dims == 1 else (lambda x: expand_features(x, cfg["features"]))
+    return Data(raw, None, 1, None, cfg, rng, inputs, targets)
 #% endif
 #% if shapes
     arrows = cfg["dataset"] == "arrows"
@@ -780,8 +847,15 @@ def make_activation(name, cfg):
     }[name]()
 
 
+REGRESSION_LOSSES = ("mse", "l1", "huber")
+
+
+def is_regression(cfg):
+    return cfg["loss"] in REGRESSION_LOSSES
+
+
 def num_outputs(cfg, classes):
-    return 1 if cfg["loss"] == "logistic" else classes
+    return 1 if cfg["loss"] == "logistic" or is_regression(cfg) else classes
 
 
 def build_model(cfg, inputs, classes):
@@ -868,6 +942,14 @@ def initialize(model, cfg, rng):
 
 def loss_sum(cfg, scores, y):
     """The summed data loss of a batch (divide by the batch size for the mean)."""
+    if cfg["loss"] == "mse":
+        # (s - t)^2 of the one output.
+        return F.mse_loss(scores[:, 0], y, reduction="sum")
+    if cfg["loss"] == "l1":
+        return F.l1_loss(scores[:, 0], y, reduction="sum")
+    if cfg["loss"] == "huber":
+        # (s - t)^2 / 2 within delta = 1 of the target, |s - t| - 1/2 beyond.
+        return F.huber_loss(scores[:, 0], y, delta=1.0, reduction="sum")
     if cfg["loss"] == "hinge":
         # Multiclass SVM: sum_{k != y} max(0, s_k - s_y + margin). PyTorch's multi_margin_loss
         # divides that sum by the number of classes, so multiply it back.
@@ -891,10 +973,22 @@ def predictions(cfg, scores):
 def probabilities(cfg, scores):
     """Class probabilities for ensembles and test-time views: softmax of the scores (for the
     hinge loss too, as a monotone read-out), or [1 - p, p] for the logistic loss."""
+    if is_regression(cfg):
+        return scores[:, :1]
     if cfg["loss"] == "logistic":
         p = torch.sigmoid(scores[:, 0])
         return torch.stack([1.0 - p, p], dim=1)
     return torch.softmax(scores, dim=1)
+
+
+def regression_figures(cfg, prediction, y):
+    """(loss, R^2, RMSE) of one-column predictions: R^2 = 1 - SSE / SST over the split."""
+    n = y.shape[0]
+    loss = loss_sum(cfg, prediction, y).item() / n
+    sse = ((prediction[:, 0].double() - y.double()) ** 2).sum().item()
+    sst = ((y.double() - y.double().mean()) ** 2).sum().item()
+    r2 = 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
+    return loss, r2, math.sqrt(sse / max(n, 1))
 
 
 # ============================================================================================
@@ -1040,11 +1134,21 @@ def evaluate(members, views, y, cfg):
     chunk = cfg["batch_size"] if cfg.get("eval_batch_stats", False) else EVAL_CHUNK
     saved = [enter_evaluation(m.model, cfg) for m in members]
     n = y.shape[0]
-    if len(members) == 1 and len(views) == 1:
+    if is_regression(cfg):
+        # The score is R^2 (with the RMSE beside it); an ensemble averages its predictions.
+        average = 0.0
+        member_r2 = []
+        for m in members:
+            prediction = sum(probabilities(cfg, scores_of(m.model, v, chunk)) for v in views) / len(views)
+            average = average + prediction / len(members)
+            member_r2.append(regression_figures(cfg, prediction, y)[1])
+        loss, r2, rmse = regression_figures(cfg, average, y)
+        result = loss, r2, member_r2 if len(members) > 1 else [r2], rmse
+    elif len(members) == 1 and len(views) == 1:
         scores = scores_of(members[0].model, views[0], chunk)
         loss = loss_sum(cfg, scores, y).item() / n
         acc = (predictions(cfg, scores) == y).double().mean().item()
-        result = loss, acc, [acc]
+        result = loss, acc, [acc], None
     else:
         average = 0.0
         member_acc = []
@@ -1055,7 +1159,7 @@ def evaluate(members, views, y, cfg):
         picked = average.gather(1, y[:, None]).clamp(min=1e-12)
         loss = -picked.double().log().mean().item()
         acc = (average.argmax(dim=1) == y).double().mean().item()
-        result = loss, acc, member_acc
+        result = loss, acc, member_acc, None
     for m, state in zip(members, saved):
         leave_evaluation(m.model, state)
     return result
@@ -1214,8 +1318,8 @@ def main():
             for m in members:
                 for buffer in m.model.buffers():
                     dist.broadcast(buffer, 0)
-        train_loss, train_acc, _ = evaluate(members, train_views, data.train_y, cfg)
-        val_loss, val_acc, member_acc = evaluate(members, val_views, data.val_y, cfg)
+        train_loss, train_acc, _, train_rmse = evaluate(members, train_views, data.train_y, cfg)
+        val_loss, val_acc, member_acc, val_rmse = evaluate(members, val_views, data.val_y, cfg)
         if ddp:
             # Every process takes the same early-stopping decision, from rank 0's numbers.
             losses = torch.tensor([train_loss, val_loss], dtype=torch.float64, device=device)
@@ -1231,6 +1335,11 @@ def main():
             "lr": short(learning_rate(cfg, epoch)),
             "members_val_acc": [short(a) for a in member_acc] if len(members) > 1 else [],
         }
+        if is_regression(cfg):
+            # The scores are R^2, named so (as Overfit's CLI does), with the RMSE beside them.
+            for old, new in (("train_acc", "train_r2"), ("val_acc", "val_r2"), ("members_val_acc", "members_val_r2")):
+                record[new] = record.pop(old)
+            record["train_rmse"], record["val_rmse"] = short(train_rmse), short(val_rmse)
         history.append(record)
         if rank == 0:
             print(json.dumps(record, separators=(",", ":")), flush=True)
@@ -1253,20 +1362,24 @@ def main():
     last = history[-1] if history else {}
     ranked = [r for r in history if r["val_loss"] is not None]
     best = min(ranked, key=lambda r: r["val_loss"]) if ranked else (history[0] if history else {})
+    score = "r2" if is_regression(cfg) else "acc"
     summary = {
         "epochs": epoch,
         "steps": step,
-        "final_train_acc": last.get("train_acc"),
-        "final_val_acc": last.get("val_acc"),
+        f"final_train_{score}": last.get(f"train_{score}"),
+        f"final_val_{score}": last.get(f"val_{score}"),
         "final_train_loss": last.get("train_loss"),
         "final_val_loss": last.get("val_loss"),
         "best_epoch": best.get("epoch"),
-        "best_val_acc": best.get("val_acc"),
+        f"best_val_{score}": best.get(f"val_{score}"),
         "early_stopped": stopped,
         "diverged_at_step": diverged_at,
         "parameters": sum(p.numel() for p in members[0].model.parameters()),
         "seconds": time.time() - started,
     }
+    if is_regression(cfg):
+        summary["final_train_rmse"] = last.get("train_rmse")
+        summary["final_val_rmse"] = last.get("val_rmse")
     if rank == 0:
         print(json.dumps({"summary": summary}, sort_keys=True, separators=(",", ":")), flush=True)
     if ddp:
