@@ -71,6 +71,72 @@ test('zero init: every unit of a hidden layer draws the same map', async () => {
   }
 });
 
+test('the input features are the first column: toggling one changes the inputs the network draws', async () => {
+  const { page, context, problems } = await openPage(env, 'dataset=circles&features=x1_squared,x2_squared,x1_x2');
+  try {
+    await page.getByRole('tab', { name: 'Network' }).click();
+    await page.locator('[data-unit="0:2"]').waitFor();
+    assert.equal(await page.locator('[data-unit^="0:"]').count(), 3);
+    assert.match(await page.locator('[data-unit="0:0"]').getAttribute('aria-label'), /x₁²/);
+    // Ticking sin x1 adds an input (and a rebuilt first layer).
+    await page.getByRole('checkbox', { name: 'sin x₁' }).check();
+    await page.locator('[data-unit="0:3"]').waitFor();
+    assert.equal(await page.locator('[data-unit^="0:"]').count(), 4);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The number of distinct colours of a unit's tile. */
+function tileColours(page, unit) {
+  return page.locator(`[data-unit="${unit}"]`).evaluate((tile) => {
+    const c = tile.tagName === 'CANVAS' ? tile : tile.querySelector('canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  });
+}
+
+/** The std the detail panel gives for a focused unit. */
+async function unitStd(page, unit) {
+  await page.locator(`[data-unit="${unit}"]`).focus();
+  const std = page.getByTestId('unit-detail').locator('[data-stat="std"]');
+  await page.waitForFunction((u) => document.querySelector('[data-testid="unit-detail"] .net-detail-title')?.textContent.length > 0, unit);
+  return Number((await std.textContent()).replace('−', '-'));
+}
+
+test('too-small init: the deep tanh units are blank maps, Xavier keeps them drawn', async () => {
+  const net = 'hidden=64,64,64,64,64,64&activation=tanh&optimizer=sgd&learning_rate=0.1&stop_at_epoch=5';
+  const result = {};
+  for (const init of ['normal001', 'xavier']) {
+    const { page, context, problems } = await openPage(env, `${net}&init=${init}`);
+    try {
+      await page.getByRole('tab', { name: 'Network' }).click();
+      await button(page, 'Play').click();
+      await waitFigure(page, 'epoch', '>=', 5);
+      await page.locator('[data-unit="6:11"]').waitFor();
+      await page.waitForTimeout(500);
+      result[init] = {
+        colours1: await tileColours(page, '1:0'),
+        colours6: await tileColours(page, '6:0'),
+        std1: await unitStd(page, '1:0'),
+        std6: await unitStd(page, '6:0'),
+      };
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+  console.log(`# Network tab, 6 tanh layers at epoch 5: ${JSON.stringify(result)}`);
+  // N(0, 0.01²): layer 6's map is one flat colour (its outputs are all about 0) and its std is
+  // far below layer 1's; with Xavier the same unit draws a picture.
+  assert.equal(result.normal001.colours6, 1, 'a blank deep unit');
+  assert.ok(result.normal001.std6 < result.normal001.std1 / 10, `std ${result.normal001.std6} vs ${result.normal001.std1}`);
+  assert.ok(result.xavier.colours6 > 10, `Xavier's deep unit has ${result.xavier.colours6} colours`);
+});
+
 test('an 8 x 512 network keeps the page responsive in the Network tab', async () => {
   const { page, context, problems } = await openPage(env, `hidden=${Array(8).fill(512).join(',')}`);
   try {
