@@ -13,7 +13,8 @@ export function createTabs(page) {
   for (const t of tabs) t.tabIndex = t.getAttribute('aria-selected') === 'true' ? 0 : -1;
 
   function title() {
-    return TITLES[state.tab] ?? (state.view === 'images' ? 'Images' : 'Decision regions');
+    const plane = { curve: 'Fitted function', surface: 'Predicted value' }[state.plotMode] ?? 'Decision regions';
+    return TITLES[state.tab] ?? (state.view === 'images' ? 'Images' : plane);
   }
 
   function show(next) {
@@ -76,5 +77,10 @@ export function createTabs(page) {
       show(tabs[j].dataset.tab);
     });
   }
-  return { show, setView };
+  /** Shows the title again (the plane view's kind changed with the data). */
+  function refreshTitle() {
+    ui.viewTitle.textContent = title();
+  }
+
+  return { show, setView, refreshTitle };
 }

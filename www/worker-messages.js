@@ -21,6 +21,18 @@ export function createWorkerMessages(page) {
     mark('plotMode', mode);
     views.curves.setRegression(state.regression);
     page.ui.scoreHead.textContent = state.regression ? 'R² · RMSE' : 'Accuracy';
+    page.ui.scoreChartTitle.textContent = state.regression ? 'R²' : 'Accuracy';
+    const words = {
+      classes: ['The background shows the class the network predicts at each point of the plane, paler where it is unsure.',
+        'The plane coloured by the class the network predicts, with the training and validation points.'],
+      surface: ['The background shows the value the network predicts at each point of the plane: blue below 0, orange above, deeper the larger it is. The points are coloured by their targets.',
+        'The plane coloured by the value the network predicts, with the training and validation points coloured by their targets.'],
+      curve: ['The line is the function the network computes; filled dots are the training points it is fitted to, rings the validation points.',
+        'The function the network computes, drawn over the training points (filled) and the validation points (rings).'],
+    }[mode];
+    page.ui.planeCaption.textContent = words[0];
+    page.ui.planeCanvas.setAttribute('aria-label', words[1]);
+    page.tabs.refreshTitle?.();
     page.ui.scoreHead.title = state.regression
       ? 'R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (1: a perfect fit, 0: no better than the mean, below 0: worse) and RMSE = √(mean (y − ŷ)²), over each split.'
       : 'The fraction of samples whose predicted class is the true one.';

@@ -66,6 +66,8 @@ let stepsPerChunk = 4;
 let run = 0;
 /** The run whose static data (points, extent and class count, or the image info with the first validation images) was sent. */
 let staticSentForRun = -1;
+/** How the plane view draws the run's data: 'classes', 'surface' or 'curve' (see views::plot_mode). */
+let plotMode = 'classes';
 /** The decision grid (or the image views) is recomputed while playing at most this often (adapted to its cost). */
 let gridDueAt = 0;
 /** For image data: the core's image_info() of the current run; null for 2D data. */
@@ -241,7 +243,7 @@ function postSnapshot(report, { views }) {
       } else {
         msg.points = owned(session.points());
         msg.extent = owned(session.extent());
-        msg.plotMode = session.plot_mode();
+        msg.plotMode = plotMode = session.plot_mode();
         transfer.push(msg.points.buffer, msg.extent.buffer);
       }
       staticSentForRun = run;
@@ -254,7 +256,9 @@ function postSnapshot(report, { views }) {
       gridDueAt = performance.now() + Math.max(VIEWS_MIN_INTERVAL_MS, 10 * ms);
     } else if (views) {
       const macs = Math.max(1, session.forward_macs());
-      const res = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
+      const side = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
+      // A 1D fit costs res points, not res²: the same budget draws the curve at full resolution.
+      const res = plotMode === 'curve' ? Math.min(GRID_RES_MAX, side * side) : side;
       const g0 = performance.now();
       msg.grid = owned(session.decision_grid(res));
       const ms = performance.now() - g0;
@@ -262,7 +266,7 @@ function postSnapshot(report, { views }) {
       msg.gridClasses = session.classes();
       transfer.push(msg.grid.buffer);
       // Small grids are dominated by fixed costs, so only grids of some size update the estimate.
-      if (ms > 2) nsPerMac = (ms * 1e6) / (res * res * macs);
+      if (ms > 2) nsPerMac = (ms * 1e6) / ((plotMode === 'curve' ? res : res * res) * macs);
       // Keep the grid under ~7 % of the worker's time, and at most about seven per second.
       gridDueAt = performance.now() + Math.max(150, 14 * ms);
     }
