@@ -22,6 +22,9 @@ const USAGE: &str = "usage:
   overfit bench [--batch 64] [--hidden 256,256] [--features 784] [--classes 10] [--config FILE|default]
                 [--runs 7] [--steps N] [--seconds 0.6] [--warmup 1] [--memory-steps N]
                                                    time a benchmark workload (median of runs), print JSON
+  overfit sweep SWEEP.json [--threads N]            run a sweep (see src/sweep.rs) on N threads (default: the
+                                                   cores less one, at least 1); one JSON line per run as it
+                                                   finishes, then a summary with the medians per value
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.";
@@ -141,6 +144,17 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             bench(&flags)
         }
+        "sweep" => {
+            let (pos, flags) = parse_flags(&args[1..], &["threads"])?;
+            let default_threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+            let threads = flag(&flags, "threads", default_threads, 1, 256)?;
+            let [path] = pos.as_slice() else {
+                return Err(format!("sweep takes one SWEEP.json (or '-')\n{USAGE}"));
+            };
+            let value = read_config(Some(path))?;
+            let sweep = overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())?;
+            run_sweep(&sweep, threads)
+        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -188,6 +202,62 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
             "rss_kib_after_build": rss_start,
             "rss_kib_end": status_kib("VmRSS:"),
             "peak_rss_kib": status_kib("VmHWM:"),
+        }
+    });
+    println!("{summary}");
+    Ok(())
+}
+
+/// Runs every run of a sweep on `threads` threads, each taking the next run not yet taken, and
+/// prints each run's record as one JSON line as it finishes (in order of finishing; `run` says
+/// which), then `{"summary": {...}}` with the medians per value, the wall time and steps/s.
+fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String> {
+    use overfit::sweep::{record_json, run_to_end, summarize};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let runs = sweep.runs();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let start = std::time::Instant::now();
+    let mut records = Vec::with_capacity(runs.len());
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(runs.len()) {
+            let tx = tx.clone();
+            let (runs, next) = (&runs, &next);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(spec) = runs.get(i) else { break };
+                if tx.send(run_to_end(spec.clone())).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for result in rx {
+            match result {
+                Ok(r) => {
+                    println!("{}", record_json(&r));
+                    records.push(r);
+                }
+                Err(e) => eprintln!("overfit: {e}"),
+            }
+        }
+    });
+    if records.len() != runs.len() {
+        return Err(format!("sweep: {} of {} runs failed", runs.len() - records.len(), runs.len()));
+    }
+    records.sort_by_key(|r| r.run);
+    let seconds = start.elapsed().as_secs_f64();
+    let steps: u64 = records.iter().map(|r| r.steps).sum();
+    let summary = serde_json::json!({
+        "summary": {
+            "knob": sweep.axis.knob,
+            "series": sweep.series.as_ref().map(|s| &s.knob),
+            "runs": records.len(),
+            "threads": threads,
+            "seconds": seconds,
+            "steps": steps,
+            "steps_per_sec": steps as f64 / seconds.max(1e-9),
+            "points": summarize(sweep, &records),
         }
     });
     println!("{summary}");
