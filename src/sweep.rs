@@ -311,12 +311,13 @@ fn apply(cfg: &mut Config, knob: &str, v: &Value) {
         "dropout" => cfg.dropout = f(),
         "batch_size" => cfg.batch_size = u(),
         "learning_rate" => cfg.learning_rate = f(),
-        // Strength s: mirror with probability s/2, crop after padding by round(4 s) pixels,
-        // brightness and contrast jitter of 0.3 s.
+        // Strength s: mirror with probability s/2, crop after padding by round(4 s) pixels (less
+        // than half the image, which `validate` requires), brightness and contrast jitter of 0.3 s.
         "augmentation" => {
             let s = f();
+            let side = cfg.image_shape().map_or(0, |(w, h, _)| w.min(h));
             cfg.hflip = 0.5 * s;
-            cfg.crop_pad = (4.0 * s).round() as usize;
+            cfg.crop_pad = ((4.0 * s).round() as usize).min((side / 2).saturating_sub(1));
             cfg.brightness = 0.3 * s;
             cfg.contrast = 0.3 * s;
         }
