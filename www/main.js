@@ -28,6 +28,7 @@ import { createDemos } from './demos.js';
 import { createSharing } from './sharing.js';
 import { createInitLabFlow } from './init-lab-flow.js';
 import { createDebugHooks } from './debug-hooks.js';
+import { createExperiments } from './experiments.js';
 import { bump, mark, unmark } from './test-markers.js';
 
 /** Every module reaches the others through this object; each entry is filled in below. */
@@ -102,6 +103,7 @@ page.runKeeper = createRunKeeper(page);
 page.initLab = createInitLabFlow(page);
 page.views.initLab = page.initLab.view;
 page.demos = createDemos(page);
+page.experiments = createExperiments(page);
 createSharing(page);
 
 const compareButton = wireCompareButton(page);
