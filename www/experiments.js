@@ -97,6 +97,7 @@ export function createExperiments(page) {
       progress.clear();
       el.run.disabled = false;
       el.cancel.disabled = true;
+      mark('sweepMs', Math.round(ms));
       mark('sweep', shown.state);
       store.save(storable(shown));
       renderSaved();

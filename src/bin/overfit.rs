@@ -218,6 +218,7 @@ fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
     let start = std::time::Instant::now();
+    let cpu_start = process_cpu_seconds();
     let mut records = Vec::with_capacity(runs.len());
     std::thread::scope(|s| {
         for _ in 0..threads.min(runs.len()) {
@@ -247,6 +248,10 @@ fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String
     }
     records.sort_by_key(|r| r.run);
     let seconds = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, process_cpu_seconds()) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
     let steps: u64 = records.iter().map(|r| r.steps).sum();
     let summary = serde_json::json!({
         "summary": {
@@ -257,6 +262,10 @@ fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String
             "seconds": seconds,
             "steps": steps,
             "steps_per_sec": steps as f64 / seconds.max(1e-9),
+            // CPU time of every thread over the wall time: how many cores the sweep really got
+            // (on a busy machine less than the threads asked for).
+            "cpu_seconds": cpu,
+            "parallelism": cpu.map(|c| c / seconds.max(1e-9)),
             "points": summarize(sweep, &records),
         }
     });
@@ -394,6 +403,17 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
     }
     println!("{out}");
     Ok(())
+}
+
+/// CPU time of the whole process (every thread, user + system) in seconds (Linux: /proc/self/stat
+/// fields 14 and 15, in clock ticks of 1/100 s), or None.
+fn process_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// CPU time of this thread in seconds (Linux: /proc/thread-self/schedstat), or None.

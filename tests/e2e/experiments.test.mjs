@@ -209,7 +209,7 @@ test('the capacity preset: validation error falls, then rises again, on three se
     assert.ok(at > 0 && at < val.length - 1, `the minimum is inside: ${val}`);
     assert.ok(val[0] > min + 0.2, `width 1 underfits: ${val}`);
     assert.ok(val[val.length - 1] >= min + 0.02, `the widest is worse again: ${val}`);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'experiments-capacity.png') });
+    await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-capacity.png') });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
@@ -230,7 +230,7 @@ test('the normalization preset: BatchNorm\'s error rises at batch 2, LayerNorm\'
     assert.ok(bn2 >= bn32 + 0.1, 'BatchNorm\'s error rises at batch 2');
     assert.ok(bn2 >= ln2 + 0.1, 'above LayerNorm\'s');
     assert.ok(ln2 <= ln32 + 0.05, 'LayerNorm\'s stays');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'experiments-norm.png') });
+    await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-norm.png') });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -128,7 +128,7 @@ export class SweepChart {
     if (!spec) return;
     const groups = summarize(spec, records, metric, which);
     const scale = xScale(spec.values, knob);
-    const pad = { l: 52, r: 12, t: 26, b: 40 };
+    const pad = { l: 52, r: 12, t: 36, b: 40 };
     const pw = w - pad.l - pad.r;
     const ph = h - pad.t - pad.b;
     // x positions.
@@ -248,32 +248,34 @@ export class SweepChart {
         }
       }
     });
-    // Legend.
+    // Legend, wrapped onto a second line when the chart is narrow.
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
+    const items = groups.length === 1
+      ? [['training (median; dots: seeds)', colours(0).train, [5, 3]], ['validation', colours(0).val, []], ['shaded: the gap', null, null]]
+      : [[`${labels.series}:`, null, null], ...groups.map((g, i) => [label(g.series), colours(i).val, []]), ['solid: validation, dashed: training', null, null]];
     let lx = pad.l;
-    const item = (text, colour, dash) => {
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 2;
-      ctx.setLineDash(dash);
-      ctx.beginPath();
-      ctx.moveTo(lx, 12);
-      ctx.lineTo(lx + 18, 12);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = fg;
-      ctx.fillText(text, lx + 22, 12);
-      lx += 30 + ctx.measureText(text).width;
-    };
-    if (groups.length === 1) {
-      item('training (median, dots: seeds)', colours(0).train, [5, 3]);
-      item('validation', colours(0).val, []);
-      ctx.fillStyle = muted;
-      ctx.fillText('shaded: the gap', lx, 12);
-    } else {
-      groups.forEach((g, i) => item(`${labels.series}: ${label(g.series)}`, colours(i).val, []));
-      ctx.fillStyle = muted;
-      ctx.fillText('solid: validation, dashed: training', lx, 12);
+    let ly = 10;
+    for (const [text, colour, dash] of items) {
+      const width = (colour ? 22 : 0) + ctx.measureText(text).width + 10;
+      if (lx + width > w - 4 && lx > pad.l) {
+        lx = pad.l;
+        ly += 13;
+      }
+      if (colour) {
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = 2;
+        ctx.setLineDash(dash);
+        ctx.beginPath();
+        ctx.moveTo(lx, ly);
+        ctx.lineTo(lx + 18, ly);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        lx += 22;
+      }
+      ctx.fillStyle = colour ? fg : muted;
+      ctx.fillText(text, lx, ly);
+      lx += width - (colour ? 22 : 0);
     }
   }
 }
