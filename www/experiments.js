@@ -75,9 +75,11 @@ export function createExperiments(page) {
   const chart = new SweepChart(byId('sweep-chart'), { onPick: (r) => openRun(r) });
 
   const pool = new SweepPool({
-    onRecord: (record) => {
+    onRecord: (record, index, { wasmBytes }) => {
       if (!shown) return;
       shown.records.push(record);
+      // The largest wasm memory of any pool worker so far (flat over a long sweep).
+      if (wasmBytes > Number(document.body.dataset.sweepWasmBytes || 0)) mark('sweepWasmBytes', wasmBytes);
       progress.delete(record.run);
       mark('sweepRecords', shown.records.length);
       queueDraw();
@@ -278,6 +280,7 @@ export function createExperiments(page) {
     mark('sweep', 'running');
     mark('sweepRuns', plan.runs.length);
     mark('sweepRecords', 0);
+    mark('sweepWasmBytes', 0);
     draw();
     pool.start(JSON.stringify(plan.spec), plan.runs.length, workers);
   }

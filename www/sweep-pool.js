@@ -16,7 +16,8 @@ export function maxWorkers(cores = globalThis.navigator?.hardwareConcurrency ?? 
 
 export class SweepPool {
   /**
-   * `onRecord(record, index)` gets each finished run's record (parsed), `onProgress(index, epoch)`
+   * `onRecord(record, index, {wasmBytes, ms})` gets each finished run's record (parsed) with the
+   * worker's wasm memory and the run's time, `onProgress(index, epoch)`
    * a run's epoch now and then, `onDone({cancelled, ms})` once, `onError(message, index)` a
    * run that failed (the sweep goes on without it).
    */
@@ -78,7 +79,7 @@ export class SweepPool {
     if (msg.type === 'progress') this.onProgress(msg.index, msg.epoch);
     else if (msg.type === 'record') {
       this.left -= 1;
-      this.onRecord(JSON.parse(msg.record), msg.index);
+      this.onRecord(JSON.parse(msg.record), msg.index, { wasmBytes: msg.wasmBytes, ms: msg.ms });
       if (this.left <= 0) this.#finish(false);
       else this.#hand(w, specText);
     } else if (msg.type === 'error') {

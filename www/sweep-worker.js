@@ -12,7 +12,11 @@ const PROGRESS_MS = 500;
 
 let session = null;
 let specText = null;
-const ready = init().then(() => wasm.install_panic_hook());
+let memory = null;
+const ready = init().then((exports) => {
+  memory = exports.memory;
+  wasm.install_panic_hook();
+});
 
 function fail(error, extra = {}) {
   const panic = wasm.last_panic?.();
@@ -50,7 +54,9 @@ onmessage = async ({ data: msg }) => {
       }
       const t0 = performance.now();
       const record = runOne(msg.index);
-      postMessage({ type: 'record', index: msg.index, record, ms: performance.now() - t0 });
+      // The wasm memory after the run: flat once the largest run has been seen (the session and
+      // its buffers are reused), which the memory test of a 200-run sweep checks.
+      postMessage({ type: 'record', index: msg.index, record, ms: performance.now() - t0, wasmBytes: memory.buffer.byteLength });
     }
   } catch (e) {
     fail(e, { id: msg.id, index: msg.index });

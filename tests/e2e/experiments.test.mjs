@@ -236,3 +236,25 @@ test('the normalization preset: BatchNorm\'s error rises at batch 2, LayerNorm\'
     await context.close();
   }
 });
+
+test('a sweep of 200 runs keeps the workers\' memory flat', async () => {
+  const { page, context, problems } = await openPage(env, 'points=100');
+  try {
+    await openExperiments(page);
+    await fillSweep(page, { knob: 'learning_rate', values: '0.001 to 0.1, 10 values, log', seeds: 20, epochs: 2 });
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.waitForFunction(() => Number(document.body.dataset.sweepRecords) >= 40, null, { timeout: 120_000 });
+    const early = Number(await page.evaluate(() => document.body.dataset.sweepWasmBytes));
+    const heapEarly = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    await waitSweep(page, 'done', 240_000);
+    assert.equal(await page.evaluate(() => document.body.dataset.sweepRecords), '200');
+    const late = Number(await page.evaluate(() => document.body.dataset.sweepWasmBytes));
+    const heapLate = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    console.log(`200 runs: pool worker wasm memory ${early} bytes after 40 runs, ${late} after 200; main-thread JS heap ${heapEarly} -> ${heapLate} bytes`);
+    assert.ok(early > 0);
+    assert.equal(late, early, 'the wasm memory does not grow run after run');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
