@@ -4,14 +4,49 @@
 // and then on 2, and prints the steps per second of each (every run's steps over the wall time
 // from the pool's start to its last record) and their ratio as one JSON line. The interactive
 // worker stays idle; the pool posts one small record per run, so nothing but the cores limits it.
+// Beside each figure, the main thread's busy share (Chrome's Performance.getMetrics TaskDuration
+// over the wall time). With `--ab SECONDS` it also measures Compare A/B as scripts/measure-ab.mjs
+// does, with the main thread's busy share there: where the second worker's throughput goes.
 
 import { start, openPage } from '../tests/e2e/harness.mjs';
 
-const seeds = Number(process.argv[2] ?? 12);
-const epochs = Number(process.argv[3] ?? 300);
+const args = process.argv.slice(2);
+const abAt = args.indexOf('--ab');
+const abSeconds = abAt >= 0 ? Number(args.splice(abAt, 2)[1]) : 0;
+const seeds = Number(args[0] ?? 12);
+const epochs = Number(args[1] ?? 300);
 const env = await start();
 try {
   const { page, context } = await openPage(env);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  let ab = null;
+  if (abSeconds > 0) {
+    const steps = () => page.evaluate(() => ({ b: Number(document.body.dataset.step), a: Number(document.body.dataset.compareStep ?? 0) }));
+    const window = async () => {
+      await page.waitForTimeout(1000);
+      const s0 = await steps();
+      const b0 = await busy();
+      const t0 = Date.now();
+      await page.waitForTimeout(abSeconds * 1000);
+      const s1 = await steps();
+      const sec = (Date.now() - t0) / 1000;
+      return { a: Math.round((s1.a - s0.a) / sec), b: Math.round((s1.b - s0.b) / sec), main_thread_busy: Number((((await busy()) - b0) / sec).toFixed(2)) };
+    };
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const alone = await window();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: 'Compare A/B', exact: true }).click();
+    const dropout = page.getByLabel('Dropout', { exact: true });
+    await dropout.fill('0.5');
+    await dropout.press('Enter');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const both = await window();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: 'Stop comparing', exact: true }).click();
+    ab = { alone_steps_per_sec: alone.b, alone_main_thread_busy: alone.main_thread_busy, compare_a: both.a, compare_b: both.b, compare_main_thread_busy: both.main_thread_busy, speedup: Number(((both.a + both.b) / alone.b).toFixed(2)) };
+  }
   await page.getByRole('tab', { name: 'Experiments' }).click();
   await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
   const rate = async (workers) => {
@@ -20,6 +55,7 @@ try {
     await page.locator('#sweep-seeds').fill(String(seeds));
     await page.locator('#sweep-epochs').fill(String(epochs));
     await page.locator('#sweep-workers').fill(String(workers));
+    const b0 = await busy();
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.waitForFunction(() => document.body.dataset.sweep === 'running');
     await page.waitForFunction(() => document.body.dataset.sweep === 'done', null, { timeout: 600_000 });
@@ -27,11 +63,11 @@ try {
       ms: Number(document.body.dataset.sweepMs),
       steps: window.overfitDebug.sweep.records().reduce((a, r) => a + r.steps, 0),
     }));
-    return { steps, seconds: ms / 1000, steps_per_sec: Math.round((steps * 1000) / ms) };
+    return { steps, seconds: ms / 1000, steps_per_sec: Math.round((steps * 1000) / ms), main_thread_busy: Number((((await busy()) - b0) / (ms / 1000)).toFixed(3)) };
   };
   const one = await rate(1);
   const two = await rate(2);
-  console.log(JSON.stringify({ engine: 'overfit-page-pool', cores: await page.evaluate(() => navigator.hardwareConcurrency), seeds, epochs, one_worker: one, two_workers: two, speedup: Number((two.steps_per_sec / one.steps_per_sec).toFixed(2)) }));
+  console.log(JSON.stringify({ engine: 'overfit-page-pool', cores: await page.evaluate(() => navigator.hardwareConcurrency), seeds, epochs, one_worker: one, two_workers: two, speedup: Number((two.steps_per_sec / one.steps_per_sec).toFixed(2)), ...(ab ? { compare_ab: ab } : {}) }));
   await context.close();
 } finally {
   await env.close();

@@ -395,8 +395,9 @@ export function createExperiments(page) {
     page.state.writtenHash = hash;
   }
 
+  /** The spec for the hash while the Experiments tab shows (a link then opens it); else null. */
   function specForHashOrNull() {
-    if (!opened) return null;
+    if (!opened || page.state.tab !== 'experiments') return null;
     const s = formSpec();
     delete s.config;
     return s;
@@ -485,6 +486,7 @@ export function createExperiments(page) {
   return {
     open,
     takeHash,
+    writeHash,
     hashPart: () => hashPart(specForHashOrNull()),
     cancel,
     get shown() {

@@ -31,6 +31,7 @@ export function createTabs(page) {
     if (next === 'runs') page.runKeeper.render();
     byId('experiments-view').hidden = next !== 'experiments';
     if (next === 'experiments') page.experiments.open();
+    else page.experiments.writeHash();
     const main = next === 'main';
     ui.regionsView.hidden = !main || state.view !== 'regions';
     ui.imagesView.hidden = !main || state.view !== 'images';
