@@ -127,6 +127,16 @@ test('a small sweep on 2 workers: every point, a point opens its run, CSV equals
       }
     }
     console.log(`page vs overfit sweep: 6 runs, final validation losses ${rows.slice(1).map((r) => r.split(',')[head.indexOf('final_val_loss')]).join(', ')}`);
+    // The spec as a JSON file, with its config; read back by Import sweep.
+    const jsonDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export sweep' }).click();
+    const specPath = await (await jsonDownload).path();
+    const exported = JSON.parse(readFileSync(specPath, 'utf8'));
+    assert.deepEqual([exported.knob, exported.values, exported.seeds, exported.epochs], ['width', [2, 8, 32], 2, 30]);
+    assert.equal(exported.config.dataset, 'circles');
+    await page.locator('#sweep-values').fill('5');
+    await page.locator('#sweep-import').setInputFiles(specPath);
+    await page.waitForFunction(() => document.querySelector('#sweep-values').value === '2, 8, 32');
     // "Use settings" loads run 3's config (width 8, seed 2) into the main view.
     await page.getByRole('button', { name: 'Use settings' }).click();
     await page.waitForFunction(() => /hidden=8(%2C|,)8|hidden=8&/.test(location.hash) && /seed=2/.test(location.hash));
