@@ -152,7 +152,12 @@ export function createExperiments(page) {
   }
 
   function loadWorkers() {
-    const n = Number(localStorage.getItem(WORKERS_KEY));
+    let n = NaN;
+    try {
+      n = Number(localStorage.getItem(WORKERS_KEY));
+    } catch {
+      // No storage: the default.
+    }
     return Number.isInteger(n) && n >= 1 && n <= maxWorkers() ? n : defaultWorkers();
   }
 
