@@ -332,15 +332,19 @@ export function createExperiments(page) {
     const colours = { train_loss: css.getPropertyValue('--train').trim() || '#34425f', val_loss: css.getPropertyValue('--val').trim() || '#c0398f' };
     const xs = curve.epoch;
     const ys = [...curve.train_loss, ...curve.val_loss].filter((v) => v != null && Number.isFinite(v));
-    const y1 = Math.max(...ys, 1e-6) * 1.05;
+    if (ys.length === 0) return;
+    const lo = Math.min(...ys);
+    const hi = Math.max(...ys);
+    const y0 = Math.max(0, lo - 0.05 * (hi - lo || 1));
+    const y1 = hi + 0.05 * (hi - lo || 1);
     const pad = 28;
     const x0 = xs[0];
     const x1 = xs[xs.length - 1];
     const X = (e) => pad + ((w - pad - 6) * (e - x0)) / Math.max(1, x1 - x0);
-    const Y = (v) => h - 18 - ((h - 26) * v) / y1;
+    const Y = (v) => h - 18 - ((h - 26) * (v - y0)) / (y1 - y0 || 1);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = css.getPropertyValue('--muted').trim() || '#5a6374';
-    ctx.fillText(`loss (max ${y1.toPrecision(3)}) per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
+    ctx.fillText(`loss ${y0.toPrecision(2)}–${y1.toPrecision(3)} per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
     for (const key of ['train_loss', 'val_loss']) {
       ctx.strokeStyle = colours[key];
       ctx.lineWidth = 1.6;
