@@ -55,18 +55,23 @@ export function createExperiments(page) {
   let drawQueued = false;
   const progress = new Map();
 
-  // The planner: one idle pool worker that knows the core's knobs and checks and expands specs.
-  const planner = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+  // The planner: one idle pool worker that knows the core's knobs and checks and expands specs,
+  // started when the tab first opens (a page that never opens it loads no second wasm instance).
+  let planner = null;
   let nextId = 1;
   const waiting = new Map();
-  planner.onmessage = ({ data }) => {
-    const w = waiting.get(data.id);
-    if (!w) return;
-    waiting.delete(data.id);
-    if (data.type === 'error') w.reject(Object.assign(new Error(data.message), { field: data.field }));
-    else w.resolve(data);
-  };
+  function startPlanner() {
+    planner = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+    planner.onmessage = ({ data }) => {
+      const w = waiting.get(data.id);
+      if (!w) return;
+      waiting.delete(data.id);
+      if (data.type === 'error') w.reject(Object.assign(new Error(data.message), { field: data.field }));
+      else w.resolve(data);
+    };
+  }
   const ask = (msg) => new Promise((resolve, reject) => {
+    if (!planner) startPlanner();
     const id = nextId++;
     waiting.set(id, { resolve, reject });
     planner.postMessage({ ...msg, id });
