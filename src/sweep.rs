@@ -355,6 +355,11 @@ impl Sweep {
             None | Some(Value::Null) => Config::default(),
             Some(c) => Config::from_value(c).map_err(|e| err(&format!("config.{}", e.field), e.message))?,
         };
+        if base.dataset == crate::config::Dataset::User {
+            // The user's images live in the page's training worker only; a sweep's runs are
+            // built from the config alone.
+            return Err(err("config.dataset", "a sweep runs on generated or bundled data, not on your own images".into()));
+        }
         let axis = read_axis(obj.get("knob"), obj.get("values"), "")?;
         check_applies(&knob(&axis.knob).expect("checked"), &base, "knob")?;
         let series = match obj.get("series") {

@@ -93,6 +93,8 @@ fn bad_specs_name_the_field_and_the_allowed_range() {
     assert!(f == "knob" && m.contains("image"), "{m}");
     let (f, m) = error(json!({"knob": "width", "values": {"from": 0, "to": 8, "scale": "log"}}));
     assert!(f == "values" && m.contains("log"), "{m}");
+    let (f, m) = error(json!({"knob": "width", "values": [2], "config": {"dataset": "user"}}));
+    assert!(f == "config.dataset" && m.contains("own images"), "{m}");
     let (f, _) = error(json!({"knob": "width", "values": [2], "bogus": 1}));
     assert_eq!(f, "bogus");
     let (f, m) = error(json!({"knob": "width", "values": [2, 2]}));
