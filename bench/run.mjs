@@ -125,9 +125,13 @@ say();
 say('== sweeps: throughput against workers (runs of equal cost; the target is >= 0.8 x N on N free cores)');
 const n1 = sweepScaling.native[1];
 const n2 = sweepScaling.native[2];
-say(`overfit sweep --threads 1: ${fmt(n1.steps_per_sec, 0)} steps/s (${fmt(n1.parallelism, 2)} cores busy); --threads 2: ${fmt(n2.steps_per_sec, 0)} steps/s (${fmt(n2.parallelism, 2)} cores busy): ${fmt(n2.steps_per_sec / n1.steps_per_sec, 2)}x`);
+// Steps per CPU-second says what the sweep would do on free cores: on a busy machine the cores
+// busy (CPU time over wall time) fall short of the threads, and with them the wall-clock speed-up.
+const perCpu = (r) => (r.cpu_seconds ? r.steps / r.cpu_seconds : null);
+say(`overfit sweep --threads 1: ${fmt(n1.steps_per_sec, 0)} steps/s (${fmt(n1.parallelism, 2)} cores busy, ${fmt(perCpu(n1), 0)} steps per CPU-second); --threads 2: ${fmt(n2.steps_per_sec, 0)} steps/s (${fmt(n2.parallelism, 2)} cores busy, ${fmt(perCpu(n2), 0)} per CPU-second): ${fmt(n2.steps_per_sec / n1.steps_per_sec, 2)}x`);
 const pg = sweepScaling.page;
-if (pg) say(`page pool (Chromium), 1 worker: ${pg.one_worker.steps_per_sec} steps/s; 2 workers: ${pg.two_workers.steps_per_sec} steps/s: ${fmt(pg.speedup, 2)}x`);
+const busyText = (r) => (r.worker_cores_busy == null ? '' : ` (${fmt(r.worker_cores_busy, 2)} cores busy, ${r.steps_per_worker_cpu_sec} steps per CPU-second)`);
+if (pg) say(`page pool (Chromium), 1 worker: ${pg.one_worker.steps_per_sec} steps/s${busyText(pg.one_worker)}; 2 workers: ${pg.two_workers.steps_per_sec} steps/s${busyText(pg.two_workers)}: ${fmt(pg.speedup, 2)}x`);
 const text = lines.join('\n');
 console.log(text);
 

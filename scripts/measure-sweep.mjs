@@ -8,7 +8,70 @@
 // over the wall time). With `--ab SECONDS` it also measures Compare A/B as scripts/measure-ab.mjs
 // does, with the main thread's busy share there: where the second worker's throughput goes.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { start, openPage } from '../tests/e2e/harness.mjs';
+
+/**
+ * CPU ticks (user + system, 1/100 s) of each Web Worker thread ("DedicatedWorker…") of the
+ * Chromium this script started (its processes descend from this one), by thread id, read from
+ * /proc on Linux; null elsewhere.
+ */
+function workerTicks() {
+  try {
+    const parent = new Map();
+    for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const s = readFileSync(`/proc/${p}/stat`, 'utf8');
+        parent.set(Number(p), Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    const ours = (p) => {
+      for (let q = p, hops = 0; q > 1 && hops < 64; q = parent.get(q) ?? 0, hops++) if (q === process.pid) return true;
+      return false;
+    };
+    const ticks = new Map();
+    for (const p of [...parent.keys()].filter(ours)) {
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        try {
+          if (!readFileSync(`/proc/${p}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) continue;
+          const s = readFileSync(`/proc/${p}/task/${t}/stat`, 'utf8');
+          const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+          ticks.set(`${p}/${t}`, Number(f[11]) + Number(f[12]));
+        } catch {
+          // The thread ended meanwhile.
+        }
+      }
+    }
+    return ticks;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples the worker threads' CPU every 100 ms from now (the pool's workers end with the sweep,
+ * so their last sample stands for them); `stop()` returns the CPU seconds they used since, or null.
+ */
+function sampleWorkerCpu() {
+  const base = workerTicks();
+  if (!base) return { stop: () => null };
+  const last = new Map();
+  const take = () => {
+    for (const [t, v] of workerTicks() ?? []) last.set(t, v);
+  };
+  const timer = setInterval(take, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      let ticks = 0;
+      for (const [t, v] of last) ticks += v - (base.get(t) ?? 0);
+      return ticks / 100;
+    },
+  };
+}
 
 const args = process.argv.slice(2);
 const abAt = args.indexOf('--ab');
@@ -56,6 +119,7 @@ try {
     await page.locator('#sweep-epochs').fill(String(epochs));
     await page.locator('#sweep-workers').fill(String(workers));
     const b0 = await busy();
+    const sampler = sampleWorkerCpu();
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.waitForFunction(() => document.body.dataset.sweep === 'running');
     await page.waitForFunction(() => document.body.dataset.sweep === 'done', null, { timeout: 600_000 });
@@ -63,7 +127,14 @@ try {
       ms: Number(document.body.dataset.sweepMs),
       steps: window.overfitDebug.sweep.records().reduce((a, r) => a + r.steps, 0),
     }));
-    return { steps, seconds: ms / 1000, steps_per_sec: Math.round((steps * 1000) / ms), main_thread_busy: Number((((await busy()) - b0) / (ms / 1000)).toFixed(3)) };
+    // The pool's CPU time (up to the last 100 ms sample of each worker: a slight undercount).
+    const cpu = sampler.stop();
+    return {
+      steps, seconds: ms / 1000, steps_per_sec: Math.round((steps * 1000) / ms),
+      main_thread_busy: Number((((await busy()) - b0) / (ms / 1000)).toFixed(3)),
+      worker_cores_busy: cpu === null ? null : Number((cpu / (ms / 1000)).toFixed(2)),
+      steps_per_worker_cpu_sec: cpu ? Math.round(steps / cpu) : null,
+    };
   };
   const one = await rate(1);
   const two = await rate(2);
