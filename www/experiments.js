@@ -69,6 +69,15 @@ export function createExperiments(page) {
       if (data.type === 'error') w.reject(Object.assign(new Error(data.message), { field: data.field }));
       else w.resolve(data);
     };
+    // A planner that cannot start (or traps) fails every question waiting and is replaced on the
+    // next one.
+    planner.onerror = (event) => {
+      event.preventDefault?.();
+      planner.terminate();
+      planner = null;
+      for (const w of waiting.values()) w.reject(new Error(`The experiments worker failed: ${event.message ?? 'it could not start'}`));
+      waiting.clear();
+    };
   }
   const ask = (msg) => new Promise((resolve, reject) => {
     if (!planner) startPlanner();
@@ -464,8 +473,16 @@ export function createExperiments(page) {
       if (store.problem) say(store.problem);
       else say('Choose a knob and its values, or a lecture experiment, and press Run sweep. The rest of the config is the current one.');
       if (store.sweeps[0] && !shown) showKept(store.sweeps[0].id);
-    })();
-    await opened;
+    })().catch((e) => {
+      opened = null;
+      say(`${e.message}. Open the tab again to retry.`);
+      throw e;
+    });
+    try {
+      await opened;
+    } catch {
+      return;
+    }
     writeHash();
     queueDraw();
   }

@@ -43,7 +43,7 @@ onmessage = async ({ data: msg }) => {
   await ready;
   try {
     if (msg.type === 'schema') {
-      postMessage({ type: 'schema', id: msg.id, sweep: wasm.sweep_schema(), config: wasm.schema() });
+      postMessage({ type: 'schema', id: msg.id, sweep: wasm.sweep_schema() });
     } else if (msg.type === 'plan') {
       postMessage({ type: 'plan', id: msg.id, plan: wasm.sweep_runs(msg.spec) });
     } else if (msg.type === 'run') {
