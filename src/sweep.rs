@@ -392,7 +392,7 @@ impl Sweep {
         }
         let sweep = Sweep { axis, series, seeds, epochs, until_early_stopping, base };
         // Every run's config must validate (memory budgets, cross-field rules) before any starts.
-        for r in sweep.runs_unchecked() {
+        for r in sweep.runs() {
             r.config.validate().map_err(|e| {
                 let at = match &r.series {
                     Some(s) => format!("{} {}, {} {}", sweep.axis.knob, r.value, sweep.series.as_ref().map_or("", |a| a.knob.as_str()), s),
@@ -421,10 +421,6 @@ impl Sweep {
     /// Every run, in order: series value (outer), knob value, seed (inner). Run `i` has seed
     /// `base.seed + seed_index` (wrapping), so the values of a knob share their seeds.
     pub fn runs(&self) -> Vec<RunSpec> {
-        self.runs_unchecked()
-    }
-
-    fn runs_unchecked(&self) -> Vec<RunSpec> {
         let series: Vec<Option<&Value>> = match &self.series {
             Some(s) => s.values.iter().map(Some).collect(),
             None => vec![None],

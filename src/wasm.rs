@@ -428,7 +428,6 @@ pub fn sweep_runs(spec: JsValue) -> Result<JsValue, JsValue> {
 /// A pool worker's handle: the sweep it serves and the one run it trains, reused run after run.
 #[wasm_bindgen]
 pub struct SweepSession {
-    sweep: crate::sweep::Sweep,
     runs: Vec<crate::sweep::RunSpec>,
     current: Option<crate::sweep::SweepRun>,
 }
@@ -439,13 +438,7 @@ impl SweepSession {
     #[wasm_bindgen(constructor)]
     pub fn new(spec_json: &str) -> Result<SweepSession, JsValue> {
         let sweep = crate::sweep::Sweep::from_json(spec_json).map_err(config_error)?;
-        let runs = sweep.runs();
-        Ok(SweepSession { sweep, runs, current: None })
-    }
-
-    /// The number of runs of the sweep.
-    pub fn len(&self) -> u32 {
-        self.sweep.len() as u32
+        Ok(SweepSession { runs: sweep.runs(), current: None })
     }
 
     /// Builds run `index` (dropping the previous run's trainer).
