@@ -64,6 +64,18 @@ try {
 } catch (e) {
   process.stderr.write(`[bench] numpy reference skipped (${String(e.message).split('\n')[0]})\n`);
 }
+// Sweeps (src/sweep.rs): runs of equal cost (bench/sweep-scaling.json) on 1 and 2 threads of
+// `overfit sweep`, and on 1 and 2 workers of the page's Experiments pool in Chromium.
+const sweepScaling = { native: {}, page: null };
+{
+  const spec = quick ? ['bench/sweep-scaling-quick.json'] : ['bench/sweep-scaling.json'];
+  for (const t of [1, 2]) sweepScaling.native[t] = runJson(bin, ['sweep', ...spec, '--threads', `${t}`]).summary;
+  try {
+    sweepScaling.page = runJson('node', ['scripts/measure-sweep.mjs', ...(quick ? ['4', '50'] : [])]);
+  } catch (e) {
+    process.stderr.write(`[bench] page sweep scaling skipped (${String(e.message).split('\n')[0]})\n`);
+  }
+}
 load.push(os.loadavg()[0]);
 
 const engines = [wasm, ...(browser ? [browser] : []), native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
@@ -109,9 +121,20 @@ if (np) say(`Overfit wasm / numpy     = ${fmt(main.steps_per_sec / np.steps_per_
 say(`Overfit wasm steps/s     = ${fmt(main.steps_per_sec)} (issue's absolute figure: >= 350)`);
 const bw = browser && find(browser, 'mlp');
 if (bw) say(`Chromium worker / Node   = ${fmt(bw.steps_per_sec / main.steps_per_sec, 2)} (target: within 10 %): ${Math.abs(bw.steps_per_sec / main.steps_per_sec - 1) <= 0.1 ? 'met' : 'missed'} (Chromium ${browser.browser})`);
+say();
+say('== sweeps: throughput against workers (runs of equal cost; the target is >= 0.8 x N on N free cores)');
+const n1 = sweepScaling.native[1];
+const n2 = sweepScaling.native[2];
+// Steps per CPU-second says what the sweep would do on free cores: on a busy machine the cores
+// busy (CPU time over wall time) fall short of the threads, and with them the wall-clock speed-up.
+const perCpu = (r) => (r.cpu_seconds ? r.steps / r.cpu_seconds : null);
+say(`overfit sweep --threads 1: ${fmt(n1.steps_per_sec, 0)} steps/s (${fmt(n1.parallelism, 2)} cores busy, ${fmt(perCpu(n1), 0)} steps per CPU-second); --threads 2: ${fmt(n2.steps_per_sec, 0)} steps/s (${fmt(n2.parallelism, 2)} cores busy, ${fmt(perCpu(n2), 0)} per CPU-second): ${fmt(n2.steps_per_sec / n1.steps_per_sec, 2)}x`);
+const pg = sweepScaling.page;
+const busyText = (r) => (r.worker_cores_busy == null ? '' : ` (${fmt(r.worker_cores_busy, 2)} cores busy, ${r.steps_per_worker_cpu_sec} steps per CPU-second)`);
+if (pg) say(`page pool (Chromium), 1 worker: ${pg.one_worker.steps_per_sec} steps/s${busyText(pg.one_worker)}; 2 workers: ${pg.two_workers.steps_per_sec} steps/s${busyText(pg.two_workers)}: ${fmt(pg.speedup, 2)}x`);
 const text = lines.join('\n');
 console.log(text);
 
-const out = { date: started.toISOString(), machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, load_average: load }, quick, workloads: WORKLOADS, engines, table: text };
+const out = { date: started.toISOString(), machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, load_average: load }, quick, workloads: WORKLOADS, engines, sweep_scaling: sweepScaling, table: text };
 writeFileSync(`${root}bench/results.json`, JSON.stringify(out, null, 2) + '\n');
 console.log(`\n(written to bench/results.json)`);

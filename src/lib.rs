@@ -17,6 +17,7 @@ pub mod optim;
 pub mod params;
 pub mod rng;
 pub mod schema;
+pub mod sweep;
 pub mod tensor;
 pub mod train;
 pub mod unit_maps;

@@ -417,3 +417,68 @@ impl TrainerBench {
         self.inner.flops_per_step()
     }
 }
+
+/// The knobs a sweep can turn, each with its config field(s) and range, and the sweep's limits
+/// (see `sweep::sweep_schema`). The Experiments view builds its knob picker from it.
+#[wasm_bindgen]
+pub fn sweep_schema() -> Result<JsValue, JsValue> {
+    to_js(&crate::sweep::sweep_schema())
+}
+
+/// Checks a sweep spec (a JS object) and expands it: `{spec, runs: [{run, value, series,
+/// seed_index, seed, config}]}` with `spec` in its listed form. Throws an Error naming the
+/// spec's field ("values", "seeds", "config.learning_rate", ...).
+#[wasm_bindgen]
+pub fn sweep_runs(spec: JsValue) -> Result<JsValue, JsValue> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(spec).map_err(|e| js_error(&format!("sweep: {e}")))?;
+    let sweep = crate::sweep::Sweep::from_value(&json).map_err(config_error)?;
+    #[derive(serde::Serialize)]
+    struct Expanded {
+        spec: serde_json::Value,
+        runs: Vec<crate::sweep::RunSpec>,
+    }
+    to_js(&Expanded { spec: sweep.to_value(), runs: sweep.runs() })
+}
+
+/// A pool worker's handle: the sweep it serves and the one run it trains, reused run after run.
+#[wasm_bindgen]
+pub struct SweepSession {
+    runs: Vec<crate::sweep::RunSpec>,
+    current: Option<crate::sweep::SweepRun>,
+}
+
+#[wasm_bindgen]
+impl SweepSession {
+    /// Reads the sweep spec from its JSON text (the pool sends the same text to every worker).
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec_json: &str) -> Result<SweepSession, JsValue> {
+        let sweep = crate::sweep::Sweep::from_json(spec_json).map_err(config_error)?;
+        Ok(SweepSession { runs: sweep.runs(), current: None })
+    }
+
+    /// Builds run `index` (dropping the previous run's trainer).
+    pub fn start(&mut self, index: u32) -> Result<(), JsValue> {
+        self.current = None;
+        let spec = self.runs.get(index as usize).cloned().ok_or_else(|| js_error(&format!("run: no run {index}")))?;
+        self.current = Some(crate::sweep::SweepRun::new(spec).map_err(config_error)?);
+        Ok(())
+    }
+
+    /// Trains up to `epochs` more epochs of the current run; returns whether it is done.
+    pub fn advance(&mut self, epochs: u32) -> bool {
+        self.current.as_mut().is_none_or(|r| r.advance(epochs as usize))
+    }
+
+    pub fn epoch(&self) -> u32 {
+        self.current.as_ref().map_or(0, |r| r.epoch() as u32)
+    }
+
+    pub fn steps(&self) -> f64 {
+        self.current.as_ref().map_or(0.0, |r| r.steps() as f64)
+    }
+
+    /// The current run's record as JSON text, the same text `overfit sweep` prints.
+    pub fn record_json(&self) -> String {
+        self.current.as_ref().map(|r| crate::sweep::record_json(&r.record())).unwrap_or_default()
+    }
+}

@@ -64,7 +64,7 @@ export function createConfigFlow(page) {
   function loadHash() {
     const demo = demoFromHash(location.hash);
     if (demo && page.demos.load(demo.id, { seed: demo.seed })) return;
-    const { config, unknown, problems } = parseHash(location.hash, state.schema);
+    const { config, unknown, problems } = parseHash(page.experiments.takeHash(location.hash), state.schema);
     state.linkNotes = [
       ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),
       ...problems.map((p) => `Ignored a value in the link: ${p}.`),
@@ -166,10 +166,11 @@ export function createConfigFlow(page) {
     }
     state.configError = null;
     controls.markInvalid(null);
-    const hash = `#${serializeHash(config, state.fields)}`;
+    const configHash = `#${serializeHash(config, state.fields)}`;
+    const hash = `${configHash}${page.experiments.hashPart()}`;
     if (hash !== location.hash) history.replaceState(null, '', hash);
     state.writtenHash = hash;
-    page.saved.saveConfig(hash.slice(1));
+    page.saved.saveConfig(configHash.slice(1));
     page.status.renderMessage();
     bump('applied');
     mark('result', result);

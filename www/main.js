@@ -29,6 +29,7 @@ import { createSharing } from './sharing.js';
 import { createInitLabFlow } from './init-lab-flow.js';
 import { createDebugHooks } from './debug-hooks.js';
 import { wirePlaneOptions } from './plane-options.js';
+import { createExperiments } from './experiments.js';
 import { bump, mark, unmark } from './test-markers.js';
 
 /** Every module reaches the others through this object; each entry is filled in below. */
@@ -104,6 +105,7 @@ page.runKeeper = createRunKeeper(page);
 page.initLab = createInitLabFlow(page);
 page.views.initLab = page.initLab.view;
 page.demos = createDemos(page);
+page.experiments = createExperiments(page);
 createSharing(page);
 
 const compareButton = wireCompareButton(page);

@@ -4,7 +4,7 @@
 import { byId } from './dom.js';
 import { mark } from './test-markers.js';
 
-const TITLES = { network: 'Network', layers: 'Layers', lab: 'Init lab', runs: 'Recent runs' };
+const TITLES = { network: 'Network', layers: 'Layers', lab: 'Init lab', runs: 'Recent runs', experiments: 'Experiments' };
 
 /** Returns {show(tab), setView(view, shape)} and wires the tab buttons. */
 export function createTabs(page) {
@@ -30,6 +30,9 @@ export function createTabs(page) {
     byId('lab-view').hidden = next !== 'lab';
     byId('runs-view').hidden = next !== 'runs';
     if (next === 'runs') page.runKeeper.render();
+    byId('experiments-view').hidden = next !== 'experiments';
+    if (next === 'experiments') page.experiments.open();
+    else page.experiments.writeHash();
     const main = next === 'main';
     ui.regionsView.hidden = !main || state.view !== 'regions';
     ui.imagesView.hidden = !main || state.view !== 'images';

@@ -24,6 +24,15 @@
 //   data-network-draws how many times the Network tab drew new unit maps
 //   data-plot-mode    classes | surface | curve: how the Data tab's plane view draws the data
 //   data-boundary-draws how many times the plane view drew a new prediction (grid or curve)
+//   data-sweep-ready  "true" once the Experiments tab has the core's knobs
+//   data-sweep        running | done | cancelled: the sweep shown
+//   data-sweep-runs, data-sweep-records  its runs, and the records received
+//   data-sweep-ms     the wall time of the last finished sweep
+//   data-sweep-error  the spec field the core refused
+//   data-sweep-opened the run whose curves are open
+//   data-sweep-draws  how many times the sweep chart drew
+//   data-sweeps-kept  sweeps kept in this browser
+//   data-sweep-wasm-bytes the largest wasm memory of a pool worker during the sweep
 
 const body = () => document.body.dataset;
 

@@ -22,6 +22,9 @@ const USAGE: &str = "usage:
   overfit bench [--batch 64] [--hidden 256,256] [--features 784] [--classes 10] [--config FILE|default]
                 [--runs 7] [--steps N] [--seconds 0.6] [--warmup 1] [--memory-steps N]
                                                    time a benchmark workload (median of runs), print JSON
+  overfit sweep SWEEP.json [--threads N]            run a sweep (see src/sweep.rs) on N threads (default: the
+                                                   cores less one, at least 1); one JSON line per run as it
+                                                   finishes, then a summary with the medians per value
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.";
@@ -141,6 +144,17 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             bench(&flags)
         }
+        "sweep" => {
+            let (pos, flags) = parse_flags(&args[1..], &["threads"])?;
+            let default_threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+            let threads = flag(&flags, "threads", default_threads, 1, 256)?;
+            let [path] = pos.as_slice() else {
+                return Err(format!("sweep takes one SWEEP.json (or '-')\n{USAGE}"));
+            };
+            let value = read_config(Some(path))?;
+            let sweep = overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())?;
+            run_sweep(&sweep, threads)
+        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -200,6 +214,71 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
         m.insert("final_train_rmse".into(), serde_json::json!(last.and_then(|r| r.train_rmse)));
         m.insert("final_val_rmse".into(), serde_json::json!(last.and_then(|r| r.val_rmse)));
     }
+    println!("{summary}");
+    Ok(())
+}
+
+/// Runs every run of a sweep on `threads` threads, each taking the next run not yet taken, and
+/// prints each run's record as one JSON line as it finishes (in order of finishing; `run` says
+/// which), then `{"summary": {...}}` with the medians per value, the wall time and steps/s.
+fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String> {
+    use overfit::sweep::{record_json, run_to_end, summarize};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let runs = sweep.runs();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let start = std::time::Instant::now();
+    let cpu_start = process_cpu_seconds();
+    let mut records = Vec::with_capacity(runs.len());
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(runs.len()) {
+            let tx = tx.clone();
+            let (runs, next) = (&runs, &next);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(spec) = runs.get(i) else { break };
+                if tx.send(run_to_end(spec.clone())).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for result in rx {
+            match result {
+                Ok(r) => {
+                    println!("{}", record_json(&r));
+                    records.push(r);
+                }
+                Err(e) => eprintln!("overfit: {e}"),
+            }
+        }
+    });
+    if records.len() != runs.len() {
+        return Err(format!("sweep: {} of {} runs failed", runs.len() - records.len(), runs.len()));
+    }
+    records.sort_by_key(|r| r.run);
+    let seconds = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, process_cpu_seconds()) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    let steps: u64 = records.iter().map(|r| r.steps).sum();
+    let summary = serde_json::json!({
+        "summary": {
+            "knob": sweep.axis.knob,
+            "series": sweep.series.as_ref().map(|s| &s.knob),
+            "runs": records.len(),
+            "threads": threads,
+            "seconds": seconds,
+            "steps": steps,
+            "steps_per_sec": steps as f64 / seconds.max(1e-9),
+            // CPU time of every thread over the wall time: how many cores the sweep really got
+            // (on a busy machine less than the threads asked for).
+            "cpu_seconds": cpu,
+            "parallelism": cpu.map(|c| c / seconds.max(1e-9)),
+            "points": summarize(sweep, &records),
+        }
+    });
     println!("{summary}");
     Ok(())
 }
@@ -334,6 +413,17 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
     }
     println!("{out}");
     Ok(())
+}
+
+/// CPU time of the whole process (every thread, user + system) in seconds (Linux: /proc/self/stat
+/// fields 14 and 15, in clock ticks of 1/100 s), or None.
+fn process_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// CPU time of this thread in seconds (Linux: /proc/thread-self/schedstat), or None.

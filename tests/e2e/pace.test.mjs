@@ -87,7 +87,7 @@ test('the tabs follow the WAI-ARIA tabs pattern', async () => {
     assert.equal(await page.getByRole('tab', { name: 'Network' }).getAttribute('tabindex'), '0');
     assert.equal(await data.getAttribute('tabindex'), '-1');
     await page.keyboard.press('End');
-    assert.equal(await page.evaluate(() => document.body.dataset.tab), 'runs');
+    assert.equal(await page.evaluate(() => document.body.dataset.tab), 'experiments');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.evaluate(() => document.body.dataset.tab), 'main');
     assert.deepEqual(problems, []);

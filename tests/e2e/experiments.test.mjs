@@ -1,0 +1,270 @@
+// Owns the end-to-end tests of the Experiments tab: the words against the core's knobs and the
+// pure helpers (values box, hash part, CSV) in Node; then in Chromium a small sweep (width 2, 8,
+// 32 × 2 seeds, 30 epochs) on 2 workers whose chart has every point, whose point opens its run
+// and "Use settings", whose CSV has one row per run with the numbers `overfit sweep` prints for
+// the same spec; cancel mid-sweep; the sweep kept across a reload and in the link; and the claims
+// of the capacity and normalization presets read off the page.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { initSync, sweep_schema as coreSweepSchema } from '../../pkg/overfit.js';
+import { KNOB_TEXT } from '../../www/experiments-words.js';
+import { parseValues, formatValues, splitHash, hashPart, sweepCsv } from '../../www/experiments-store.js';
+import { start, openPage, ROOT, ARTIFACTS } from './harness.mjs';
+
+initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });
+const presets = JSON.parse(readFileSync(new URL('../../presets/experiments.json', import.meta.url), 'utf8'));
+
+test('every knob of the core has words, and no knob list or range is written in www/', () => {
+  const knobs = coreSweepSchema().knobs;
+  assert.ok(knobs.length >= 12);
+  for (const k of knobs) assert.ok(KNOB_TEXT[k.name]?.label && KNOB_TEXT[k.name]?.tip, `words for ${k.name}`);
+  assert.deepEqual(Object.keys(KNOB_TEXT).sort(), knobs.map((k) => k.name).sort(), 'no words for a knob the core lacks');
+  const dir = new URL('../../www/', import.meta.url);
+  for (const f of readdirSync(dir, { recursive: true }).filter((x) => String(x).endsWith('.js'))) {
+    const text = readFileSync(new URL(String(f), dir), 'utf8');
+    assert.ok(!/\[\s*'width'\s*,\s*'depth'/.test(text), `www/${f} lists the knobs again`);
+    if (/experiments|sweep/.test(String(f))) assert.ok(!/max_(runs|seeds|epochs)\s*[:=]\s*\d|MAX_(RUNS|SEEDS|EPOCHS)\s*=/.test(text), `www/${f} writes a sweep limit again`);
+  }
+});
+
+test('the values box, the hash part and the CSV', () => {
+  assert.deepEqual(parseValues('2, 8, 32'), [2, 8, 32]);
+  assert.deepEqual(parseValues('none, batch, layer'), ['none', 'batch', 'layer']);
+  assert.deepEqual(parseValues('1 to 512, 10 values, log'), { from: 1, to: 512, count: 10, scale: 'log' });
+  assert.deepEqual(parseValues('0 to 0.8, 5 linear'), { from: 0, to: 0.8, count: 5, scale: 'linear' });
+  assert.equal(formatValues({ from: 1, to: 512, count: 10, scale: 'log' }), '1 to 512, 10 values, log');
+  const spec = { knob: 'width', values: [2, 8], seeds: 2, epochs: 30, config: { seed: 1 } };
+  const part = hashPart(spec);
+  assert.ok(!part.includes('config'), 'the config has its own part of the hash');
+  const back = splitHash(`#dataset=circles${part}`);
+  assert.equal(back.rest, '#dataset=circles');
+  assert.deepEqual(back.spec, { knob: 'width', values: [2, 8], seeds: 2, epochs: 30 });
+  assert.match(splitHash('#sweep=%7Bnot').error, /not readable/);
+  assert.match(splitHash(`#sweep=${'x'.repeat(9000)}`).error, /longer than/);
+  const rec = (run, value, seed) => ({ run, value, series: null, seed, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_acc: 0.9, final_val_acc: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_acc: 0.9, best_val_acc: 0.8, best_epoch: 3, early_stopped: false, diverged: false });
+  const csv = sweepCsv(spec, [rec(1, 2, 2), rec(0, 2, 1)]).trim().split('\n');
+  assert.equal(csv.length, 3);
+  assert.match(csv[0], /^run,width,seed,epochs,steps,final_train_loss/);
+  assert.match(csv[1], /^0,2,1,3,10,0.5,0.25,0.9,0.8/);
+});
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+const SMALL = { knob: 'width', values: [2, 8, 32], seeds: 2, epochs: 30 };
+const CIRCLES = 'dataset=circles&noise=0.3';
+
+async function openExperiments(page) {
+  await page.getByRole('tab', { name: 'Experiments' }).click();
+  await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
+}
+
+async function fillSweep(page, { values, seeds, epochs, workers = 2, knob = 'width' }) {
+  await page.locator('#sweep-knob').selectOption(knob);
+  await page.locator('#sweep-values').fill(values);
+  await page.locator('#sweep-seeds').fill(String(seeds));
+  await page.locator('#sweep-epochs').fill(String(epochs));
+  await page.locator('#sweep-workers').fill(String(workers));
+}
+
+const waitSweep = (page, state, timeout = 120_000) => page.waitForFunction((s) => document.body.dataset.sweep === s, state, { timeout });
+
+/** Runs `overfit sweep` on a spec; returns the records by run. */
+function cliRecords(spec, threads = 2) {
+  const bin = path.join(ROOT, 'target/release/overfit');
+  execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  const out = execFileSync(bin, ['sweep', '-', '--threads', String(threads)], { input: JSON.stringify(spec), encoding: 'utf8' });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  lines.pop();
+  return lines.sort((a, b) => a.run - b.run);
+}
+
+test('a small sweep on 2 workers: every point, a point opens its run, CSV equals overfit sweep', async () => {
+  const { page, context, problems } = await openPage(env, CIRCLES);
+  try {
+    await openExperiments(page);
+    await fillSweep(page, { values: '2, 8, 32', seeds: 2, epochs: 30 });
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await waitSweep(page, 'done');
+    assert.equal(await page.evaluate(() => document.body.dataset.sweepRuns), '6');
+    assert.equal(await page.evaluate(() => document.body.dataset.sweepRecords), '6');
+    // Two dots (training and validation) per run.
+    assert.equal(await page.evaluate(() => window.overfitDebug.sweep.dots()), 12);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'experiments-small.png') });
+    // Click run 3's validation dot: its curves and figures open.
+    await page.locator('#sweep-chart').scrollIntoViewIfNeeded();
+    const dot = await page.evaluate(() => window.overfitDebug.sweep.dotOf(3));
+    const box = await page.locator('#sweep-chart').boundingBox();
+    await page.mouse.click(box.x + dot.x, box.y + dot.y);
+    await page.getByTestId('sweep-detail').waitFor();
+    assert.equal(await page.getByTestId('sweep-detail').getAttribute('data-run'), '3');
+    assert.match(await page.getByTestId('sweep-detail-title').textContent(), /Run 4: Hidden width 8, seed 2, 30 epochs/);
+    // CSV: one row per run, the same numbers as `overfit sweep` on the same spec.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'CSV', exact: true }).click();
+    const csvPath = await (await download).path();
+    const rows = readFileSync(csvPath, 'utf8').trim().split('\n');
+    assert.equal(rows.length, 1 + 6);
+    const head = rows[0].split(',');
+    const cli = cliRecords({ ...SMALL, config: { dataset: 'circles', noise: 0.3 } });
+    assert.equal(cli.length, 6);
+    for (const [i, row] of rows.slice(1).entries()) {
+      const cells = Object.fromEntries(row.split(',').map((v, j) => [head[j], v]));
+      assert.equal(Number(cells.run), i);
+      assert.equal(Number(cells.width), cli[i].value);
+      assert.equal(Number(cells.seed), cli[i].seed);
+      for (const k of ['final_train_loss', 'final_val_loss', 'final_train_acc', 'final_val_acc', 'best_val_loss']) {
+        assert.ok(Math.abs(Number(cells[k]) - cli[i][k]) <= 1e-6, `run ${i} ${k}: page ${cells[k]}, CLI ${cli[i][k]}`);
+      }
+    }
+    console.log(`page vs overfit sweep: 6 runs, final validation losses ${rows.slice(1).map((r) => r.split(',')[head.indexOf('final_val_loss')]).join(', ')}`);
+    // The spec as a JSON file, with its config; read back by Import sweep.
+    const jsonDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export sweep' }).click();
+    const specPath = await (await jsonDownload).path();
+    const exported = JSON.parse(readFileSync(specPath, 'utf8'));
+    assert.deepEqual([exported.knob, exported.values, exported.seeds, exported.epochs], ['width', [2, 8, 32], 2, 30]);
+    assert.equal(exported.config.dataset, 'circles');
+    await page.locator('#sweep-values').fill('5');
+    await page.locator('#sweep-import').setInputFiles(specPath);
+    await page.waitForFunction(() => document.querySelector('#sweep-values').value === '2, 8, 32');
+    // "Use settings" loads run 3's config (width 8, seed 2) into the main view.
+    await page.getByRole('button', { name: 'Use settings' }).click();
+    await page.waitForFunction(() => /hidden=8(%2C|,)8|hidden=8&/.test(location.hash) && /seed=2/.test(location.hash));
+    assert.equal(await page.evaluate(() => document.body.dataset.tab), 'main');
+    // The sweep is kept across a reload.
+    await page.reload();
+    await openExperiments(page);
+    await page.waitForFunction(() => Number(document.body.dataset.sweepsKept) >= 1);
+    await page.waitForFunction(() => window.overfitDebug.sweep.dots() === 12);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('cancel stops every worker mid-sweep, and the spec travels in the link', async () => {
+  const spec = { knob: 'width', values: [64, 128, 256, 512], seeds: 3, epochs: 400 };
+  const { page, context, problems } = await openPage(env, `${CIRCLES}${hashPart(spec)}`);
+  try {
+    // The link opens the Experiments tab with the spec in the form.
+    await page.waitForFunction(() => document.body.dataset.sweepReady === 'true' && document.body.dataset.tab === 'experiments');
+    assert.equal(await page.locator('#sweep-values').inputValue(), '64, 128, 256, 512');
+    assert.equal(await page.locator('#sweep-epochs').inputValue(), '400');
+    const workersBefore = await page.evaluate(() => performance.now());
+    await page.locator('#sweep-workers').fill('2');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.waitForFunction(() => document.body.dataset.sweep === 'running');
+    await page.waitForTimeout(1500);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitSweep(page, 'cancelled', 5000);
+    const done = Number(await page.evaluate(() => document.body.dataset.sweepRecords));
+    assert.ok(done < 12, `${done} of 12 runs finished before cancel`);
+    // No record arrives after the cancel: the workers are gone.
+    await page.waitForTimeout(2000);
+    assert.equal(Number(await page.evaluate(() => document.body.dataset.sweepRecords)), done);
+    assert.match(await page.getByTestId('sweep-status').textContent(), /Cancelled/);
+    assert.ok(workersBefore > 0);
+    // A bad spec names its field.
+    await page.locator('#sweep-values').fill('2, 0');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.waitForFunction(() => document.body.dataset.sweepError === 'values');
+    assert.match(await page.getByTestId('sweep-status').textContent(), /values: value 2 \(0\): width must be an integer from 1 to 1024/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Runs a preset in the page (2 workers) and returns its records. */
+async function runPreset(page, id) {
+  await page.getByTestId('sweep-preset').selectOption(id);
+  await page.waitForFunction(() => document.body.dataset.applied && /dataset=/.test(location.hash));
+  await page.locator('#sweep-workers').fill('2');
+  // The preset's config reaches the worker before the sweep reads it.
+  await page.evaluate(() => window.overfitDebug.sync());
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await waitSweep(page, 'running');
+  await waitSweep(page, 'done', 240_000);
+  return page.evaluate(() => window.overfitDebug.sweep.records());
+}
+
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const medErr = (records, value, series = null, split = 'val') => median(records.filter((r) => r.value === value && (r.series ?? null) === series).map((r) => 1 - r[`final_${split}_acc`]));
+
+test('the capacity preset: validation error falls, then rises again, on three seeds', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    await openExperiments(page);
+    const preset = presets.find((p) => p.id === 'capacity');
+    const records = await runPreset(page, 'capacity');
+    assert.equal(records.length, preset.spec.values.length * 3);
+    assert.match(await page.getByTestId('sweep-preset-text').textContent(), /U of underfitting and overfitting/);
+    const val = preset.spec.values.map((v) => medErr(records, v));
+    console.log(`capacity (page): median validation error per width ${preset.spec.values.map((v, i) => `${v}: ${(val[i] * 100).toFixed(1)} %`).join(', ')}`);
+    const min = Math.min(...val);
+    const at = val.indexOf(min);
+    assert.ok(at > 0 && at < val.length - 1, `the minimum is inside: ${val}`);
+    assert.ok(val[0] > min + 0.2, `width 1 underfits: ${val}`);
+    assert.ok(val[val.length - 1] >= min + 0.02, `the widest is worse again: ${val}`);
+    await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-capacity.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the normalization preset: BatchNorm\'s error rises at batch 2, LayerNorm\'s stays', async () => {
+  const { page, context, problems } = await openPage(env);
+  try {
+    await openExperiments(page);
+    const records = await runPreset(page, 'norm-batch');
+    assert.equal(records.length, 7 * 3 * 3);
+    const bn2 = medErr(records, 2, 'batch');
+    const bn32 = medErr(records, 32, 'batch');
+    const ln2 = medErr(records, 2, 'layer');
+    const ln32 = medErr(records, 32, 'layer');
+    console.log(`norm (page): BatchNorm error batch 2 ${(bn2 * 100).toFixed(1)} %, batch 32 ${(bn32 * 100).toFixed(1)} %; LayerNorm batch 2 ${(ln2 * 100).toFixed(1)} %, batch 32 ${(ln32 * 100).toFixed(1)} %`);
+    assert.ok(bn2 >= bn32 + 0.1, 'BatchNorm\'s error rises at batch 2');
+    assert.ok(bn2 >= ln2 + 0.1, 'above LayerNorm\'s');
+    assert.ok(ln2 <= ln32 + 0.05, 'LayerNorm\'s stays');
+    await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-norm.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a sweep of 200 runs keeps the workers\' memory flat', async () => {
+  const { page, context, problems } = await openPage(env, 'points=100');
+  try {
+    await openExperiments(page);
+    await fillSweep(page, { knob: 'learning_rate', values: '0.001 to 0.1, 10 values, log', seeds: 20, epochs: 2 });
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.waitForFunction(() => Number(document.body.dataset.sweepRecords) >= 40, null, { timeout: 120_000 });
+    const early = Number(await page.evaluate(() => document.body.dataset.sweepWasmBytes));
+    const heapEarly = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    await waitSweep(page, 'done', 240_000);
+    assert.equal(await page.evaluate(() => document.body.dataset.sweepRecords), '200');
+    const late = Number(await page.evaluate(() => document.body.dataset.sweepWasmBytes));
+    const heapLate = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+    console.log(`200 runs: pool worker wasm memory ${early} bytes after 40 runs, ${late} after 200; main-thread JS heap ${heapEarly} -> ${heapLate} bytes`);
+    assert.ok(early > 0);
+    assert.equal(late, early, 'the wasm memory does not grow run after run');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

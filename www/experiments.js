@@ -1,0 +1,528 @@
+// Owns the Experiments tab: the sweep form (knob, values, optional second knob, seeds, epochs or
+// until early stopping, workers), the lecture presets (presets/experiments.json), running a sweep
+// in the pool (www/sweep-pool.js) over the current config, the chart (www/plots/sweep-chart.js)
+// filled as records stream in, a run's curves and "Use settings" on click, Cancel, the kept
+// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, and the `sweep=` part
+// of the URL hash. Knobs, ranges and limits come from the core (src/sweep.rs) through a planner
+// worker; the spec is checked and expanded there, never here.
+
+import { byId } from './dom.js';
+import { clone } from './json-values.js';
+import { downloadBlob, downloadText } from './share.js';
+import { mark, bump } from './test-markers.js';
+import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
+import { SweepChart, figure } from './plots/sweep-chart.js';
+import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './experiments-store.js';
+import { HELP, KNOB_TEXT, METRIC_TEXT, WHICH_TEXT } from './experiments-words.js';
+import presets from '../presets/experiments.json';
+
+const WORKERS_KEY = 'overfit.sweep-workers.v1';
+
+export function createExperiments(page) {
+  const el = {
+    preset: byId('sweep-preset'),
+    presetText: byId('sweep-preset-text'),
+    knob: byId('sweep-knob'),
+    values: byId('sweep-values'),
+    series: byId('sweep-series'),
+    seriesValues: byId('sweep-series-values'),
+    seeds: byId('sweep-seeds'),
+    epochs: byId('sweep-epochs'),
+    early: byId('sweep-early'),
+    workers: byId('sweep-workers'),
+    run: byId('sweep-run'),
+    cancel: byId('sweep-cancel'),
+    status: byId('sweep-status'),
+    metric: byId('sweep-metric'),
+    which: byId('sweep-which'),
+    saved: byId('sweep-saved'),
+    csv: byId('sweep-csv'),
+    png: byId('sweep-png'),
+    exportJson: byId('sweep-export'),
+    importJson: byId('sweep-import'),
+    detail: byId('sweep-detail'),
+    detailTitle: byId('sweep-detail-title'),
+    detailCurves: byId('sweep-detail-curves'),
+    use: byId('sweep-use'),
+  };
+  const store = new SweepStore();
+  /** The sweep shown: {id, started, spec (listed, with config), runs (configs), records, state}. */
+  let shown = null;
+  let schema = null;
+  let pending = null;
+  let opened = null;
+  let picked = null;
+  let drawQueued = false;
+  const progress = new Map();
+
+  // The planner: one idle pool worker that knows the core's knobs and checks and expands specs,
+  // started when the tab first opens (a page that never opens it loads no second wasm instance).
+  let planner = null;
+  let nextId = 1;
+  const waiting = new Map();
+  function startPlanner() {
+    planner = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+    planner.onmessage = ({ data }) => {
+      const w = waiting.get(data.id);
+      if (!w) return;
+      waiting.delete(data.id);
+      if (data.type === 'error') w.reject(Object.assign(new Error(data.message), { field: data.field }));
+      else w.resolve(data);
+    };
+    // A planner that cannot start (or traps) fails every question waiting and is replaced on the
+    // next one.
+    planner.onerror = (event) => {
+      event.preventDefault?.();
+      planner.terminate();
+      planner = null;
+      for (const w of waiting.values()) w.reject(new Error(`The experiments worker failed: ${event.message ?? 'it could not start'}`));
+      waiting.clear();
+    };
+  }
+  const ask = (msg) => new Promise((resolve, reject) => {
+    if (!planner) startPlanner();
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
+    planner.postMessage({ ...msg, id });
+  });
+
+  const chart = new SweepChart(byId('sweep-chart'), { onPick: (r) => openRun(r) });
+
+  const pool = new SweepPool({
+    onRecord: (record, index, { wasmBytes }) => {
+      if (!shown) return;
+      shown.records.push(record);
+      // The largest wasm memory of any pool worker so far (flat over a long sweep).
+      if (wasmBytes > Number(document.body.dataset.sweepWasmBytes || 0)) mark('sweepWasmBytes', wasmBytes);
+      progress.delete(record.run);
+      mark('sweepRecords', shown.records.length);
+      queueDraw();
+    },
+    onProgress: (index, epoch) => {
+      progress.set(index, epoch);
+      queueStatus();
+    },
+    onError: (message, index) => {
+      shown?.errors.push(`run ${index}: ${message}`);
+      queueStatus();
+    },
+    onDone: ({ cancelled, ms }) => {
+      if (!shown) return;
+      shown.state = cancelled ? 'cancelled' : 'done';
+      shown.ms = ms;
+      progress.clear();
+      el.run.disabled = false;
+      el.cancel.disabled = true;
+      mark('sweepMs', Math.round(ms));
+      mark('sweep', shown.state);
+      store.save(storable(shown));
+      renderSaved();
+      queueDraw();
+    },
+  });
+
+  function storable(s) {
+    return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null };
+  }
+
+  // ---- the form ----
+
+  function knobOf(name) {
+    return schema?.sweep.knobs.find((k) => k.name === name) ?? null;
+  }
+
+  function option(value, text, title = '') {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    if (title) o.title = title;
+    return o;
+  }
+
+  function buildForm() {
+    const { knobs, limits, defaults } = schema.sweep;
+    el.knob.replaceChildren(...knobs.map((k) => option(k.name, KNOB_TEXT[k.name]?.label ?? k.name, KNOB_TEXT[k.name]?.tip)));
+    el.series.replaceChildren(option('', 'none'), ...knobs.map((k) => option(k.name, KNOB_TEXT[k.name]?.label ?? k.name)));
+    el.preset.replaceChildren(option('', 'Choose a lecture experiment…'), ...presets.map((p) => option(p.id, p.title, p.sentence)));
+    el.metric.replaceChildren(...Object.entries(METRIC_TEXT).map(([k, t]) => option(k, t.label)));
+    el.which.replaceChildren(...Object.entries(WHICH_TEXT).map(([k, t]) => option(k, t.label, t.tip)));
+    el.seeds.min = 1;
+    el.seeds.max = limits.max_seeds;
+    el.seeds.value = defaults.seeds;
+    el.epochs.min = 1;
+    el.epochs.max = limits.max_epochs;
+    el.epochs.value = defaults.epochs;
+    el.workers.min = 1;
+    el.workers.max = maxWorkers();
+    el.workers.value = loadWorkers();
+    el.values.title = HELP.values;
+    el.seriesValues.title = HELP.series;
+    el.seeds.title = HELP.seeds;
+    el.epochs.title = HELP.epochs;
+    el.workers.title = HELP.workers;
+    el.knob.value = 'width';
+    el.values.value = '2, 8, 32';
+    syncSeries();
+  }
+
+  function loadWorkers() {
+    let n = NaN;
+    try {
+      n = Number(localStorage.getItem(WORKERS_KEY));
+    } catch {
+      // No storage: the default.
+    }
+    return Number.isInteger(n) && n >= 1 && n <= maxWorkers() ? n : defaultWorkers();
+  }
+
+  function syncSeries() {
+    el.seriesValues.disabled = el.series.value === '';
+  }
+
+  /** The spec the form describes, over the current config. */
+  function formSpec() {
+    const spec = {
+      knob: el.knob.value,
+      values: parseValues(el.values.value),
+      seeds: Number(el.seeds.value),
+      epochs: Number(el.epochs.value),
+      until_early_stopping: el.early.checked,
+      config: clone(page.state.applied ?? page.state.config ?? {}),
+    };
+    if (el.series.value) spec.series = { knob: el.series.value, values: parseValues(el.seriesValues.value) };
+    return spec;
+  }
+
+  /** Fills the form from a spec (its config is not touched here). */
+  function fillForm(spec) {
+    if (spec.knob) el.knob.value = spec.knob;
+    el.values.value = formatValues(spec.values);
+    el.series.value = spec.series?.knob ?? '';
+    el.seriesValues.value = spec.series ? formatValues(spec.series.values) : '';
+    if (spec.seeds) el.seeds.value = spec.seeds;
+    if (spec.epochs) el.epochs.value = spec.epochs;
+    el.early.checked = spec.until_early_stopping === true;
+    syncSeries();
+  }
+
+  function say(text) {
+    el.status.textContent = text;
+  }
+
+  let statusQueued = false;
+  function queueStatus() {
+    if (statusQueued) return;
+    statusQueued = true;
+    requestAnimationFrame(() => {
+      statusQueued = false;
+      renderStatus();
+    });
+  }
+
+  function renderStatus() {
+    if (!shown) return;
+    const n = shown.runs.length;
+    const done = shown.records.length;
+    const errors = shown.errors.length ? ` ${shown.errors.length} run(s) failed: ${shown.errors.slice(0, 2).join('; ')}.` : '';
+    if (shown.state === 'running') {
+      const inFlight = [...progress.entries()].slice(0, 4).map(([i, e]) => `run ${i + 1} at epoch ${e}`).join(', ');
+      say(`Running ${n} runs on ${shown.workers} worker${shown.workers === 1 ? '' : 's'}: ${done} done${inFlight ? ` (${inFlight})` : ''}.${errors}`);
+    } else if (shown.state === 'cancelled') {
+      say(`Cancelled: ${done} of ${n} runs finished.${errors}`);
+    } else if (shown.state === 'done') {
+      const steps = shown.records.reduce((a, r) => a + r.steps, 0);
+      const secs = shown.ms ? ` in ${(shown.ms / 1000).toFixed(1)} s (${Math.round(steps / (shown.ms / 1000)).toLocaleString()} steps/s)` : '';
+      say(`${done} runs finished${secs}. Click a dot to see that run's curves.${errors}`);
+    } else {
+      say(`${done} runs.`);
+    }
+  }
+
+  function queueDraw() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(() => {
+      drawQueued = false;
+      draw();
+    });
+  }
+
+  function draw() {
+    renderStatus();
+    if (!shown) return chart.draw({ spec: null });
+    const spec = { knob: shown.spec.knob, values: shown.spec.values, series: shown.spec.series ?? null };
+    const metric = el.metric.value || 'error';
+    const which = el.which.value || 'final';
+    chart.draw({
+      spec,
+      knob: knobOf(spec.knob),
+      records: shown.records,
+      metric,
+      which,
+      labels: {
+        knob: KNOB_TEXT[spec.knob]?.label ?? spec.knob,
+        series: KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
+        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${METRIC_TEXT[metric].axis}`,
+      },
+    });
+    bump('sweepDraws');
+    el.csv.disabled = shown.records.length === 0;
+    el.png.disabled = shown.records.length === 0;
+  }
+
+  // ---- running ----
+
+  async function run() {
+    if (!schema) return;
+    pool.cancel(false);
+    const spec = formSpec();
+    let plan;
+    try {
+      plan = (await ask({ type: 'plan', spec })).plan;
+    } catch (e) {
+      say(`${e.message}`);
+      mark('sweepError', e.field ?? 'sweep');
+      return;
+    }
+    delete document.body.dataset.sweepError;
+    const workers = Math.max(1, Math.min(maxWorkers(), Number(el.workers.value) || defaultWorkers()));
+    try {
+      localStorage.setItem(WORKERS_KEY, String(workers));
+    } catch {
+      // The setting then lasts until the page reloads.
+    }
+    shown = { id: `s${Date.now()}`, started: new Date().toISOString(), spec: plan.spec, runs: plan.runs, records: [], errors: [], state: 'running', workers };
+    closeRun();
+    writeHash();
+    el.run.disabled = true;
+    el.cancel.disabled = false;
+    mark('sweep', 'running');
+    mark('sweepRuns', plan.runs.length);
+    mark('sweepRecords', 0);
+    mark('sweepWasmBytes', 0);
+    draw();
+    pool.start(JSON.stringify(plan.spec), plan.runs.length, workers);
+  }
+
+  function cancel() {
+    pool.cancel(true);
+  }
+
+  // ---- one run ----
+
+  function openRun(record) {
+    if (!shown) return;
+    picked = record;
+    const cfgRun = shown.runs?.[record.run];
+    const knob = KNOB_TEXT[shown.spec.knob]?.label ?? shown.spec.knob;
+    const series = shown.spec.series ? `, ${KNOB_TEXT[shown.spec.series.knob]?.label ?? shown.spec.series.knob} ${record.series}` : '';
+    const pct = (v) => (v == null ? '–' : `${(v * 100).toFixed(1)} %`);
+    el.detailTitle.textContent = `Run ${record.run + 1}: ${knob} ${record.value}${series}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_acc)}, validation ${pct(record.final_val_acc)} · best validation ${pct(record.best_val_acc)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}`;
+    el.detail.hidden = false;
+    el.detail.dataset.run = String(record.run);
+    el.use.disabled = !cfgRun;
+    drawCurves(record.curve);
+    mark('sweepOpened', record.run);
+  }
+
+  function closeRun() {
+    picked = null;
+    el.detail.hidden = true;
+  }
+
+  /** The run's training and validation loss per epoch (its thinned curve). */
+  function drawCurves(curve) {
+    const canvas = el.detailCurves;
+    const w = canvas.clientWidth || 400;
+    const h = canvas.clientHeight || 140;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!curve || curve.epoch.length === 0) return;
+    const css = getComputedStyle(document.documentElement);
+    const colours = { train_loss: css.getPropertyValue('--train').trim() || '#34425f', val_loss: css.getPropertyValue('--val').trim() || '#c0398f' };
+    const xs = curve.epoch;
+    const ys = [...curve.train_loss, ...curve.val_loss].filter((v) => v != null && Number.isFinite(v));
+    if (ys.length === 0) return;
+    const lo = Math.min(...ys);
+    const hi = Math.max(...ys);
+    const y0 = Math.max(0, lo - 0.05 * (hi - lo || 1));
+    const y1 = hi + 0.05 * (hi - lo || 1);
+    const pad = 28;
+    const x0 = xs[0];
+    const x1 = xs[xs.length - 1];
+    const X = (e) => pad + ((w - pad - 6) * (e - x0)) / Math.max(1, x1 - x0);
+    const Y = (v) => h - 18 - ((h - 26) * (v - y0)) / (y1 - y0 || 1);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillStyle = css.getPropertyValue('--muted').trim() || '#5a6374';
+    ctx.fillText(`loss ${y0.toPrecision(2)}–${y1.toPrecision(3)} per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
+    for (const key of ['train_loss', 'val_loss']) {
+      ctx.strokeStyle = colours[key];
+      ctx.lineWidth = 1.6;
+      ctx.setLineDash(key === 'train_loss' ? [5, 3] : []);
+      ctx.beginPath();
+      xs.forEach((e, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(e), Y(curve[key][i] ?? 0)));
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+  }
+
+  function useSettings() {
+    const r = picked && shown?.runs?.[picked.run];
+    if (!r) return;
+    page.state.notice = `Using the settings of run ${picked.run + 1} of the sweep (${shown.spec.knob} ${picked.value}, seed ${picked.seed}); it pauses at epoch ${r.config.stop_at_epoch}.`;
+    page.config.setConfig(clone(r.config), true);
+    page.tabs.show('main');
+    page.status.renderMessage();
+  }
+
+  // ---- kept sweeps, files and the hash ----
+
+  function renderSaved() {
+    el.saved.replaceChildren(option('', store.sweeps.length ? `Kept sweeps (${store.sweeps.length})…` : 'No kept sweeps'),
+      ...store.sweeps.map((s) => option(s.id, `${new Date(s.started).toLocaleString()} · ${KNOB_TEXT[s.spec.knob]?.label ?? s.spec.knob} · ${s.records.length} runs${s.state === 'cancelled' ? ' (cancelled)' : ''}`)));
+    mark('sweepsKept', store.sweeps.length);
+  }
+
+  async function showKept(id) {
+    const s = store.sweeps.find((x) => x.id === id);
+    if (!s) return;
+    pool.cancel(false);
+    let runs = null;
+    try {
+      runs = (await ask({ type: 'plan', spec: s.spec })).plan.runs;
+    } catch {
+      // A spec this version no longer accepts: the chart shows, "Use settings" is off.
+    }
+    shown = { ...s, records: [...s.records], runs: runs ?? [], errors: [] };
+    fillForm(s.spec);
+    closeRun();
+    draw();
+  }
+
+  /** Opens a spec (from a file or a link): the form, and the main config from its config. */
+  function loadSpec(spec, source) {
+    fillForm(spec);
+    if (spec.config && typeof spec.config === 'object') page.config.setConfig({ ...clone(page.state.defaults), ...clone(spec.config) }, true);
+    say(`Loaded the sweep from ${source}; press Run sweep to run it.`);
+  }
+
+  function writeHash() {
+    if (!page.state.writtenHash) return;
+    const { rest } = splitHash(page.state.writtenHash);
+    const hash = `${rest}${hashPart(specForHashOrNull())}`;
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+    page.state.writtenHash = hash;
+  }
+
+  /** The spec for the hash while the Experiments tab shows (a link then opens it); else null. */
+  function specForHashOrNull() {
+    if (!opened || page.state.tab !== 'experiments') return null;
+    const s = formSpec();
+    delete s.config;
+    return s;
+  }
+
+  el.run.addEventListener('click', run);
+  el.cancel.addEventListener('click', cancel);
+  el.series.addEventListener('change', syncSeries);
+  el.metric.addEventListener('change', draw);
+  el.which.addEventListener('change', draw);
+  el.use.addEventListener('click', useSettings);
+  for (const input of [el.knob, el.values, el.series, el.seriesValues, el.seeds, el.epochs, el.early]) input.addEventListener('change', writeHash);
+  el.preset.addEventListener('change', () => {
+    const p = presets.find((x) => x.id === el.preset.value);
+    el.presetText.textContent = p ? p.sentence : '';
+    if (p) loadSpec(p.spec, `the preset "${p.title}"`);
+  });
+  el.saved.addEventListener('change', () => showKept(el.saved.value));
+  el.csv.addEventListener('click', () => shown && downloadText(sweepCsv(shown.spec, shown.records), `overfit-sweep-${shown.spec.knob}.csv`, 'text/csv'));
+  el.png.addEventListener('click', () => byId('sweep-chart').toBlob((b) => b && downloadBlob(b, `overfit-sweep-${shown?.spec.knob ?? 'chart'}.png`), 'image/png'));
+  el.exportJson.addEventListener('click', () => {
+    const spec = shown?.spec ?? formSpec();
+    downloadText(`${JSON.stringify(spec, null, 2)}\n`, 'overfit-sweep.json', 'application/json');
+  });
+  el.importJson.addEventListener('change', async (event) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    if (file.size > 1 << 20) return say(`${file.name} is larger than 1 MB; a sweep file is a small JSON object.`);
+    try {
+      const spec = JSON.parse(await file.text());
+      if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('not an object');
+      loadSpec(spec, file.name);
+    } catch (e) {
+      say(`${file.name} is not a sweep file: ${e.message}`);
+    }
+  });
+
+  /** The first time the tab opens: the knobs from the core, the form, the kept sweeps. */
+  async function open() {
+    opened ??= (async () => {
+      const s = await ask({ type: 'schema' });
+      schema = s;
+      buildForm();
+      renderSaved();
+      if (pending) fillForm(pending);
+      pending = null;
+      el.run.disabled = false;
+      mark('sweepReady', true);
+      if (store.problem) say(store.problem);
+      else say('Choose a knob and its values, or a lecture experiment, and press Run sweep. The rest of the config is the current one.');
+      if (store.sweeps[0] && !shown) showKept(store.sweeps[0].id);
+    })().catch((e) => {
+      opened = null;
+      say(`${e.message}. Open the tab again to retry.`);
+      throw e;
+    });
+    try {
+      await opened;
+    } catch {
+      return;
+    }
+    writeHash();
+    queueDraw();
+  }
+
+  /**
+   * Takes the `sweep=` part off a hash (the page reads the rest as the config); remembers the
+   * spec for the form and opens the tab. Returns the rest of the hash.
+   */
+  function takeHash(hash) {
+    const { rest, spec, error } = splitHash(hash);
+    if (error) say(`Ignored ${error}.`);
+    if (spec) {
+      if (schema) fillForm(spec);
+      else pending = spec;
+      queueMicrotask(() => page.tabs.show('experiments'));
+    }
+    return rest;
+  }
+
+  // For the end-to-end tests (tests/e2e/experiments.test.mjs): where a run's dot is, the records.
+  if (window.overfitDebug) {
+    window.overfitDebug.sweep = {
+      dotOf: (run) => {
+        const d = chart.dotOf(run);
+        return d && { x: d.x, y: d.y };
+      },
+      dots: () => chart.dots.length,
+      records: () => clone(shown?.records ?? []),
+    };
+  }
+
+  return {
+    open,
+    takeHash,
+    writeHash,
+    hashPart: () => hashPart(specForHashOrNull()),
+    cancel,
+    get shown() {
+      return shown;
+    },
+    chart,
+  };
+}
