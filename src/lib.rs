@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod export_pytorch;
 pub mod fuzzing;
+pub mod gemm;
 pub mod history;
 pub mod weight_init;
 pub mod init_lab;
