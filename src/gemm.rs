@@ -1,25 +1,29 @@
-//! Row-major f32 matrices and the GEMM kernels every layer uses, writing into caller-owned output.
+//! The GEMM every layer uses (C = A B into caller-owned output, over C, added to C or to a bias,
+//! ReLU fused on request), hand-written, in the arithmetic mode of `arithmetic.rs`.
 //!
 //! Why a hand-written GEMM: the training core needs a single-threaded f32 GEMM that is fast in
 //! wasm (SIMD128) and natively, and that adds the products of every output element in the same
 //! order on both, because that order is what keeps training runs bit-for-bit reproducible across
 //! the native and the wasm build. The maintained Rust GEMM crates we know of (matrixmultiply,
-//! gemm) are tuned for x86 and ARM SIMD, fall back to scalar code on wasm, and use fused
-//! multiply-adds where the CPU has them, so neither their speed nor their results carry over to
-//! the browser; BLAS is not available there at all.
+//! gemm) are tuned for x86 and ARM SIMD, fall back to scalar code on wasm, and choose fused
+//! multiply-adds by their own rules, so neither their speed nor their results carry over to the
+//! browser; BLAS is not available there at all.
 //!
 //! The contract every path keeps, on every architecture: each output element starts from its
 //! initial value (zero, its current value, or the bias of its column) and then adds a(i, p) *
-//! b(p, j) for p = 0, 1, ..., k - 1 in ascending order, with a separately rounded multiply and
-//! add (never a fused multiply-add). Vector lanes only ever hold different output elements, never
-//! partial sums of one element, so the lane width (4 on wasm SIMD128 and SSE), the blocking and
-//! the packing do not change a single bit: the result equals the naive triple loop exactly (the
-//! tests below check that bit for bit, and tests/wasm_node.rs checks native against wasm).
+//! b(p, j) for p = 0, 1, ..., k - 1 in ascending order: c <- c + a * b with a separately rounded
+//! multiply and add in the separate mode, c <- fma(a, b, c) (one rounding) in the fused mode (see
+//! `arithmetic.rs`; the mode is read once per product). Vector lanes only ever hold different
+//! output elements, never partial sums of one element, so the lane width (4 on wasm SIMD128 and
+//! SSE), the blocking and the packing do not change a single bit: the result equals the naive
+//! triple loop of the same mode exactly (the tests below check that bit for bit in both modes,
+//! and tests/wasm_node.rs checks native against wasm with one fixture per mode).
 //!
 //! How it is fast (the layout of a BLIS-style GEMM, sized for one core):
 //! - C is computed in register blocks of MR = 4 rows by NR = 8 columns: eight f32x4
-//!   accumulators; per step of p, two loads of B, four broadcasts of A, eight multiplies and
-//!   eight adds.
+//!   accumulators; per step of p, two loads of B, four broadcasts of A, and eight multiplies and
+//!   eight adds (separate) or eight fused multiply-adds (fused: `_mm_fmadd_ps` natively,
+//!   `f32x4.relaxed_madd` in the relaxed-SIMD wasm build).
 //! - Both operands are packed so that the kernel reads them with unit stride: a block of up to
 //!   MC = 64 rows of A (KC deep, on the stack) with the four rows of each register block
 //!   interleaved, and B as panels of 8 columns. A normal B (the forward pass, the weight
@@ -168,7 +172,10 @@ pub fn gemm(
 // ---- 4-lane vector primitives: wasm SIMD128, x86_64 SSE, or plain arrays elsewhere ----
 //
 // Only instructions every build of the target has are used: SIMD128 is switched on for wasm32 in
-// .cargo/config.toml, and SSE2 is part of the x86_64 baseline, so no runtime detection is needed.
+// .cargo/config.toml, and SSE2 is part of the x86_64 baseline. The exception is `fmadd`: natively
+// it is only reached from `kernel_fma`, compiled with FMA and called when the CPU has it; in wasm
+// it is relaxed madd in the relaxed-SIMD build and an exact lane-by-lane `f32::mul_add` (never
+// used for speed: `arithmetic::fused_available` is false there) in the plain one.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod v4 {
@@ -201,6 +208,22 @@ mod v4 {
     #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         f32x4_add(acc, f32x4_mul(a, b))
+    }
+    /// acc + a * b rounded once: relaxed madd, which the engine may compute either way; the
+    /// page's loader only keeps this build where it is fused (see arithmetic.rs).
+    #[cfg(target_feature = "relaxed-simd")]
+    #[inline(always)]
+    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
+        f32x4_relaxed_madd(a, b, acc)
+    }
+    /// acc + a * b rounded once, lane by lane in software (the plain build has no fused kernel;
+    /// this only keeps the code complete).
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    #[inline(always)]
+    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
+        let l = |v: V| [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)];
+        let (c, x, y) = (l(acc), l(a), l(b));
+        f32x4(x[0].mul_add(y[0], c[0]), x[1].mul_add(y[1], c[1]), x[2].mul_add(y[2], c[2]), x[3].mul_add(y[3], c[3]))
     }
     /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
     #[inline(always)]
@@ -265,6 +288,12 @@ mod v4 {
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         unsafe { _mm_add_ps(acc, _mm_mul_ps(a, b)) }
     }
+    /// acc + a * b rounded once (`vfmadd231ps`). Only for callers compiled with FMA, on CPUs
+    /// that have it.
+    #[inline(always)]
+    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
+        _mm_fmadd_ps(a, b, acc)
+    }
     /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
     #[inline(always)]
     #[allow(unused_unsafe)]
@@ -313,6 +342,12 @@ mod v4 {
     #[inline(always)]
     pub fn mul_add(acc: V, a: V, b: V) -> V {
         [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
+    }
+    /// acc + a * b rounded once per lane (`f32::mul_add`: the hardware's fused multiply-add
+    /// where there is one, exact in software elsewhere).
+    #[inline(always)]
+    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
+        [a[0].mul_add(b[0], acc[0]), a[1].mul_add(b[1], acc[1]), a[2].mul_add(b[2], acc[2]), a[3].mul_add(b[3], acc[3])]
     }
     #[inline(always)]
     pub fn relu4(x: V) -> V {
@@ -369,9 +404,11 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
     }
     // K blocks of equal depth (784 = 4 x 196 rather than 3 x 256 + 16).
     let kblock = k.div_ceil(k.div_ceil(KC));
+    // The arithmetic mode, read once per product (see arithmetic.rs).
+    let fused = crate::arithmetic::current() == crate::arithmetic::Arithmetic::Fused;
     let panels = n.div_ceil(NR);
     if b.transposed {
-        run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, core::ptr::null_mut());
+        run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, core::ptr::null_mut(), fused);
     } else {
         B_SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
@@ -380,7 +417,7 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
                 // Grows to the largest product seen, then is reused: no allocation per step.
                 scratch.resize(need, 0.0);
             }
-            run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, scratch.as_mut_ptr());
+            run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, scratch.as_mut_ptr(), fused);
         });
     }
 }
@@ -392,9 +429,9 @@ std::thread_local! {
 }
 
 /// The loops of `gemm_blocked`; `bblock` is the scratch for a packed K block of a normal B (null
-/// when B is transposed).
+/// when B is transposed); `fused`: the fused kernel.
 #[allow(clippy::too_many_arguments)]
-unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, write: Write, relu: *mut f32, bblock: *mut f32) {
+unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b: Operand, c: *mut f32, ldc: usize, write: Write, relu: *mut f32, bblock: *mut f32, fused: bool) {
     // Uninitialized on purpose: every element the kernels read is written by a pack first.
     let mut a_buf = core::mem::MaybeUninit::<[f32; MC * KC]>::uninit();
     let mut b_buf = core::mem::MaybeUninit::<[f32; KC * NR]>::uninit();
@@ -428,7 +465,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     let mut i = 0;
                     while i < mc {
                         let mr = MR.min(mc - i);
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0), fused);
                         i += mr;
                     }
                     j0 += nr;
@@ -444,7 +481,7 @@ unsafe fn run_blocks(m: usize, n: usize, k: usize, kblock: usize, a: Operand, b:
                     while j0 < n {
                         let nr = NR.min(n - j0);
                         let panel = bblock.add(j0 * kc) as *const f32;
-                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0));
+                        tile(mr, nr, kc, apack.add(i * kc), panel, c.add((i0 + i) * ldc + j0), ldc, start_of(p0, write, j0), offset(relu, (i0 + i) * ldc + j0), fused);
                         j0 += nr;
                     }
                     i += mr;
@@ -503,9 +540,9 @@ unsafe fn relu_block(mr: usize, nr: usize, ci: *const f32, ldc: usize, relu: *mu
 /// null).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *const f32, ci: *mut f32, ldc: usize, start: Start, relu: *mut f32) {
+unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *const f32, ci: *mut f32, ldc: usize, start: Start, relu: *mut f32, fused: bool) {
     if nr == NR {
-        block(mr, kc, apanel, panel, ci, ldc, start);
+        block(mr, kc, apanel, panel, ci, ldc, start, fused);
         if !relu.is_null() {
             relu_block(mr, nr, ci, ldc, relu);
         }
@@ -529,7 +566,7 @@ unsafe fn tile(mr: usize, nr: usize, kc: usize, apanel: *const f32, panel: *cons
             Start::LoadC
         }
     };
-    block(mr, kc, apanel, panel, tmp.as_mut_ptr(), NR, tstart);
+    block(mr, kc, apanel, panel, tmp.as_mut_ptr(), NR, tstart, fused);
     for r in 0..mr {
         for q in 0..nr {
             *ci.add(r * ldc + q) = tmp[r * NR + q];
@@ -639,10 +676,21 @@ unsafe fn pack_b_transposed(kc: usize, nr: usize, b: *const f32, ldb: usize, pan
     }
 }
 
-/// Dispatches a register block of `mr` (1..=MR) rows to the kernel compiled for that height.
+/// Dispatches a register block of `mr` (1..=MR) rows to the kernel compiled for that height and
+/// arithmetic (`fused` is only ever true where `arithmetic::fused_available()`).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+unsafe fn block(mr: usize, kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start, fused: bool) {
+    if fused {
+        match mr {
+            4 => kernel_fma::<4>(kc, apanel, bpanel, c, ldc, start),
+            3 => kernel_fma::<3>(kc, apanel, bpanel, c, ldc, start),
+            2 => kernel_fma::<2>(kc, apanel, bpanel, c, ldc, start),
+            1 => kernel_fma::<1>(kc, apanel, bpanel, c, ldc, start),
+            _ => unreachable!("block height {mr}"),
+        }
+        return;
+    }
     // Natively, CPUs with AVX (checked once, then cached by std) run the same kernel compiled
     // with VEX encoding: three-operand instructions (no register copies) and broadcast loads.
     // Still 4-lane multiplies and adds, separately rounded, so every bit is the same.
@@ -687,24 +735,44 @@ fn baseline_only() -> bool {
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 unsafe fn kernel_avx<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
-    kernel_body::<R, true>(kc, apanel, bpanel, c, ldc, start)
+    kernel_body::<R, true, false>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The fused kernel natively: `kernel` compiled with AVX and FMA (every x86-64 CPU with FMA3 has
+/// AVX), each multiply-add one `vfmadd231ps`. Only called when the CPU has FMA (see
+/// `arithmetic::fused_available`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx,fma")]
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn kernel_fma<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, true, true>(kc, apanel, bpanel, c, ldc, start)
+}
+
+/// The fused kernel elsewhere: relaxed madd in the relaxed-SIMD wasm build (`splat4`, as the
+/// separate wasm kernel), `f32::mul_add` per lane on other architectures.
+#[cfg(not(target_arch = "x86_64"))]
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+unsafe fn kernel_fma<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+    kernel_body::<R, false, true>(kc, apanel, bpanel, c, ldc, start)
 }
 
 /// The baseline kernel (SSE2 natively, SIMD128 in wasm).
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 unsafe fn kernel<const R: usize>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
-    kernel_body::<R, false>(kc, apanel, bpanel, c, ldc, start)
+    kernel_body::<R, false, false>(kc, apanel, bpanel, c, ldc, start)
 }
 
 /// The register block: C[0..R, 0..8] (row stride ldc) = start + sum over p < kc of
 /// apanel[p * MR + r] * bpanel[p * NR .. p * NR + 8], in ascending p. 2 R accumulators; per step
 /// two loads of B, R broadcasts of A, 2 R multiplies and 2 R adds.
 /// `BCAST`: broadcast each element of A with its own load (best with AVX) rather than
-/// `splat4`.
+/// `splat4`. `FMA`: each acc + a * b rounded once (`fmadd`) instead of twice (`mul_add`).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn kernel_body<const R: usize, const BCAST: bool>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
+unsafe fn kernel_body<const R: usize, const BCAST: bool, const FMA: bool>(kc: usize, apanel: *const f32, bpanel: *const f32, c: *mut f32, ldc: usize, start: Start) {
     use v4::*;
     let mut acc = [[zero(); 2]; R];
     match start {
@@ -735,14 +803,14 @@ unsafe fn kernel_body<const R: usize, const BCAST: bool>(kc: usize, apanel: *con
             // A full block: all MR slots of this step of the packed A are written.
             let s = splat4(ap);
             for (r, row) in acc.iter_mut().enumerate() {
-                row[0] = mul_add(row[0], s[r], b0);
-                row[1] = mul_add(row[1], s[r], b1);
+                row[0] = madd::<FMA>(row[0], s[r], b0);
+                row[1] = madd::<FMA>(row[1], s[r], b1);
             }
         } else {
             for (r, row) in acc.iter_mut().enumerate() {
                 let s = load_splat(ap.add(r));
-                row[0] = mul_add(row[0], s, b0);
-                row[1] = mul_add(row[1], s, b1);
+                row[0] = madd::<FMA>(row[0], s, b0);
+                row[1] = madd::<FMA>(row[1], s, b1);
             }
         }
         ap = ap.add(MR);
@@ -754,12 +822,24 @@ unsafe fn kernel_body<const R: usize, const BCAST: bool>(kc: usize, apanel: *con
     }
 }
 
+/// acc + a * b in the kernel's arithmetic: fused (`FMA`) or separately rounded.
+#[inline(always)]
+unsafe fn madd<const FMA: bool>(acc: v4::V, a: v4::V, b: v4::V) -> v4::V {
+    if FMA {
+        v4::fmadd(acc, a, b)
+    } else {
+        v4::mul_add(acc, a, b)
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::arithmetic::{self, Arithmetic};
     use crate::rng::Rng;
 
-    /// The reference: every element starts from its initial value and adds a * b in ascending k.
+    /// The reference: every element starts from its initial value and adds a * b in ascending k,
+    /// in the arithmetic mode in force (`f32::mul_add` when fused).
     #[allow(clippy::too_many_arguments)]
     fn naive(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: &mut [f32], ldc: usize, write: Write) {
         for i in 0..m {
@@ -772,7 +852,10 @@ mod tests {
                 for p in 0..k {
                     let aip = if a.transposed { a.data[p * a.ld + i] } else { a.data[i * a.ld + p] };
                     let bpj = if b.transposed { b.data[j * b.ld + p] } else { b.data[p * b.ld + j] };
-                    s += aip * bpj;
+                    s = match arithmetic::current() {
+                        Arithmetic::Separate => s + aip * bpj,
+                        Arithmetic::Fused => aip.mul_add(bpj, s),
+                    };
                 }
                 c[i * ldc + j] = s;
             }
@@ -785,12 +868,44 @@ mod tests {
 
     #[test]
     fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
-        // Both native kernels: AVX where the CPU has it (the default), then the SSE2 baseline.
+        // Both separate native kernels: AVX where the CPU has it (the default), then the SSE2
+        // baseline.
         for baseline in [false, true] {
             BASELINE_ONLY.store(baseline, core::sync::atomic::Ordering::Relaxed);
-            every_layout_and_init(baseline);
+            arithmetic::with(Arithmetic::Separate, || every_layout_and_init(baseline));
         }
         BASELINE_ONLY.store(false, core::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[test]
+    fn the_fused_kernel_matches_the_fused_naive_loop_bit_for_bit() {
+        if !arithmetic::fused_available() {
+            eprintln!("skipped: this CPU has no FMA");
+            return;
+        }
+        arithmetic::with(Arithmetic::Fused, || every_layout_and_init(false));
+    }
+
+    #[test]
+    fn the_two_modes_give_different_bits() {
+        // A guard against a fused mode that silently runs the separate kernel (or the other way
+        // round): some of these sums must round differently.
+        if !arithmetic::fused_available() {
+            return;
+        }
+        let mut r = Rng::new(3, 0);
+        let (m, n, k) = (13, 24, 600);
+        let (a, b) = (random(&mut r, m * k), random(&mut r, k * n));
+        let run = |mode| {
+            let mut c = vec![0.0; m * n];
+            arithmetic::with(mode, || gemm_into(m, n, k, Operand::normal(&a, k), Operand::normal(&b, n), &mut c, n, Write::Overwrite));
+            c
+        };
+        let (sep, fused) = (run(Arithmetic::Separate), run(Arithmetic::Fused));
+        let differ = sep.iter().zip(&fused).filter(|(x, y)| x.to_bits() != y.to_bits()).count();
+        assert!(differ > m * n / 4, "only {differ} of {} elements differ", m * n);
+        let close = sep.iter().zip(&fused).all(|(x, y)| (x - y).abs() <= 1e-3 * (1.0 + x.abs()));
+        assert!(close, "the modes must agree up to rounding");
     }
 
     fn every_layout_and_init(baseline: bool) {
@@ -836,7 +951,7 @@ mod tests {
                     gemm_into(m, n, k, a, b, &mut got, ldc, write);
                     naive(m, n, k, a, b, &mut want, ldc, write);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {write:?} baseline={baseline}");
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {write:?} baseline={baseline} {:?}", arithmetic::current());
                     // The fused ReLU: the same C, and relu = the branchy scalar ReLU of it
                     // (elements outside the m x n block untouched).
                     let mut got = c0.clone();
@@ -858,6 +973,13 @@ mod tests {
 
     #[test]
     fn gemm_with_a_layout_means_the_same_products() {
+        arithmetic::with(Arithmetic::Separate, gemm_with_a_layout);
+        if arithmetic::fused_available() {
+            arithmetic::with(Arithmetic::Fused, gemm_with_a_layout);
+        }
+    }
+
+    fn gemm_with_a_layout() {
         let mut r = Rng::new(2, 0);
         let (m, n, k) = (9, 17, 13);
         for layout in [Layout::Normal, Layout::Transposed] {

@@ -1,6 +1,7 @@
 //! Overfit's numeric core: a small MLP trainer with the knobs of the lecture "Training neural
 //! networks". No UI and no wasm-bindgen here except in `wasm`, the one boundary for the page.
 
+pub mod arithmetic;
 pub mod bench;
 pub mod config;
 pub mod data;

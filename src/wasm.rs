@@ -21,6 +21,14 @@ fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
     Config::from_value(&json).map_err(config_error)
 }
 
+/// The arithmetic this build's GEMM kernel really computes, "fused" or "separate", found by
+/// running it on one product whose two roundings differ (src/arithmetic.rs). The relaxed-SIMD
+/// build is fused only where the engine fuses relaxed madd; the page's loader checks this.
+#[wasm_bindgen]
+pub fn arithmetic() -> String {
+    crate::arithmetic::observed().name().to_string()
+}
+
 /// The default config as a plain JS object.
 #[wasm_bindgen]
 pub fn default_config() -> Result<JsValue, JsValue> {
