@@ -1,15 +1,21 @@
-// The Overfit-in-wasm side of `npm run bench`: loads pkg/ (the package the page loads, built by
-// scripts/build-wasm.sh) in Node and times the benchmark workloads through the `Bench` handle
-// (synthetic MLPs) and the `TrainerBench` handle (the real trainer on the page's default config).
-// Then checks that memory stays flat over many steps. Prints one JSON object on stdout.
+// The Overfit-in-wasm side of `npm run bench`: loads one build of pkg/ (the packages the page
+// chooses between, built by scripts/build-wasm.sh) through www/wasm-loader.js in Node and times
+// the benchmark workloads through the `Bench` handle (synthetic MLPs) and the `TrainerBench`
+// handle (the real trainer on the page's default config). Then checks that memory stays flat over
+// many steps. The fused build (argument `fused`; Node 20 needs --experimental-wasm-relaxed-simd)
+// also times a chain of independent fused f32x4 multiply-adds: the SIMD128 FMA ceiling of this
+// machine, measured in the same run. Prints one JSON object on stdout.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WORKLOADS, SEED, timeSteps } from './common.mjs';
+import { WORKLOADS, SEED, median, timeSteps } from './common.mjs';
+import { loadWasm } from '../www/wasm-loader.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pkg = await import(`${root}pkg/overfit.js`);
-const wasm = await pkg.default({ module_or_path: readFileSync(`${root}pkg/overfit_bg.wasm`) });
+const want = process.argv[2] === 'fused' ? 'fused' : 'separate';
+const loaded = await loadWasm({ want, bytes: (file) => readFileSync(`${root}pkg/${file}`) });
+const pkg = loaded.wasm;
+const wasm = { memory: loaded.memory };
 const quick = process.env.BENCH_QUICK === '1';
 const opts = quick ? { runs: 5, warmupSeconds: 0.3, runSeconds: 0.2 } : {};
 const memorySteps = Number(process.env.BENCH_MEMORY_STEPS || (quick ? 10000 : 100000));
@@ -58,4 +64,24 @@ const memory = [];
   big.free();
 }
 
-console.log(JSON.stringify({ engine: 'overfit-wasm', node: process.version, results, memory }));
+/** GFLOP/s of the fused f32x4 chain (median of 7 timed runs of about 0.3 s after a warm-up). */
+function fmaCeiling() {
+  const flops = pkg.fma_chain_flops_per_iter();
+  let iters = 1 << 16;
+  for (let t = 0; t < 0.2; iters *= 2) {
+    const t0 = performance.now();
+    pkg.fma_chain(iters);
+    t = (performance.now() - t0) / 1e3;
+  }
+  const rates = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = performance.now();
+    pkg.fma_chain(iters);
+    rates.push((iters * flops) / ((performance.now() - t0) / 1e3) / 1e9);
+  }
+  return { gflops: median(rates), runs: rates, iters };
+}
+
+const fma_ceiling = loaded.arithmetic === 'fused' ? fmaCeiling() : null;
+const engine = loaded.arithmetic === 'fused' ? 'overfit-wasm-fused' : 'overfit-wasm';
+console.log(JSON.stringify({ engine, arithmetic: loaded.arithmetic, node: process.version, results, memory, fma_ceiling }));

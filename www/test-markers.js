@@ -22,6 +22,7 @@
 //   data-lab-runs     how many init-lab results were drawn
 //   data-demo         the id of the lecture demo showing
 //   data-network-draws how many times the Network tab drew new unit maps
+//   data-arithmetic   fused | separate: the arithmetic of the wasm build the worker loaded
 
 const body = () => document.body.dataset;
 
