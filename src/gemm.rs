@@ -938,6 +938,15 @@ mod tests {
     }
 
     #[test]
+    fn the_fma_chain_computes_its_sum() {
+        // 12 accumulators of 4 lanes, each lane adding 1e-3 * 1e-3 twice per round: 96e-6 per
+        // round in all.
+        let got = fma_chain(1000) as f64;
+        assert!((got - 0.096).abs() < 1e-5, "{got}");
+        assert_eq!(FMA_CHAIN_FLOPS_PER_ITER, 192);
+    }
+
+    #[test]
     fn the_two_modes_give_different_bits() {
         // A guard against a fused mode that silently runs the separate kernel (or the other way
         // round): some of these sums must round differently.
