@@ -91,6 +91,45 @@ function fmaCeiling() {
   return { gflops: median(rates), cpu_gflops: median(cpuRates), runs: rates, cpu_runs: cpuRates, iters };
 }
 
+/**
+ * The fused build against the plain one and the ceiling, interleaved in one process: rounds of
+ * (plain MLP steps, fused MLP steps, the fused chain), each about 0.3 s, timed in process CPU
+ * time. Load from other programs then hits the three alike, so the per-round ratios hold on a busy
+ * machine where figures taken minutes apart do not. Medians over the rounds.
+ */
+async function paired(rounds = quick ? 3 : 9) {
+  const plain = await loadWasm({ want: 'separate', bytes: (file) => readFileSync(`${root}pkg/${file}`) });
+  const w = WORKLOADS.mlp;
+  const make = (m) => new m.Bench(w.features, new Uint32Array(w.hidden), w.classes, w.batch, SEED);
+  const [bs, bf] = [make(plain.wasm), make(pkg)];
+  const flops = bf.flops_per_step();
+  const cpu = (f) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
+  // Warm-up of about a second each (both builds tier up), then steps and chain lengths of about
+  // 0.3 s each.
+  for (const t0 = performance.now(); performance.now() - t0 < (quick ? 300 : 1000); ) bs.run(20);
+  for (const t0 = performance.now(); performance.now() - t0 < (quick ? 300 : 1000); ) bf.run(20);
+  pkg.fma_chain(1 << 22);
+  const steps = Math.max(10, Math.round(0.3 / cpu(() => bf.run(30)) * 30));
+  const iters = Math.max(1 << 16, Math.round((0.3 / cpu(() => pkg.fma_chain(1 << 22))) * (1 << 22)));
+  const out = [];
+  for (let r = 0; r < rounds; r++) {
+    const separate = steps / cpu(() => bs.run(steps));
+    const fused = steps / cpu(() => bf.run(steps));
+    const ceiling = (iters * pkg.fma_chain_flops_per_iter()) / cpu(() => pkg.fma_chain(iters)) / 1e9;
+    out.push({ separate, fused, ceiling, ratio: fused / separate, fused_pct: (100 * fused * flops) / 1e9 / ceiling, separate_pct: (100 * separate * flops) / 1e9 / ceiling });
+  }
+  bs.free();
+  bf.free();
+  const med = (k) => median(out.map((o) => o[k]));
+  return { steps_per_round: steps, ratio: med('ratio'), fused_pct: med('fused_pct'), separate_pct: med('separate_pct'), ceiling_gflops: med('ceiling'), fused_steps_per_sec: med('fused'), separate_steps_per_sec: med('separate'), rounds: out };
+}
+
 const fma_ceiling = loaded.arithmetic === 'fused' ? fmaCeiling() : null;
+const pairs = loaded.arithmetic === 'fused' ? await paired() : null;
 const engine = loaded.arithmetic === 'fused' ? 'overfit-wasm-fused' : 'overfit-wasm';
-console.log(JSON.stringify({ engine, arithmetic: loaded.arithmetic, node: process.version, results, memory, fma_ceiling }));
+console.log(JSON.stringify({ engine, arithmetic: loaded.arithmetic, node: process.version, results, memory, fma_ceiling, paired: pairs }));
