@@ -1,15 +1,16 @@
-// The Web Worker side of bench/browser.mjs: loads pkg/ (the package the page loads) exactly as
-// www/worker.js does and times the benchmark workloads through the same `Bench` and
+// The Web Worker side of bench/browser.mjs: loads one build of pkg/ through www/wasm-loader.js,
+// as www/worker.js does (`want`: 'separate' or 'fused'), and times the benchmark workloads through the same `Bench` and
 // `TrainerBench` handles as bench/overfit-wasm.mjs, with the timing protocol of
 // bench/common.mjs (warm-up, calibration, median of the timed runs; wall clock only, since a
 // worker has no process CPU time).
 
-import init, { Bench, TrainerBench } from '/pkg/overfit.js';
+import { loadWasm } from '/www/wasm-loader.js';
 import { timeSteps } from '/bench/common.mjs';
 
-self.onmessage = async ({ data: { workloads, seed, opts } }) => {
+self.onmessage = async ({ data: { workloads, seed, opts, want } }) => {
   try {
-    await init({ module_or_path: '/pkg/overfit_bg.wasm' });
+    const { wasm, arithmetic } = await loadWasm({ want });
+    const { Bench, TrainerBench } = wasm;
     const results = [];
     for (const [key, w] of Object.entries(workloads)) {
       const b = new Bench(w.features, new Uint32Array(w.hidden), w.classes, w.batch, seed);
@@ -24,7 +25,7 @@ self.onmessage = async ({ data: { workloads, seed, opts } }) => {
     const t = timeSteps((n) => tb.run(n), opts);
     results.push({ workload: 'page-default', ...t, gflops: (t.steps_per_sec * tb.flops_per_step()) / 1e9, ms_per_step: 1e3 / t.steps_per_sec });
     tb.free();
-    self.postMessage({ results, userAgent: navigator.userAgent });
+    self.postMessage({ results, arithmetic, userAgent: navigator.userAgent });
   } catch (e) {
     self.postMessage({ error: String(e && e.stack ? e.stack : e) });
   }

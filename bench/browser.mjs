@@ -1,9 +1,11 @@
-// Overfit's wasm in a browser Web Worker, for `npm run bench`: serves pkg/ (built by
-// scripts/build-wasm.sh, the package the page loads) and bench/browser-worker.mjs from a small
+// Overfit's wasm in a browser Web Worker, for `npm run bench`: serves pkg/ (both builds, built by
+// scripts/build-wasm.sh), www/wasm-loader.js and bench/browser-worker.mjs from a small
 // static server on 127.0.0.1 (port BENCH_BROWSER_PORT, default: any free port, so it never
 // collides with the e2e tests' dev servers), launches Debian's Chromium headless through
 // playwright-core (as tests/e2e/harness.mjs does), starts a module worker that times the same
-// workloads as bench/overfit-wasm.mjs does in Node, and prints one JSON object on stdout.
+// workloads as bench/overfit-wasm.mjs does in Node, once per build (a fresh worker each: the plain
+// build, then the fused one where Chromium's relaxed madd is fused), and prints one JSON object
+// per build on stdout.
 // Exits with code 3 and a message when Chromium is missing.
 
 import { createServer } from 'node:http';
@@ -34,6 +36,7 @@ const server = createServer((req, res) => {
   }
   if (url.pathname === '/worker.mjs') file = path.join(root, 'bench/browser-worker.mjs');
   else if (url.pathname === '/bench/common.mjs') file = path.join(root, 'bench/common.mjs');
+  else if (url.pathname === '/www/wasm-loader.js') file = path.join(root, 'www/wasm-loader.js');
   else if (/^\/pkg\/[\w.-]+$/.test(url.pathname)) file = path.join(root, url.pathname);
   if (!file || !existsSync(file)) {
     res.writeHead(404);
@@ -51,18 +54,25 @@ try {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...(process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : []), '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`);
-  const out = await page.evaluate(
-    (msg) =>
-      new Promise((resolve) => {
-        const w = new Worker('/worker.mjs', { type: 'module' });
-        w.onmessage = (e) => resolve(e.data);
-        w.onerror = (e) => resolve({ error: e.message || 'worker error' });
-        w.postMessage(msg);
-      }),
-    { workloads: WORKLOADS, seed: SEED, opts },
-  );
-  if (out.error) throw new Error(out.error);
-  console.log(JSON.stringify({ engine: 'overfit-wasm-browser', browser: browser.version(), user_agent: out.userAgent, results: out.results }));
+  const probe = await page.evaluate(async () => (await import('/www/wasm-loader.js')).probeRelaxedMadd());
+  for (const want of probe === 'fused' ? ['separate', 'fused'] : ['separate']) {
+    const out = await page.evaluate(
+      (msg) =>
+        new Promise((resolve) => {
+          const w = new Worker('/worker.mjs', { type: 'module' });
+          w.onmessage = (e) => {
+            w.terminate();
+            resolve(e.data);
+          };
+          w.onerror = (e) => resolve({ error: e.message || 'worker error' });
+          w.postMessage(msg);
+        }),
+      { workloads: WORKLOADS, seed: SEED, opts, want },
+    );
+    if (out.error) throw new Error(out.error);
+    const engine = want === 'fused' ? 'overfit-wasm-fused-browser' : 'overfit-wasm-browser';
+    console.log(JSON.stringify({ engine, arithmetic: out.arithmetic, browser: browser.version(), user_agent: out.userAgent, results: out.results }));
+  }
 } finally {
   if (browser) await browser.close();
   server.close();

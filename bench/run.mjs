@@ -2,8 +2,12 @@
 // bench/common.mjs, one engine at a time in its own process, prints a table with the ratios of
 // Overfit-wasm to each engine and the memory check, and writes everything to bench/results.json.
 //
-// Engines: Overfit wasm (pkg/, the package the page loads, in Node and in a Chromium Web Worker,
-// bench/browser.mjs), Overfit native
+// Engines: Overfit wasm, both builds the page chooses between (pkg/overfit.js, separate multiply
+// and add; pkg/overfit_fused.js, relaxed-SIMD fused multiply-add, in Node 20 with
+// --experimental-wasm-relaxed-simd), in Node and in a Chromium Web Worker (bench/browser.mjs),
+// with the SIMD128 FMA ceiling measured in the same run (a chain of independent fused f32x4
+// multiply-adds, bench/overfit-wasm.mjs), Overfit native (its default arithmetic: fused where the
+// CPU has FMA)
 // (target/release/overfit bench), TensorFlow.js 4.22 with the wasm backend (SIMD, one thread)
 // and with the cpu backend, and numpy on single-threaded OpenBLAS when python3 has numpy.
 //
@@ -14,16 +18,22 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WORKLOADS } from './common.mjs';
+import { probeRelaxedMadd } from '../www/wasm-loader.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 const memorySteps = Number(process.env.BENCH_MEMORY_STEPS || (quick ? 10000 : 100000));
 
-function runJson(cmd, args, env = {}) {
+/** Runs a command and returns every JSON line it printed on stdout. */
+function runJsonLines(cmd, args, env = {}) {
   process.stderr.write(`[bench] ${cmd} ${args.join(' ')}\n`);
   const out = execFileSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  return JSON.parse(line);
+  return out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
+/** Runs a command and returns the last JSON line it printed on stdout. */
+function runJson(cmd, args, env = {}) {
+  return runJsonLines(cmd, args, env).pop();
 }
 
 const started = new Date();
@@ -47,11 +57,24 @@ for (const [key, w] of Object.entries(WORKLOADS)) {
 }
 
 const wasm = runJson('node', ['bench/overfit-wasm.mjs']);
-// The same package in a Web Worker of Debian's Chromium (the page's situation); skipped with a
+// The fused build, where Node's relaxed madd is fused (with the flag Node 20 needs); it also
+// measures the FMA ceiling.
+let wasmFused = null;
+try {
+  // Only where this Node needs the flag (newer Node runs relaxed SIMD without it).
+  const flag = probeRelaxedMadd() === null ? ['--experimental-wasm-relaxed-simd'] : [];
+  wasmFused = runJson('node', [...flag, 'bench/overfit-wasm.mjs', 'fused']);
+} catch (e) {
+  process.stderr.write(`[bench] fused wasm row skipped (${String(e.message).split('\n')[0]})\n`);
+}
+// The same packages in a Web Worker of Debian's Chromium (the page's situation); skipped with a
 // message when Chromium or playwright-core is missing or the run fails.
 let browser = null;
+let browserFused = null;
 try {
-  browser = runJson('node', ['bench/browser.mjs']);
+  const rows = runJsonLines('node', ['bench/browser.mjs']);
+  browser = rows.find((r) => r.engine === 'overfit-wasm-browser') ?? null;
+  browserFused = rows.find((r) => r.engine === 'overfit-wasm-fused-browser') ?? null;
 } catch (e) {
   process.stderr.write(`[bench] browser worker row skipped (${String(e.message).split('\n')[0]})\n`);
 }
@@ -78,8 +101,9 @@ const sweepScaling = { native: {}, page: null };
 }
 load.push(os.loadavg()[0]);
 
-const engines = [wasm, ...(browser ? [browser] : []), native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
-const names = { 'overfit-wasm': 'Overfit wasm (Node)', 'overfit-wasm-browser': 'Overfit wasm (Chromium worker)', 'overfit-native': 'Overfit native', 'tfjs-wasm': 'tfjs 4.22 wasm (SIMD, 1 thread)', 'tfjs-cpu': 'tfjs 4.22 cpu (plain JS)', numpy: 'numpy + OpenBLAS (1 thread)' };
+const engines = [wasm, ...(wasmFused ? [wasmFused] : []), ...(browser ? [browser] : []), ...(browserFused ? [browserFused] : []), native, tfjsWasm, tfjsCpu, ...(numpy ? [numpy] : [])];
+const nativeMode = native.results[0]?.arithmetic ?? 'separate';
+const names = { 'overfit-wasm': 'Overfit wasm separate (Node)', 'overfit-wasm-fused': 'Overfit wasm fused (Node)', 'overfit-wasm-browser': 'Overfit wasm separate (Chromium)', 'overfit-wasm-fused-browser': 'Overfit wasm fused (Chromium)', 'overfit-native': `Overfit native ${nativeMode}`, 'tfjs-wasm': 'tfjs 4.22 wasm (SIMD, 1 thread)', 'tfjs-cpu': 'tfjs 4.22 cpu (plain JS)', numpy: 'numpy + OpenBLAS (1 thread)' };
 const find = (e, key) => e.results.find((r) => r.workload === key);
 const fmt = (x, d = 1) => (x == null ? '-' : x.toFixed(d));
 const pad = (s, n) => String(s).padEnd(n);
@@ -89,7 +113,7 @@ const lines = [];
 const say = (s = '') => lines.push(s);
 say(`Overfit benchmark, ${started.toISOString()}`);
 say(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; load average ${fmt(load[0], 2)} at start, ${fmt(load[1], 2)} at end`);
-say('steps/s: median of the timed runs in wall-clock time (cpu: the same runs in process CPU time)');
+say('steps/s: median of the timed runs in wall-clock time (cpu: the same runs in process CPU time); wasm/x: Overfit wasm separate (Node) over the row');
 for (const key of [...Object.keys(WORKLOADS), 'page-default']) {
   const title = key === 'page-default' ? "page default config through the Trainer (spiral, 2-64-64-3, batch 32, Adam, per-epoch evaluation)" : WORKLOADS[key].name;
   say();
@@ -105,11 +129,11 @@ for (const key of [...Object.keys(WORKLOADS), 'page-default']) {
 }
 say();
 say('== memory over many steps (after a 1,000-step warm-up)');
-for (const m of wasm.memory) {
-  say(`Overfit wasm   ${pad(m.workload, 13)}${lpad(m.steps, 7)} steps: wasm memory ${m.before.wasm_bytes} -> ${m.after.wasm_bytes} bytes, process RSS ${(m.before.rss_bytes / 2 ** 20).toFixed(1)} -> ${(m.after.rss_bytes / 2 ** 20).toFixed(1)} MiB`);
+for (const m of [...wasm.memory, ...(wasmFused?.memory ?? []).map((m) => ({ ...m, workload: `${m.workload} (fused)` }))]) {
+  say(`Overfit wasm   ${pad(m.workload, 21)}${lpad(m.steps, 7)} steps: wasm memory ${m.before.wasm_bytes} -> ${m.after.wasm_bytes} bytes, process RSS ${(m.before.rss_bytes / 2 ** 20).toFixed(1)} -> ${(m.after.rss_bytes / 2 ** 20).toFixed(1)} MiB`);
 }
 for (const m of native.memory) {
-  say(`Overfit native ${pad(m.workload, 13)}${lpad(m.steps, 7)} steps: RSS ${m.rss_kib_before} -> ${m.rss_kib_after} KiB`);
+  say(`Overfit native ${pad(m.workload, 21)}${lpad(m.steps, 7)} steps: RSS ${m.rss_kib_before} -> ${m.rss_kib_after} KiB`);
 }
 const main = find(wasm, 'mlp');
 const tw = find(tfjsWasm, 'mlp');
@@ -132,6 +156,32 @@ say(`overfit sweep --threads 1: ${fmt(n1.steps_per_sec, 0)} steps/s (${fmt(n1.pa
 const pg = sweepScaling.page;
 const busyText = (r) => (r.worker_cores_busy == null ? '' : ` (${fmt(r.worker_cores_busy, 2)} cores busy, ${r.steps_per_worker_cpu_sec} steps per CPU-second)`);
 if (pg) say(`page pool (Chromium), 1 worker: ${pg.one_worker.steps_per_sec} steps/s${busyText(pg.one_worker)}; 2 workers: ${pg.two_workers.steps_per_sec} steps/s${busyText(pg.two_workers)}: ${fmt(pg.speedup, 2)}x`);
+const fused = wasmFused && find(wasmFused, 'mlp');
+if (fused) {
+  const ceiling = wasmFused.fma_ceiling?.gflops;
+  const cpuCeiling = wasmFused.fma_ceiling?.cpu_gflops;
+  const cpuGflops = (r) => (r.cpu_steps_per_sec == null ? null : (r.gflops * r.cpu_steps_per_sec) / r.steps_per_sec);
+  say();
+  say('== fused arithmetic (relaxed-SIMD build, MLP workload)');
+  say(`SIMD128 FMA ceiling      = ${fmt(ceiling, 1)} GFLOP/s wall, ${fmt(cpuCeiling, 1)} in CPU time (independent fused f32x4 multiply-adds, measured in this run)`);
+  say(`fused wasm steps/s       = ${fmt(fused.steps_per_sec)} (${fmt(fused.gflops, 2)} GFLOP/s)`);
+  say(`fused / separate wasm    = ${fmt(fused.steps_per_sec / main.steps_per_sec, 2)} (target >= 1.3): ${fused.steps_per_sec >= 1.3 * main.steps_per_sec ? 'met' : 'missed'}`);
+  if (ceiling) say(`fused % of FMA ceiling   = ${fmt((100 * fused.gflops) / ceiling, 1)} % (target >= 60 %): ${fused.gflops >= 0.6 * ceiling ? 'met' : 'missed'}; separate: ${fmt((100 * main.gflops) / ceiling, 1)} % (wall clock)`);
+  if (cpuCeiling && cpuGflops(fused)) say(`  in CPU time            = ${fmt((100 * cpuGflops(fused)) / cpuCeiling, 1)} %; separate: ${fmt((100 * cpuGflops(main)) / cpuCeiling, 1)} %; fused / separate ${fmt(fused.cpu_steps_per_sec / main.cpu_steps_per_sec, 2)}`);
+  const p = wasmFused.paired;
+  if (p) {
+    say(`paired in one process (${p.rounds.length} rounds of plain steps, fused steps and the chain, ~0.3 s each, CPU time; medians):`);
+    say(`  fused / separate wasm  = ${fmt(p.ratio, 2)} (target >= 1.3): ${p.ratio >= 1.3 ? 'met' : 'missed'}; ${fmt(p.fused_steps_per_sec)} vs ${fmt(p.separate_steps_per_sec)} steps/s`);
+    say(`  fused % of FMA ceiling = ${fmt(p.fused_pct, 1)} % of ${fmt(p.ceiling_gflops, 1)} GFLOP/s (target >= 60 %): ${p.fused_pct >= 60 ? 'met' : 'missed'}; separate: ${fmt(p.separate_pct, 1)} %`);
+  }
+  say(`fused wasm / tfjs wasm   = ${fmt(fused.steps_per_sec / tw.steps_per_sec, 2)}`);
+  if (np) say(`fused wasm / numpy       = ${fmt(fused.steps_per_sec / np.steps_per_sec, 2)}`);
+  const bf = browserFused && find(browserFused, 'mlp');
+  if (bf) say(`fused Chromium / Node    = ${fmt(bf.steps_per_sec / fused.steps_per_sec, 2)} (target: within 10 %): ${Math.abs(bf.steps_per_sec / fused.steps_per_sec - 1) <= 0.1 ? 'met' : 'missed'}`);
+} else {
+  say();
+  say('fused wasm: not measured (this engine has no fused relaxed madd)');
+}
 const text = lines.join('\n');
 console.log(text);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: builds the page's wasm package (pkg/) and the native CLI, then runs every
+# `npm run bench`: builds the page's two wasm packages (pkg/, plain and fused) and the native CLI, then runs every
 # engine on the fixed workloads (bench/run.mjs) and prints the table; bench/results.json gets
 # the full figures. BENCH_QUICK=1 makes a short smoke run.
 set -euo pipefail
@@ -10,7 +10,7 @@ if [ ! -d node_modules/@tensorflow/tfjs-backend-wasm ] || [ ! -d node_modules/@t
   echo "[bench] installing the npm dev dependencies (TensorFlow.js for the comparison)" >&2
   npm install --no-audit --no-fund >&2
 fi
-echo "[bench] building pkg/ (wasm, the package the page loads)" >&2
+echo "[bench] building pkg/ (wasm: the plain and the fused build the page chooses between)" >&2
 bash scripts/build-wasm.sh
 echo "[bench] building the native CLI" >&2
 cargo build --release >&2

@@ -10,6 +10,8 @@ cargo test --release
 
 echo "== 2/4 wasm in Node: wasm-pack test --node"
 wasm-pack test --node -- --test wasm_node
+echo "== 2b/4 the fused (relaxed-SIMD) wasm build in Node: the fused fixture"
+bash scripts/test-wasm-fused.sh
 
 echo "== 3/4 wasm in headless Chromium: wasm-pack test --headless --chrome"
 CHROMEDRIVER="$(command -v chromedriver)" wasm-pack test --headless --chrome -- --test wasm_browser

@@ -364,6 +364,18 @@ fn header(cfg: &Config, flags: &Flags) -> String {
     h.push("# generator, and float sums run in a different order, so the curves agree closely, not".into());
     h.push("# bit for bit.".into());
     h.push("#".into());
+    let mode = crate::arithmetic::current();
+    let how = match mode {
+        crate::arithmetic::Arithmetic::Fused => "fused multiply-add, one rounding",
+        crate::arithmetic::Arithmetic::Separate => "a multiply and an add, each rounded",
+    };
+    h.extend(comment_lines(&format!(
+        "Arithmetic: {} ({how}, in Overfit's matrix products). `overfit train --arithmetic {}` \
+         reproduces Overfit's curve of this config bit for bit.",
+        mode.name(),
+        mode.name()
+    )));
+    h.push("#".into());
     h.push("# The configuration (Overfit's JSON, for `overfit train`):".into());
     h.extend(wrapped_json(cfg));
     let mut s = h.join("\n");

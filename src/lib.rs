@@ -1,11 +1,13 @@
 //! Overfit's numeric core: a small MLP trainer with the knobs of the lecture "Training neural
 //! networks". No UI and no wasm-bindgen here except in `wasm`, the one boundary for the page.
 
+pub mod arithmetic;
 pub mod bench;
 pub mod config;
 pub mod data;
 pub mod export_pytorch;
 pub mod fuzzing;
+pub mod gemm;
 pub mod history;
 pub mod weight_init;
 pub mod init_lab;

@@ -21,6 +21,27 @@ fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
     Config::from_value(&json).map_err(config_error)
 }
 
+/// The arithmetic this build's GEMM kernel really computes, "fused" or "separate", found by
+/// running it on one product whose two roundings differ (src/arithmetic.rs). The relaxed-SIMD
+/// build is fused only where the engine fuses relaxed madd; the page's loader checks this.
+#[wasm_bindgen]
+pub fn arithmetic() -> String {
+    crate::arithmetic::observed().name().to_string()
+}
+
+/// The fused multiply-add ceiling for `npm run bench`: `iters` rounds of
+/// `fma_chain_flops_per_iter()` flops of independent fused f32x4 operations (src/gemm.rs;
+/// meaningful in the fused build only).
+#[wasm_bindgen]
+pub fn fma_chain(iters: u32) -> f32 {
+    crate::gemm::fma_chain(iters as usize)
+}
+
+#[wasm_bindgen]
+pub fn fma_chain_flops_per_iter() -> f64 {
+    crate::gemm::FMA_CHAIN_FLOPS_PER_ITER as f64
+}
+
 /// The default config as a plain JS object.
 #[wasm_bindgen]
 pub fn default_config() -> Result<JsValue, JsValue> {

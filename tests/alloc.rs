@@ -51,13 +51,17 @@ fn allocations_during(f: impl FnOnce()) -> u64 {
 #[test]
 fn the_benchmark_workload_allocates_nothing_per_step() {
     // The workload, the page-sized network, batch 1, and odd sizes that exercise the
-    // partial GEMM panels.
-    for (features, hidden, classes, batch) in [(784, vec![256, 256], 10, 64), (2, vec![64, 64], 3, 32), (784, vec![256, 256], 10, 1), (13, vec![9, 17], 3, 7)] {
-        let mut b = Bench::new(features, &hidden, classes, batch, 1);
-        b.run(3);
-        let n = allocations_during(|| b.run(20));
-        assert_eq!(n, 0, "{features}-{hidden:?}-{classes} batch {batch}: {n} allocations in 20 steps");
-        assert!(b.last_loss.is_finite());
+    // partial GEMM panels; in both arithmetic modes (fused where the CPU has FMA).
+    use overfit::arithmetic::{self, Arithmetic};
+    let modes = if arithmetic::fused_available() { vec![Arithmetic::Separate, Arithmetic::Fused] } else { vec![Arithmetic::Separate] };
+    for mode in modes {
+        for (features, hidden, classes, batch) in [(784, vec![256, 256], 10, 64), (2, vec![64, 64], 3, 32), (784, vec![256, 256], 10, 1), (13, vec![9, 17], 3, 7)] {
+            let mut b = Bench::new(features, &hidden, classes, batch, 1);
+            b.run(3);
+            let n = arithmetic::with(mode, || allocations_during(|| b.run(20)));
+            assert_eq!(n, 0, "{features}-{hidden:?}-{classes} batch {batch} {mode:?}: {n} allocations in 20 steps");
+            assert!(b.last_loss.is_finite());
+        }
     }
 }
 

@@ -91,3 +91,38 @@ fn endless_or_huge_input_is_refused_before_it_is_parsed() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("layer_overrides: at most 64 entries"), "{err}");
 }
+
+/// The arithmetic an exported config records (`"arithmetic"`) is the mode `overfit train` runs
+/// in, as `--arithmetic` would choose it; the two modes give different last bits; a bad name is
+/// refused with exit code 2.
+#[test]
+fn the_arithmetic_a_config_records_is_the_mode_train_runs_in() {
+    let dir = std::env::temp_dir().join(format!("overfit-cli-arith-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |json: &str, extra: &[&str]| {
+        let path = dir.join("c.json");
+        std::fs::write(&path, json).unwrap();
+        let mut args = vec!["train", path.to_str().unwrap(), "--steps", "60", "--print-every", "1"];
+        args.extend_from_slice(extra);
+        let out = overfit(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // The epoch lines only (the summary holds the memory, which varies).
+        String::from_utf8(out.stdout).unwrap().lines().filter(|l| l.starts_with("{\"epoch\"")).collect::<Vec<_>>().join("\n")
+    };
+    let recorded = run(r#"{"arithmetic":"separate","dataset":"moons"}"#, &[]);
+    let flagged = run(r#"{"dataset":"moons"}"#, &["--arithmetic", "separate"]);
+    assert!(!recorded.is_empty());
+    assert_eq!(recorded, flagged);
+    if overfit::arithmetic::fused_available() {
+        let fused = run(r#"{"arithmetic":"fused","dataset":"moons"}"#, &[]);
+        assert_ne!(fused, recorded, "fused and separate runs must differ in some bits");
+        // --arithmetic wins over the recorded mode.
+        assert_eq!(run(r#"{"arithmetic":"fused","dataset":"moons"}"#, &["--arithmetic", "separate"]), recorded);
+    }
+    let path = dir.join("bad.json");
+    std::fs::write(&path, r#"{"arithmetic":"fast"}"#).unwrap();
+    let out = overfit(&["train", path.to_str().unwrap(), "--steps", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("arithmetic"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

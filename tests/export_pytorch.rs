@@ -80,7 +80,9 @@ fn generated_parts_match_their_snapshots() {
     let bless = std::env::var("OVERFIT_BLESS").is_ok();
     let mut stale = Vec::new();
     for (name, json) in CASES {
-        let text = generated_part(&config(json));
+        // The header names the arithmetic in force; the snapshots are taken in the separate mode,
+        // which every machine has.
+        let text = overfit::arithmetic::with(overfit::arithmetic::Arithmetic::Separate, || generated_part(&config(json)));
         let path = snapshot_path(name);
         if bless {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -458,5 +460,20 @@ print(json.dumps([point_features(f32(xs[2 * i]), f32(xs[2 * i + 1]), names) for 
             let allowed = if matches!(all[j], SinX1 | SinX2) { 1 } else { 0 };
             assert!(ulps <= allowed, "point {r} {:?}: python {got}, rust {want}", all[j]);
         }
+    }
+}
+
+#[test]
+fn the_header_records_the_arithmetic_in_force() {
+    use overfit::arithmetic::{self, Arithmetic};
+    let mut modes = vec![Arithmetic::Separate];
+    if arithmetic::fused_available() {
+        modes.push(Arithmetic::Fused);
+    }
+    for mode in modes {
+        let script = arithmetic::with(mode, || overfit::export_pytorch::export(&Config::default()));
+        let line = format!("# Arithmetic: {} (", mode.name());
+        assert!(script.contains(&line), "{mode:?}: no line {line:?} in the header");
+        assert!(script.contains(&format!("--arithmetic {}`", mode.name())), "{mode:?}: the CLI hint");
     }
 }

@@ -1,6 +1,8 @@
 //! Runs under `wasm-pack test --node`: the core compiled to wasm32 reproduces the native loss
-//! curves stored in tests/fixtures/reference_losses.json bit for bit (checked natively by
-//! reference_runs.rs).
+//! curves of its arithmetic mode bit for bit: tests/fixtures/reference_losses.json for the plain
+//! SIMD128 build (separate multiply and add), tests/fixtures/reference_losses_fused.json for the
+//! relaxed-SIMD build (fused multiply-add; scripts/test-wasm-fused.sh runs this file for that build
+//! in Node with relaxed SIMD switched on). Both are checked natively by reference_runs.rs.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
@@ -15,8 +17,16 @@ fn same_loss(a: f32, b: f32) -> bool {
 
 #[wasm_bindgen_test]
 fn wasm_losses_match_native_bit_for_bit() {
-    let stored: Vec<reference::Run> =
-        serde_json::from_str(include_str!("fixtures/reference_losses.json")).expect("fixture parses");
+    use overfit::arithmetic::{self, Arithmetic};
+    // The build decides the mode; the kernel must really compute it (an engine may lower relaxed
+    // madd to a multiply and an add, and then this build is not the fused one).
+    let mode = arithmetic::current();
+    assert_eq!(arithmetic::observed(), mode, "the kernel's arithmetic is not the build's");
+    let fixture = match mode {
+        Arithmetic::Separate => include_str!("fixtures/reference_losses.json"),
+        Arithmetic::Fused => include_str!("fixtures/reference_losses_fused.json"),
+    };
+    let stored: Vec<reference::Run> = serde_json::from_str(fixture).expect("fixture parses");
     let computed = reference::compute_all();
     assert_eq!(stored.len(), computed.len());
     for (s, c) in stored.iter().zip(&computed) {
@@ -24,7 +34,7 @@ fn wasm_losses_match_native_bit_for_bit() {
         assert_eq!(s.losses.len(), reference::STEPS);
         assert_eq!(c.losses.len(), reference::STEPS);
         for (i, (&a, &b)) in s.losses.iter().zip(&c.losses).enumerate() {
-            assert!(same_loss(a, b), "{} step {i}: native {a:?} ({:#010x}), wasm {b:?} ({:#010x})", s.name, a.to_bits(), b.to_bits());
+            assert!(same_loss(a, b), "{} ({}) step {i}: native {a:?} ({:#010x}), wasm {b:?} ({:#010x})", s.name, mode.name(), a.to_bits(), b.to_bits());
         }
     }
 }

@@ -219,7 +219,8 @@ export function createConfigFlow(page) {
       return;
     }
     const known = Object.fromEntries(Object.entries(parsed).filter(([k]) => state.schema.has(k)));
-    state.linkNotes = Object.keys(parsed).filter((k) => !state.schema.has(k)).slice(0, 20).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
+    // "arithmetic" is the mode the exported run used (www/sharing.js), not a setting.
+    state.linkNotes = Object.keys(parsed).filter((k) => !state.schema.has(k) && k !== 'arithmetic').slice(0, 20).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
     state.configError = null;
     page.status.renderMessage();
     setConfig({ ...clone(state.defaults), ...known }, true);

@@ -16,6 +16,7 @@ export const ui = {
   epoch: $('epoch'),
   stepCount: $('step'),
   stepsPerSec: $('steps-per-sec'),
+  arithmetic: $('arithmetic'),
   trainLoss: $('train-loss'),
   valLoss: $('val-loss'),
   trainAcc: $('train-acc'),

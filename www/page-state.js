@@ -47,6 +47,8 @@ export function createPageState() {
     fault: null,
     /** A restart is under way (between the click and the new worker's ready message). */
     restarting: false,
+    /** The arithmetic of the training worker's wasm build: 'fused' | 'separate' (null until ready). */
+    arithmetic: null,
   };
 }
 

@@ -92,6 +92,7 @@ export function createRunKeeper(page) {
     saved.save(runRecord({
       id: kept.id, started: kept.started, config: state.applied, hash: serializeHash(state.applied, state.fields),
       history: state.history, report: kept.report, status: kept.status, augmented: state.appliedFacts?.augmented,
+      arithmetic: state.arithmetic,
     }));
     if (state.tab === 'runs') render();
     mark('savedRuns', saved.runs.length);

@@ -107,7 +107,7 @@ export class RunsView {
       const time = Number.isNaN(when.getTime()) ? '' : `${when.toLocaleDateString()} ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · `;
       const best = run.best ? ` · best validation ${formatPercent(run.best.valAcc)} (epoch ${run.best.epoch})` : '';
       const final = run.final ? ` · final ${formatPercent(run.final.trainAcc)} training, ${formatPercent(run.final.valAcc)} validation` : '';
-      meta.textContent = `${time}${run.epoch} epochs, ${formatInt(run.step)} steps${final}${best} · ${STATUS[run.status] ?? run.status}`;
+      meta.textContent = `${time}${run.epoch} epochs, ${formatInt(run.step)} steps${final}${best} · ${STATUS[run.status] ?? run.status}${run.arithmetic ? ` · ${run.arithmetic} arithmetic` : ''}`;
       text.append(title, meta);
       const show = document.createElement('button');
       show.type = 'button';

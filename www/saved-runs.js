@@ -49,6 +49,8 @@ export function isRun(r) {
   if (!isCount(r.step) || !isCount(r.epoch)) return false;
   if (r.final === undefined || !isFigures(r.final, ['trainAcc', 'valAcc', 'trainLoss', 'valLoss'])) return false;
   if (r.best === undefined || !isFigures(r.best, ['epoch', 'valAcc', 'valLoss'])) return false;
+  // Runs kept before the arithmetic was recorded have none.
+  if (r.arithmetic !== undefined && r.arithmetic !== null && r.arithmetic !== 'fused' && r.arithmetic !== 'separate') return false;
   const c = r.curves;
   if (!c || typeof c !== 'object') return false;
   const n = Array.isArray(c.epoch) ? c.epoch.length : -1;
@@ -146,7 +148,7 @@ export class SavedRuns {
  * A run as it is saved: `history` the page's curve columns, `report` the newest snapshot
  * ({step, epoch, best_epoch}), `status` 'training', 'paused', 'diverged', 'stopped' or 'crashed'.
  */
-export function runRecord({ id, started, config, hash, history, report, status, augmented = false }) {
+export function runRecord({ id, started, config, hash, history, report, status, augmented = false, arithmetic = null }) {
   const n = history.epoch.length;
   let best = null;
   for (let i = 0; i < n; i++) if (best === null || history.valLoss[i] < history.valLoss[best]) best = i;
@@ -159,6 +161,8 @@ export function runRecord({ id, started, config, hash, history, report, status, 
     status,
     /** Whether the core counted any training augmentation on (see `augmentation_active`). */
     augmented: Boolean(augmented),
+    /** The arithmetic of the wasm build that trained it: 'fused' or 'separate' (null: unknown). */
+    arithmetic: arithmetic === 'fused' || arithmetic === 'separate' ? arithmetic : null,
     step: report?.step ?? 0,
     epoch: report?.epoch ?? 0,
     final: n > 0 ? { trainAcc: history.trainAcc[n - 1], valAcc: history.valAcc[n - 1], trainLoss: history.trainLoss[n - 1], valLoss: history.valLoss[n - 1] } : null,

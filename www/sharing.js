@@ -20,7 +20,10 @@ export function createSharing(page) {
   });
 
   byId('export-config').addEventListener('click', () => {
-    if (state.applied) downloadText(`${JSON.stringify(state.applied, null, 2)}\n`, 'overfit-config.json', 'application/json');
+    // The arithmetic the run used is recorded beside the config (not a config field: `overfit
+    // train` reads it and runs in that mode; the page's import ignores it).
+    const recorded = state.arithmetic ? { ...state.applied, arithmetic: state.arithmetic } : state.applied;
+    if (state.applied) downloadText(`${JSON.stringify(recorded, null, 2)}\n`, 'overfit-config.json', 'application/json');
   });
 
   byId('import-config').addEventListener('change', (event) => {

@@ -1,5 +1,5 @@
-// Owns the status the page shows in words: the figures (epoch, step, steps/s, losses, accuracies,
-// ensemble members) and the message area (faults with their Restart button, config errors, why a
+// Owns the status the page shows in words: the figures (epoch, step, steps/s, the arithmetic,
+// losses, accuracies, ensemble members) and the message area (faults with their Restart button, config errors, why a
 // run stopped, passing notices, notes about a link).
 
 import { formatInt, formatLoss, formatPercent } from './format.js';
@@ -90,5 +90,12 @@ export function createStatus(page) {
     );
   }
 
-  return { renderFigures, renderMessage };
+  /** Shows which arithmetic the worker's wasm build runs ('fused' or 'separate', see www/wasm-loader.js). */
+  function renderArithmetic(arithmetic) {
+    state.arithmetic = arithmetic ?? null;
+    ui.arithmetic.textContent = arithmetic ?? '–';
+    mark('arithmetic', arithmetic ?? '');
+  }
+
+  return { renderFigures, renderMessage, renderArithmetic };
 }

@@ -33,6 +33,7 @@
 //   data-sweep-draws  how many times the sweep chart drew
 //   data-sweeps-kept  sweeps kept in this browser
 //   data-sweep-wasm-bytes the largest wasm memory of a pool worker during the sweep
+//   data-arithmetic   fused | separate: the arithmetic of the wasm build the worker loaded
 
 const body = () => document.body.dataset;
 

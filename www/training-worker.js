@@ -20,7 +20,7 @@ export class TrainingWorker {
    * when it failed (fatal: terminated) or went silent (not fatal; `onRecover()` follows if it
    * answers again).
    */
-  constructor({ onMessage, onFault, onRecover = () => {}, url = new URL('./worker.js', import.meta.url) }) {
+  constructor({ onMessage, onFault, onRecover = () => {}, url = null }) {
     this.onMessage = onMessage;
     this.onFault = onFault;
     this.onRecover = onRecover;
@@ -45,7 +45,9 @@ export class TrainingWorker {
     this.silent = false;
     this.waitingSince = null;
     this.lastHeard = performance.now();
-    const worker = new Worker(this.url, { type: 'module' });
+    // Written out as `new Worker(new URL(...))` so that Vite's build bundles the worker with its
+    // imports (the loader and both wasm builds) into dist/; `url` replaces it in tests.
+    const worker = this.url ? new Worker(this.url, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = (event) => {
       if (generation !== this.generation) return;
       this.heard();

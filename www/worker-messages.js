@@ -130,6 +130,7 @@ export function createWorkerMessages(page) {
   return function dispatch(msg) {
     switch (msg.type) {
       case 'ready':
+        page.status.renderArithmetic(msg.arithmetic);
         page.config.onReady(msg.schema, tidyConfig(msg.defaults));
         // A new (or restarted) worker trains at the page's speed, and knows whether the Network
         // tab shows.

@@ -12,7 +12,8 @@
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
-// Messages out: {type:'ready', defaults, schema} (the core's config schema, src/schema.rs),
+// Messages out: {type:'ready', defaults, schema, arithmetic} (the core's config schema,
+//               src/schema.rs; arithmetic: 'fused' or 'separate', the build www/wasm-loader.js chose),
 //               {type:'applied', result, config, problems: [{field, message}], lenient, facts}
 //               (facts: the core's {data_key, weights_key, augmented} of the config),
 //               {type:'snapshot', ...} (typed-array buffers transferred), {type:'error', message, field},
@@ -32,10 +33,15 @@
 // before the next chunk. Chunks are separated by a MessageChannel task, so messages from the
 // main thread are handled between chunks.
 
-import init, * as wasm from '../pkg/overfit.js';
+import { loadWasm } from './wasm-loader.js';
 import { GRID_IMAGES, imageViews, layerStats, networkMaps, owned, readEval, readReport } from './snapshot-parts.js';
 
-const { Session, default_config } = wasm;
+/** The chosen build's exports (www/wasm-loader.js), set once it has loaded. */
+let wasm = null;
+let Session = null;
+let default_config = null;
+/** 'fused' or 'separate': the arithmetic of the loaded build. */
+let arithmetic = null;
 
 /** Wall-clock budget of one chunk of training steps, in milliseconds. */
 const TARGET_MS = 25;
@@ -592,12 +598,14 @@ function handle(msg) {
 let wasmMemory = null;
 
 try {
-  wasmMemory = (await init()).memory;
+  const loaded = await loadWasm();
+  ({ wasm, arithmetic, memory: wasmMemory } = loaded);
+  ({ Session, default_config } = wasm);
   wasm.install_panic_hook();
   const defaults = default_config();
   session = new Session(defaults);
   config = defaults;
-  self.postMessage({ type: 'ready', defaults, schema: wasm.schema() });
+  self.postMessage({ type: 'ready', defaults, schema: wasm.schema(), arithmetic });
   postSnapshot(null, { views: true });
 } catch (e) {
   self.postMessage({ type: 'error', field: null, message: `Could not start the wasm core: ${errorMessage(e)}` });

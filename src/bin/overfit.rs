@@ -27,10 +27,16 @@ const USAGE: &str = "usage:
                                                    finishes, then a summary with the medians per value
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
-CONFIG.json may be '-' for standard input; missing fields take their defaults.";
+CONFIG.json may be '-' for standard input; missing fields take their defaults.
+Any command takes --arithmetic separate|fused: the GEMM's multiply-add, rounded twice or once (fused
+is the default where the CPU has FMA; a fused run matches the page's fused wasm build bit for bit).";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Err(msg) = take_arithmetic(&mut args) {
+        eprintln!("overfit: {msg}");
+        return ExitCode::from(2);
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
@@ -83,7 +89,9 @@ fn read_config(path: Option<&String>) -> Result<serde_json::Value, String> {
             read_bounded(file, p)?
         }
     };
-    serde_json::from_str(&text).map_err(|e| format!("config: not valid JSON: {e}"))
+    let mut value = serde_json::from_str(&text).map_err(|e| format!("config: not valid JSON: {e}"))?;
+    take_recorded_arithmetic(&mut value)?;
+    Ok(value)
 }
 
 /// Reads the config file, applies `--name value` overrides as JSON fields, and validates.
@@ -383,6 +391,7 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
     let rate = median(&wall).unwrap_or(0.0);
     let mut out = serde_json::json!({
         "engine": "overfit-native",
+        "arithmetic": overfit::arithmetic::current().name(),
         "workload": workload,
         "steps_per_sec": rate,
         "cpu_steps_per_sec": median(&cpu),
@@ -443,4 +452,40 @@ fn status_kib(key: &str) -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Whether `--arithmetic` was given (it wins over the mode a config file records).
+static ARITHMETIC_CHOSEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Removes `--arithmetic separate|fused` from the arguments and sets the process's GEMM mode.
+fn take_arithmetic(args: &mut Vec<String>) -> Result<(), String> {
+    let Some(i) = args.iter().position(|a| a == "--arithmetic") else {
+        return Ok(());
+    };
+    ARITHMETIC_CHOSEN.store(true, std::sync::atomic::Ordering::Relaxed);
+    let value = args.get(i + 1).cloned().ok_or("--arithmetic needs a value: separate or fused")?;
+    let mode = overfit::arithmetic::Arithmetic::parse(&value).ok_or_else(|| format!("--arithmetic: separate or fused, got {value}"))?;
+    overfit::arithmetic::set_default(mode)?;
+    args.drain(i..i + 2);
+    Ok(())
+}
+
+/// The page's exported config records the arithmetic its run used (`"arithmetic": "fused"` or
+/// `"separate"`, not a config field): it is removed here and, unless `--arithmetic` was given,
+/// chosen, so the CLI reproduces the page's curve bit for bit. Fused on a CPU without FMA runs
+/// separate with a warning (the curve then differs in the last bits).
+fn take_recorded_arithmetic(value: &mut serde_json::Value) -> Result<(), String> {
+    let Some(recorded) = value.as_object_mut().and_then(|o| o.remove("arithmetic")) else {
+        return Ok(());
+    };
+    let name = recorded.as_str().unwrap_or_default();
+    let mode = overfit::arithmetic::Arithmetic::parse(name).ok_or_else(|| format!("config: arithmetic: separate or fused, got {recorded}"))?;
+    if ARITHMETIC_CHOSEN.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    if let Err(e) = overfit::arithmetic::set_default(mode) {
+        eprintln!("overfit: the config was trained with {name} arithmetic, but {e}; running separate");
+        overfit::arithmetic::set_default(overfit::arithmetic::Arithmetic::Separate)?;
+    }
+    Ok(())
 }

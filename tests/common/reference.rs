@@ -10,6 +10,21 @@ pub struct Run {
     pub losses: Vec<f32>,
 }
 
+/// The fixture of an arithmetic mode (src/arithmetic.rs), relative to the crate root.
+#[allow(dead_code)]
+pub fn fixture_name(mode: overfit::arithmetic::Arithmetic) -> &'static str {
+    match mode {
+        overfit::arithmetic::Arithmetic::Separate => "tests/fixtures/reference_losses.json",
+        overfit::arithmetic::Arithmetic::Fused => "tests/fixtures/reference_losses_fused.json",
+    }
+}
+
+/// The fixture of an arithmetic mode, as an absolute path (native tests only).
+#[allow(dead_code)]
+pub fn fixture_path(mode: overfit::arithmetic::Arithmetic) -> String {
+    format!("{}/{}", env!("CARGO_MANIFEST_DIR"), fixture_name(mode))
+}
+
 /// Steps recorded per config.
 pub const STEPS: usize = 60;
 
@@ -24,6 +39,7 @@ pub fn configs() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// The loss curves in the arithmetic mode in force (`overfit::arithmetic::current()`).
 pub fn compute_all() -> Vec<Run> {
     configs()
         .into_iter()
