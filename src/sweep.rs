@@ -36,6 +36,8 @@ pub enum Applies {
     Generated,
     /// Image datasets (augmentation, images per class).
     Image,
+    /// Classification data (label noise: regression targets have no labels to flip).
+    Classification,
 }
 
 /// The values a knob takes.
@@ -78,7 +80,7 @@ pub fn knobs() -> Vec<Knob> {
         k("depth", &["hidden"], KnobKind::Int { min: 0, max: MAX_LAYERS as u64 }, false, Applies::Any),
         k("points", &["points"], int_of("points"), true, Applies::Generated),
         k("train_per_class", &["train_per_class"], int_of("train_per_class"), true, Applies::Image),
-        k("label_noise", &["label_noise"], real_of("label_noise"), false, Applies::Any),
+        k("label_noise", &["label_noise"], real_of("label_noise"), false, Applies::Classification),
         k("l2", &["l2"], real_of("l2"), true, Applies::Any),
         k("l1", &["l1"], real_of("l1"), true, Applies::Any),
         k("dropout", &["dropout"], real_of("dropout"), false, Applies::Any),
@@ -329,13 +331,19 @@ fn apply(cfg: &mut Config, knob: &str, v: &Value) {
 fn check_applies(k: &Knob, base: &Config, field: &str) -> Result<(), ConfigError> {
     let ok = match k.applies {
         Applies::Any => true,
-        Applies::Generated => base.dataset.is_generated(),
+        // A dataset of a fixed size (few_points) ignores `points`.
+        Applies::Generated => base.dataset.is_generated() && base.dataset.fixed_points().is_none(),
         Applies::Image => base.dataset.is_image(),
+        Applies::Classification => !base.dataset.is_regression(),
     };
     if ok {
         Ok(())
     } else {
-        let what = if k.applies == Applies::Image { "image datasets" } else { "generated datasets" };
+        let what = match k.applies {
+            Applies::Image => "image datasets",
+            Applies::Classification => "classification datasets",
+            _ => "generated datasets of a settable size",
+        };
         Err(err(field, format!("{} applies to {what} only, not to {:?}", k.name, base.dataset).to_lowercase()))
     }
 }

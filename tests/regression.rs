@@ -158,3 +158,22 @@ fn the_data_seed_changes_the_data_and_nothing_else() {
     // The initial weights come from the run's seed either way.
     assert_eq!(a.model().params.values, b.model().params.values);
 }
+
+#[test]
+fn sweeps_run_on_regression_sets_and_refuse_the_knobs_that_do_not_apply() {
+    use overfit::sweep;
+    let spec = |knob: &str, values: &str| {
+        format!(r#"{{"knob": "{knob}", "values": {values}, "seeds": 1, "epochs": 5, "config": {{"dataset": "sine", "hidden": [16]}}}}"#)
+    };
+    // Width on a regression set: the records carry R² in the score columns (the sweep's error is
+    // then 1 - R², the unexplained fraction of the variance).
+    let s = sweep::Sweep::from_json(&spec("width", "[4, 16]")).unwrap();
+    assert_eq!(s.len(), 2);
+    let record = sweep::run_to_end(s.runs().remove(1)).unwrap();
+    assert!(record.final_val_acc > 0.0 && record.final_val_acc <= 1.0, "R² {}", record.final_val_acc);
+    let e = sweep::Sweep::from_json(&spec("label_noise", "[0, 0.1]")).unwrap_err();
+    assert_eq!(e.field, "knob");
+    assert!(e.message.contains("classification"), "{}", e.message);
+    let e = sweep::Sweep::from_json(r#"{"knob": "points", "values": [20, 40], "config": {"dataset": "few_points"}}"#).unwrap_err();
+    assert_eq!(e.field, "knob");
+}

@@ -5,7 +5,7 @@
 // so the pool's throughput is the cores'. It also answers `plan` (check and expand a spec) and
 // `schema` (the knobs) for the Experiments view. Cancelling a sweep terminates the worker.
 
-import init, * as wasm from '../pkg/overfit.js';
+import { loadWasm } from './wasm-loader.js';
 
 /** Milliseconds between progress messages of a run. */
 const PROGRESS_MS = 500;
@@ -13,13 +13,16 @@ const PROGRESS_MS = 500;
 let session = null;
 let specText = null;
 let memory = null;
-const ready = init().then((exports) => {
-  memory = exports.memory;
+/** The build www/wasm-loader.js chose (the same as the training worker's, so the same arithmetic
+ * as `overfit sweep` on a CPU with the same fused multiply-add). */
+let wasm = null;
+const ready = loadWasm().then((loaded) => {
+  ({ wasm, memory } = loaded);
   wasm.install_panic_hook();
 });
 
 function fail(error, extra = {}) {
-  const panic = wasm.last_panic?.();
+  const panic = wasm?.last_panic?.();
   postMessage({ type: 'error', message: panic ?? String(error?.message ?? error), field: error?.field ?? null, ...extra });
 }
 
