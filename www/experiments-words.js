@@ -25,6 +25,13 @@ export const METRIC_TEXT = {
   accuracy: { label: 'Accuracy', axis: 'accuracy' },
 };
 
+/** The same metrics on a regression set, whose records carry R² where accuracies would be. */
+export const REGRESSION_METRIC_TEXT = {
+  error: { label: 'Error', axis: '1 − R² (unexplained variance)' },
+  loss: { label: 'Loss', axis: 'loss' },
+  accuracy: { label: 'R²', axis: 'R²' },
+};
+
 export const WHICH_TEXT = {
   final: { label: 'Final', tip: 'The figures at the last epoch of each run.' },
   best: { label: 'Best epoch', tip: 'The figures at the epoch of lowest validation loss of each run.' },

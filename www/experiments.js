@@ -13,7 +13,7 @@ import { mark, bump } from './test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
 import { SweepChart, figure } from './plots/sweep-chart.js';
 import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './experiments-store.js';
-import { HELP, KNOB_TEXT, METRIC_TEXT, WHICH_TEXT } from './experiments-words.js';
+import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './experiments-words.js';
 import presets from '../presets/experiments.json';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
@@ -247,6 +247,11 @@ export function createExperiments(page) {
     });
   }
 
+  /** The metrics' words for a sweep: R² in place of accuracy on a regression set. */
+  function metricWords(spec) {
+    return page.state.schema?.dataset(spec.config ?? {})?.regression ? REGRESSION_METRIC_TEXT : METRIC_TEXT;
+  }
+
   function draw() {
     renderStatus();
     if (!shown) return chart.draw({ spec: null });
@@ -262,7 +267,7 @@ export function createExperiments(page) {
       labels: {
         knob: KNOB_TEXT[spec.knob]?.label ?? spec.knob,
         series: KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
-        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${METRIC_TEXT[metric].axis}`,
+        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(shown.spec)[metric].axis}`,
       },
     });
     bump('sweepDraws');
