@@ -82,7 +82,7 @@ export const FIELD_TEXT = [
       plane: ['Plane (2D regression)', 'y = 0.6 x₁ − 0.4 x₂ + noise: a linear model is enough.'],
       gaussians: ['Gaussians (2D regression)', 'A sum of three Gaussian bumps (two up, one down) + noise, drawn as a heatmap.'],
     },
-    tooltip: 'What the network learns: a 2D classification toy problem (the page shows its decision regions), a regression set — 1D curves (the page draws the fitted function) or 2D surfaces (a heatmap) — real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views).',
+    tooltip: 'What the network learns: a 2D toy problem to classify (the page shows its decision regions), a regression set — 1D curves (the page draws the fitted function) or 2D surfaces (a heatmap) — real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views).',
   },
   {
     key: 'classes', label: 'Classes', step: 1,
