@@ -106,12 +106,13 @@ test('every toolbox and image control has a label, an accessible name and a tool
       ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'maxout', 'identity'],
     );
     assert.match(await control(page, 'Activation').locator('option[value="elu"]').getAttribute('title'), /e\^x − 1/);
-    assert.deepEqual(await control(page, 'Loss').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['softmax', 'hinge', 'logistic']);
+    assert.deepEqual(await control(page, 'Loss').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['softmax', 'hinge', 'logistic', 'mse', 'l1', 'huber']);
+    assert.match(await control(page, 'Loss').locator('option[value="mse"]').getAttribute('title'), /\(s − t\)²/);
     assert.deepEqual(await control(page, 'Normalization').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'batch', 'layer']);
     assert.deepEqual(await control(page, 'Pre-processing').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'mean', 'standardize']);
     assert.deepEqual(
       await control(page, 'Dataset').locator('option').allTextContents(),
-      ['Spiral', 'Circles', 'XOR', 'Blobs', 'Moons', 'Digits (8×8, real)', 'Shapes', 'Arrows (left/right)', 'Your images'],
+      ['Spiral', 'Circles', 'XOR', 'Blobs', 'Moons', 'Digits (8×8, real)', 'Shapes', 'Arrows (left/right)', 'Your images', 'Sine (1D regression)', 'Step (1D regression)', 'Cubic (1D regression)', 'Few points (1D regression)', 'Plane (2D regression)', 'Gaussians (2D regression)'],
     );
 
     // The settings are grouped in collapsible sections.
