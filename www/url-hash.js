@@ -209,6 +209,7 @@ export function parseHash(hash, schema) {
   const config = schema.defaults();
   const unknown = [];
   const problems = [];
+  const given = new Set();
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   for (const part of text.split('&')) {
     if (part === '') continue;
@@ -230,8 +231,14 @@ export function parseHash(hash, schema) {
     }
     const parsed = HASH_CODECS[key] ? HASH_CODECS[key].parse(raw, spec) : parseValue(key, raw, spec);
     if ('error' in parsed) problems.push(parsed.error);
-    else config[key] = parsed.value;
+    else {
+      config[key] = parsed.value;
+      given.add(key);
+    }
   }
+  // As in the core (Config::from_value), a link without a loss gets its dataset's own default
+  // (mean squared error for a regression set), not the schema's softmax.
+  if (!given.has('loss')) config.loss = schema.dataset(config)?.default_loss ?? config.loss;
   return { config: clone(config), unknown, problems };
 }
 

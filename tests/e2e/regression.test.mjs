@@ -75,6 +75,8 @@ test('a 2D regression set is drawn as a heatmap of the predicted value, blue bel
   try {
     await page.waitForFunction(() => document.body.dataset.plotMode === 'surface');
     assert.equal(await hashParam(page, 'loss'), 'mse');
+    // A link without a loss takes the dataset's own (MSE), with no note about a repaired value.
+    assert.doesNotMatch(await page.getByTestId('message').textContent(), /Ignored/);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     await epochAtLeast(page, 40);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
