@@ -2,8 +2,8 @@
 // each own one job (see ARCHITECTURE.md's code map), and connects them through one `page` object.
 // No module logic lives here.
 
-import { ui, byId, $ } from './dom.js';
-import { createPageState } from './page-state.js';
+import { ui, byId, $ } from './app/dom.js';
+import { createPageState } from './app/page-state.js';
 import { Curves } from './plots/curves.js';
 import { Boundary } from './plots/boundary.js';
 import { ImageGrid } from './plots/image-grid.js';
@@ -12,25 +12,25 @@ import { WeightTiles } from './plots/weights.js';
 import { AugmentPreview } from './plots/augment-preview.js';
 import { LayersView } from './plots/layers.js';
 import { NetworkView } from './plots/network.js';
-import { UserImages } from './user-images.js';
-import { TrainingWorker } from './training-worker.js';
-import { SavedRuns } from './saved-runs.js';
-import { Compare, wireCompareButton } from './compare.js';
-import { createFrameScheduler } from './frame-scheduler.js';
-import { createStatus } from './status.js';
-import { createTabs } from './tabs.js';
-import { createConfigFlow } from './config-flow.js';
-import { createWorkerMessages } from './worker-messages.js';
-import { createBestEpoch } from './best-epoch.js';
-import { createToolbar } from './toolbar.js';
-import { createRunKeeper } from './run-keeper.js';
-import { createDemos } from './demos.js';
-import { createSharing } from './sharing.js';
-import { createInitLabFlow } from './init-lab-flow.js';
-import { createDebugHooks } from './debug-hooks.js';
-import { wirePlaneOptions } from './plane-options.js';
-import { createExperiments } from './experiments.js';
-import { bump, mark, unmark } from './test-markers.js';
+import { UserImages } from './config/user-images.js';
+import { TrainingWorker } from './training/worker-handle.js';
+import { SavedRuns } from './runs/run-store.js';
+import { Compare, wireCompareButton } from './compare/compare.js';
+import { createFrameScheduler } from './app/frame-scheduler.js';
+import { createStatus } from './app/status.js';
+import { createTabs } from './app/tabs.js';
+import { createConfigFlow } from './config/config-flow.js';
+import { createWorkerMessages } from './training/on-worker-message.js';
+import { createBestEpoch } from './training/best-epoch.js';
+import { createToolbar } from './app/toolbar.js';
+import { createRunKeeper } from './runs/run-keeper.js';
+import { createDemos } from './lecture/demos.js';
+import { createSharing } from './export/sharing.js';
+import { createInitLabFlow } from './training/init-lab-flow.js';
+import { createDebugHooks } from './app/debug-hooks.js';
+import { wirePlaneOptions } from './app/plane-options.js';
+import { createExperiments } from './experiments/experiments-view.js';
+import { bump, mark, unmark } from './app/test-markers.js';
 
 /** Every module reaches the others through this object; each entry is filled in below. */
 const page = { ui, state: createPageState(), saved: new SavedRuns() };

@@ -11,8 +11,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { initSync, sweep_schema as coreSweepSchema } from '../../pkg/overfit.js';
-import { KNOB_TEXT } from '../../www/experiments-words.js';
-import { parseValues, formatValues, splitHash, hashPart, sweepCsv } from '../../www/experiments-store.js';
+import { KNOB_TEXT } from '../../www/experiments/knob-words.js';
+import { parseValues, formatValues, splitHash, hashPart, sweepCsv } from '../../www/experiments/sweep-store.js';
 import { start, openPage, ROOT, ARTIFACTS } from './harness.mjs';
 
 initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });

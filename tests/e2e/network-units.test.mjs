@@ -1,16 +1,13 @@
-// Owns the Node-side unit tests of the Network tab's pure helpers (www/plots/network.js): the
+// Owns the Node-side unit tests of the Network tab's pure helpers (www/plots/network-layout.js, network-colors.js, network-labels.js): the
 // layout (tile size from the width and the number of columns), the colour scales, their lookup
 // tables and the value-to-colour mapping, the edge strength classes, the offsets into the flat
 // buffers, the strongest incoming weights and the texts. They need no browser.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  EDGE_BUCKETS, GRADIENT, HEADER, NO_VALUE, SAT_HI, SAT_LO, SIDE, TILE_MAX, TILE_MIN,
-  activationLabel, buildLut, colorIndex, columnGap, describeUnit, edgeBucket, edgeStyle, featureLabel, featureScale,
-  layoutNetwork, maxAbs, offsets, paintValues, scaleFor, scaleLabels, shortNumber, signedWeight, sourceName,
-  tileSize, topIncoming, unitName,
-} from '../../www/plots/network.js';
+import { EDGE_BUCKETS, HEADER, SIDE, TILE_MAX, TILE_MIN, columnGap, edgeBucket, edgeStyle, layoutNetwork, maxAbs, offsets, tileSize, topIncoming } from '../../www/plots/network-layout.js';
+import { GRADIENT, NO_VALUE, SAT_HI, SAT_LO, buildLut, colorIndex, featureScale, paintValues, scaleFor, scaleLabels } from '../../www/plots/network-colors.js';
+import { activationLabel, describeUnit, featureLabel, shortNumber, signedWeight, sourceName, unitName } from '../../www/plots/network-labels.js';
 
 const COLORS = {
   neg: [0, 0, 255],

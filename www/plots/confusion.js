@@ -3,7 +3,7 @@
 // the accent colour, mistakes in red). Counts are written at 11 px or more, or not at all when the
 // cells are too small for that; the tooltip names every cell's count and every class in full.
 
-import { formatPercent } from '../format.js';
+import { formatPercent } from '../app/format.js';
 import { CanvasView, cssVar, pixelRatio, rgb } from './canvas.js';
 import { fitText } from './pixels.js';
 

@@ -10,8 +10,8 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { evenIndices } from '../curve-history.js';
-import { formatInt, formatLoss, formatPercent } from '../format.js';
+import { evenIndices } from '../training/curve-history.js';
+import { formatInt, formatLoss, formatPercent } from '../app/format.js';
 import { cssVar, pixelRatio } from './canvas.js';
 
 /** Charts show at most this many points per series; longer histories are thinned evenly. */

@@ -4,11 +4,11 @@
 // definitions in the tooltips), and the one-line summary naming the run as the menus do. The
 // computation itself runs in the worker (wasm `init_lab`); this module only asks for it.
 
-import { ACTIVATION_TEXT, INIT_TEXT } from '../config-fields.js';
+import { ACTIVATION_TEXT, INIT_TEXT } from '../config/field-words.js';
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
 import { LayerLinesChart } from './layer-lines.js';
-import { bump, mark } from '../test-markers.js';
+import { bump, mark } from '../app/test-markers.js';
 
 /** The tooltip of each statistic under the lab's histograms, by its short label. */
 const STAT_TITLES = {

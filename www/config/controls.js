@@ -3,7 +3,7 @@
 // sub-controls that do not apply, and reports edits as (key, value) pairs. It holds no training
 // logic and no config state.
 
-import { ACTIVATION_TEXT, CLOSED_GROUPS, GROUPS_OUTSIDE_FORM, NORM_TEXT, groupsOf } from './config-fields.js';
+import { ACTIVATION_TEXT, CLOSED_GROUPS, GROUPS_OUTSIDE_FORM, NORM_TEXT, groupsOf } from './field-words.js';
 import { formatList, formatValue, normalizeOverrides, parseList, parseValue } from './url-hash.js';
 
 /**

@@ -3,7 +3,7 @@
 // buttons to show its curves over the current ones or to use its settings; and "Clear history".
 // Every text comes from textContent, never innerHTML.
 
-import { formatInt, formatPercent } from './format.js';
+import { formatInt, formatPercent } from '../app/format.js';
 
 /**
  * A short description of a config: data, network, optimizer, and the regularizers in use;

@@ -12,7 +12,7 @@
 // activation, `d` the dropout probability and `n` the normalization. A layer without settings is
 // dropped. The long key `layer_overrides=` with the config's JSON array is read as well.
 
-import { clone, same } from './json-values.js';
+import { clone, same } from '../app/json-values.js';
 
 /** The short hash names of the per-layer settings. */
 const OVERRIDE_KEYS = { a: 'activation', d: 'dropout', n: 'norm' };

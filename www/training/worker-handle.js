@@ -47,7 +47,7 @@ export class TrainingWorker {
     this.lastHeard = performance.now();
     // Written out as `new Worker(new URL(...))` so that Vite's build bundles the worker with its
     // imports (the loader and both wasm builds) into dist/; `url` replaces it in tests.
-    const worker = this.url ? new Worker(this.url, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const worker = this.url ? new Worker(this.url, { type: 'module' }) : new Worker(new URL('./training-worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = (event) => {
       if (generation !== this.generation) return;
       this.heard();

@@ -3,15 +3,15 @@
 // controls, the user's images with the config that matches them, and what the worker answers
 // (accepted: the hash and the kept config follow; rejected: the message names the field).
 
-import { onlyIdleFieldsDiffer } from './compare.js';
+import { onlyIdleFieldsDiffer } from '../compare/compare.js';
 import { buildControls } from './controls.js';
-import { fieldsFor } from './config-fields.js';
+import { fieldsFor } from './field-words.js';
 import { addLayer, removeLayer, resizeUnits } from './network-shape.js';
-import { clone, nestsDeeperThan } from './json-values.js';
-import { clearNotes } from './page-state.js';
-import { demoFromHash } from './demos.js';
+import { clone, nestsDeeperThan } from '../app/json-values.js';
+import { clearNotes } from '../app/page-state.js';
+import { demoFromHash } from '../lecture/demos.js';
 import { Schema } from './schema.js';
-import { bump, mark } from './test-markers.js';
+import { bump, mark } from '../app/test-markers.js';
 import { normalizeOverrides, parseHash, serializeHash } from './url-hash.js';
 
 /** The largest config file the page reads, and how deeply its JSON may nest. */

@@ -2,7 +2,7 @@
 // <a download> link, and the training curves as CSV text (with a comment line when the kept
 // history was thinned).
 
-import { formatInt } from './format.js';
+import { formatInt } from '../app/format.js';
 
 /** Saves a Blob as a file named `name` (the object URL is revoked once the click is handled). */
 export function downloadBlob(blob, name) {

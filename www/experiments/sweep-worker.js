@@ -5,7 +5,7 @@
 // so the pool's throughput is the cores'. It also answers `plan` (check and expand a spec) and
 // `schema` (the knobs) for the Experiments view. Cancelling a sweep terminates the worker.
 
-import { loadWasm } from './wasm-loader.js';
+import { loadWasm } from '../wasm-loader.js';
 
 /** Milliseconds between progress messages of a run. */
 const PROGRESS_MS = 500;

@@ -3,12 +3,12 @@
 // with the last settings and draws the last run in grey; and the Runs tab (www/runs-view.js) shows
 // the kept runs with "Show curves", "Use settings" and "Clear history".
 
-import { byId } from './dom.js';
-import { clearNotes } from './page-state.js';
+import { byId } from '../app/dom.js';
+import { clearNotes } from '../app/page-state.js';
 import { RunsView } from './runs-view.js';
-import { runRecord } from './saved-runs.js';
-import { mark } from './test-markers.js';
-import { parseHash, serializeHash } from './url-hash.js';
+import { runRecord } from './run-store.js';
+import { mark } from '../app/test-markers.js';
+import { parseHash, serializeHash } from '../config/url-hash.js';
 
 export function createRunKeeper(page) {
   const { state, saved } = page;

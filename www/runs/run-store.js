@@ -4,7 +4,7 @@
 // checked, since storage may hold anything (an older version, another tab, a hand edit); a full
 // or unavailable storage drops the oldest runs or disables saving with a message, never throws.
 
-import { evenIndices } from './curve-history.js';
+import { evenIndices } from '../training/curve-history.js';
 
 const RUNS_KEY = 'overfit.runs.v1';
 const CONFIG_KEY = 'overfit.config.v1';

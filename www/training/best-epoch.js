@@ -3,7 +3,7 @@
 // restore, which epoch's weights are now in the network. A run whose best epoch never left
 // chance level offers no best epoch.
 
-import { $ } from './dom.js';
+import { $ } from '../app/dom.js';
 
 /** A best epoch is offered only when its validation accuracy beats chance by this many points. */
 const ABOVE_CHANCE_POINTS = 2;

@@ -12,13 +12,13 @@
 // `applied` message carries the core's data and weights keys for its config (src/schema.rs).
 // Compare's start (the "Compare A/B" button) is here too.
 
-import { CurveHistory } from './curve-history.js';
-import { clone, same } from './json-values.js';
+import { CurveHistory } from '../training/curve-history.js';
+import { clone, same } from '../app/json-values.js';
 import { holdEpoch } from './pacing.js';
-import { mark, unmark } from './test-markers.js';
-import { TrainingWorker } from './training-worker.js';
-import { formatValue } from './url-hash.js';
-import { formatLoss, formatPercent } from './format.js';
+import { mark, unmark } from '../app/test-markers.js';
+import { TrainingWorker } from '../training/worker-handle.js';
+import { formatValue } from '../config/url-hash.js';
+import { formatLoss, formatPercent } from '../app/format.js';
 
 /**
  * The fields in which two configs differ: [{key, label, a, b}], in the controls' order. `fields`

@@ -6,15 +6,15 @@
 // of the URL hash. Knobs, ranges and limits come from the core (src/sweep.rs) through a planner
 // worker; the spec is checked and expanded there, never here.
 
-import { byId } from './dom.js';
-import { clone } from './json-values.js';
-import { downloadBlob, downloadText } from './share.js';
-import { mark, bump } from './test-markers.js';
+import { byId } from '../app/dom.js';
+import { clone } from '../app/json-values.js';
+import { downloadBlob, downloadText } from '../export/downloads.js';
+import { mark, bump } from '../app/test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
-import { SweepChart, figure } from './plots/sweep-chart.js';
-import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './experiments-store.js';
-import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './experiments-words.js';
-import presets from '../presets/experiments.json';
+import { SweepChart, figure } from './sweep-chart.js';
+import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
+import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
+import presets from '../../presets/experiments.json';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
 

@@ -3,9 +3,9 @@
 // most one waiting behind it — the newest request — however often the user clicks or switches
 // tabs. The view itself is www/plots/init-lab.js.
 
-import { byId } from './dom.js';
-import { clone } from './json-values.js';
-import { InitLab } from './plots/init-lab.js';
+import { byId } from '../app/dom.js';
+import { clone } from '../app/json-values.js';
+import { InitLab } from '../plots/init-lab.js';
 
 export function createInitLabFlow(page) {
   const { state } = page;

@@ -2,7 +2,7 @@
 // snapshot and what of it still needs drawing, the curves of the current run, and the lines of the
 // message area. Every module reads and writes it through the one object `createPageState` makes.
 
-import { CurveHistory } from './curve-history.js';
+import { CurveHistory } from '../training/curve-history.js';
 
 export function createPageState() {
   return {

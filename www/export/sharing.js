@@ -1,9 +1,9 @@
 // Owns the toolbar's sharing and export buttons: copy the link, export and import the config as
 // JSON, download the curves as CSV, the run as a PyTorch script, and any chart as PNG.
 
-import { byId } from './dom.js';
-import { clone } from './json-values.js';
-import { downloadBlob, downloadText, historyCsv } from './share.js';
+import { byId } from '../app/dom.js';
+import { clone } from '../app/json-values.js';
+import { downloadBlob, downloadText, historyCsv } from './downloads.js';
 
 export function createSharing(page) {
   const { state } = page;

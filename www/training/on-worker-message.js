@@ -3,10 +3,10 @@
 // the old run's curves before they are cleared), then the layer view and best epoch (compared
 // with the previous run number), then the curves, figures and views.
 
-import { tidyConfig } from './json-values.js';
+import { tidyConfig } from '../app/json-values.js';
 import { CurveHistory } from './curve-history.js';
-import { mark } from './test-markers.js';
-import { downloadText } from './share.js';
+import { mark } from '../app/test-markers.js';
+import { downloadText } from '../export/downloads.js';
 
 export function createWorkerMessages(page) {
   const { state, views } = page;

@@ -6,11 +6,11 @@
 // a link to it, an embed link, and "Back to my settings". A link `#demo=ID` (optionally
 // `&seed=S`) opens a demo; `?embed` shows only the card, the plots and Play/Pause.
 
-import presets from '../presets/lecture.json';
-import { $, byId } from './dom.js';
-import { clone } from './json-values.js';
-import { clearNotes } from './page-state.js';
-import { mark, unmark } from './test-markers.js';
+import presets from '../../presets/lecture.json';
+import { $, byId } from '../app/dom.js';
+import { clone } from '../app/json-values.js';
+import { clearNotes } from '../app/page-state.js';
+import { mark, unmark } from '../app/test-markers.js';
 
 /** The config of one side of a demo: the defaults, the demo's settings, its stop epoch and seed. */
 export function demoConfig(defaults, settings, demo, seed = null) {

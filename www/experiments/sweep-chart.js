@@ -6,7 +6,7 @@
 // option knobs. Clicking near a dot reports that run. Drawn on a plain canvas, so PNG export is
 // the canvas itself.
 
-import { cssVar, pixelRatio } from './canvas.js';
+import { cssVar, pixelRatio } from '../plots/canvas.js';
 
 /** Colours of the series (a second knob) in order; one series uses the page's train/val colours. */
 const SERIES_COLOURS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#1f9aa8'];

@@ -33,7 +33,7 @@
 // before the next chunk. Chunks are separated by a MessageChannel task, so messages from the
 // main thread are handled between chunks.
 
-import { loadWasm } from './wasm-loader.js';
+import { loadWasm } from '../wasm-loader.js';
 import { GRID_IMAGES, imageViews, layerStats, networkMaps, owned, readEval, readReport } from './snapshot-parts.js';
 
 /** The chosen build's exports (www/wasm-loader.js), set once it has loaded. */
