@@ -5,17 +5,20 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 
-echo "== 1/4 native: cargo test"
+echo "== 1/5 native: cargo test"
 cargo test --release
 
-echo "== 2/4 wasm in Node: wasm-pack test --node"
+echo "== 2/5 wasm in Node: wasm-pack test --node"
 wasm-pack test --node -- --test wasm_node
-echo "== 2b/4 the fused (relaxed-SIMD) wasm build in Node: the fused fixture"
+echo "== 2b/5 the fused (relaxed-SIMD) wasm build in Node: the fused fixture"
 bash scripts/test-wasm-fused.sh
 
-echo "== 3/4 wasm in headless Chromium: wasm-pack test --headless --chrome"
+echo "== 3/5 wasm in headless Chromium: wasm-pack test --headless --chrome"
 CHROMEDRIVER="$(command -v chromedriver)" wasm-pack test --headless --chrome -- --test wasm_browser
 
-echo "== 4/4 browser end-to-end: playwright-core + Debian Chromium"
 bash scripts/build-wasm.sh
+echo "== 4/5 the page's pure modules in Node: tests/unit/"
+node --test tests/unit/
+
+echo "== 5/5 browser end-to-end: playwright-core + Debian Chromium"
 node --test --test-concurrency=1 tests/e2e/

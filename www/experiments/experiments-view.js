@@ -12,6 +12,8 @@ import { downloadBlob, downloadText } from '../export/downloads.js';
 import { mark, bump } from '../app/test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
 import { SweepChart, figure } from './sweep-chart.js';
+import { Planner } from './planner.js';
+import { drawRunCurve } from '../plots/run-curve.js';
 import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
 import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
 import presets from '../../presets/experiments.json';
@@ -55,36 +57,9 @@ export function createExperiments(page) {
   let drawQueued = false;
   const progress = new Map();
 
-  // The planner: one idle pool worker that knows the core's knobs and checks and expands specs,
-  // started when the tab first opens (a page that never opens it loads no second wasm instance).
-  let planner = null;
-  let nextId = 1;
-  const waiting = new Map();
-  function startPlanner() {
-    planner = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-    planner.onmessage = ({ data }) => {
-      const w = waiting.get(data.id);
-      if (!w) return;
-      waiting.delete(data.id);
-      if (data.type === 'error') w.reject(Object.assign(new Error(data.message), { field: data.field }));
-      else w.resolve(data);
-    };
-    // A planner that cannot start (or traps) fails every question waiting and is replaced on the
-    // next one.
-    planner.onerror = (event) => {
-      event.preventDefault?.();
-      planner.terminate();
-      planner = null;
-      for (const w of waiting.values()) w.reject(new Error(`The experiments worker failed: ${event.message ?? 'it could not start'}`));
-      waiting.clear();
-    };
-  }
-  const ask = (msg) => new Promise((resolve, reject) => {
-    if (!planner) startPlanner();
-    const id = nextId++;
-    waiting.set(id, { resolve, reject });
-    planner.postMessage({ ...msg, id });
-  });
+  // The planner: one idle pool worker that checks and expands specs (experiments/planner.js).
+  const planner = new Planner();
+  const ask = (msg) => planner.ask(msg);
 
   const chart = new SweepChart(byId('sweep-chart'), { onPick: (r) => openRun(r) });
 
@@ -326,53 +301,13 @@ export function createExperiments(page) {
     el.detail.hidden = false;
     el.detail.dataset.run = String(record.run);
     el.use.disabled = !cfgRun;
-    drawCurves(record.curve);
+    drawRunCurve(el.detailCurves, record.curve);
     mark('sweepOpened', record.run);
   }
 
   function closeRun() {
     picked = null;
     el.detail.hidden = true;
-  }
-
-  /** The run's training and validation loss per epoch (its thinned curve). */
-  function drawCurves(curve) {
-    const canvas = el.detailCurves;
-    const w = canvas.clientWidth || 400;
-    const h = canvas.clientHeight || 140;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = w * dpr;
-    canvas.height = h * dpr;
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    if (!curve || curve.epoch.length === 0) return;
-    const css = getComputedStyle(document.documentElement);
-    const colours = { train_loss: css.getPropertyValue('--train').trim() || '#34425f', val_loss: css.getPropertyValue('--val').trim() || '#c0398f' };
-    const xs = curve.epoch;
-    const ys = [...curve.train_loss, ...curve.val_loss].filter((v) => v != null && Number.isFinite(v));
-    if (ys.length === 0) return;
-    const lo = Math.min(...ys);
-    const hi = Math.max(...ys);
-    const y0 = Math.max(0, lo - 0.05 * (hi - lo || 1));
-    const y1 = hi + 0.05 * (hi - lo || 1);
-    const pad = 28;
-    const x0 = xs[0];
-    const x1 = xs[xs.length - 1];
-    const X = (e) => pad + ((w - pad - 6) * (e - x0)) / Math.max(1, x1 - x0);
-    const Y = (v) => h - 18 - ((h - 26) * (v - y0)) / (y1 - y0 || 1);
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.fillStyle = css.getPropertyValue('--muted').trim() || '#5a6374';
-    ctx.fillText(`loss ${y0.toPrecision(2)}–${y1.toPrecision(3)} per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
-    for (const key of ['train_loss', 'val_loss']) {
-      ctx.strokeStyle = colours[key];
-      ctx.lineWidth = 1.6;
-      ctx.setLineDash(key === 'train_loss' ? [5, 3] : []);
-      ctx.beginPath();
-      xs.forEach((e, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(e), Y(curve[key][i] ?? 0)));
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
   }
 
   function useSettings() {

@@ -34,6 +34,7 @@
 // main thread are handled between chunks.
 
 import { loadWasm } from '../wasm-loader.js';
+import { Pace } from './pace.js';
 import { GRID_IMAGES, imageViews, layerStats, networkMaps, owned, readEval, readReport } from './snapshot-parts.js';
 
 /** The chosen build's exports (www/wasm-loader.js), set once it has loaded. */
@@ -43,8 +44,6 @@ let default_config = null;
 /** 'fused' or 'separate': the arithmetic of the loaded build. */
 let arithmetic = null;
 
-/** Wall-clock budget of one chunk of training steps, in milliseconds. */
-const TARGET_MS = 25;
 /** Largest and smallest resolution of the decision-region grid (cells per side). */
 const GRID_RES_MAX = 80;
 const GRID_RES_MIN = 12;
@@ -54,9 +53,6 @@ const GRID_BUDGET_MS = 30;
 const PREVIEW_COUNT = 8;
 /** The image views are recomputed while playing at most this often, in milliseconds. */
 const VIEWS_MIN_INTERVAL_MS = 300;
-/** The step count of a chunk stays within these bounds. */
-const MIN_STEPS = 1;
-const MAX_STEPS = 1 << 20;
 /** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
 const STATS_MIN_INTERVAL_MS = 40;
 /** The Network tab's unit maps are recomputed while playing at most this often, in milliseconds. */
@@ -67,7 +63,6 @@ let session = null;
 let config = null;
 let playing = false;
 let scheduled = false;
-let stepsPerChunk = 4;
 /** Incremented on every rebuild or reset, so the main thread knows when to clear its curves. */
 let run = 0;
 /** The run whose static data (points, extent and class count, or the image info with the first validation images) was sent. */
@@ -90,26 +85,14 @@ let networkDueAt = 0;
 let last = { step: 0, epoch: 0, epochFloat: 0, stepsPerEpoch: 0, batchLoss: NaN, diverged: false, stopped: false };
 /** Measured cost of the network's forward pass per multiply-add, in nanoseconds (a first guess). */
 let nsPerMac = 0.5;
-/**
- * The A/B comparison's pacing: while playing, training holds once this many epochs are done (null:
- * no limit), so that a run does not run ahead of the run it is compared with. A held worker is
- * still "playing"; it trains on when the limit moves.
- */
-let holdAt = null;
 /** Throughput, measured over windows of at least a quarter of a second. */
 const rate = { t: 0, step: 0, value: 0 };
 
-/**
- * The speed limit in epochs per second (null: Max, as fast as the core goes). Training keeps to
- * it with a clock: by time t, at most e0 + speed * (t - t0) epochs may be done. The clock restarts
- * at Play, at a new speed, at a new run and after a hold, so a pause builds no backlog.
- */
-let speed = null;
-const clock = { t0: 0, e0: 0 };
+/** The pace: chunk size, speed limit and the comparison's hold (pace.js). */
+const pace = new Pace();
 
 function restartClock() {
-  clock.t0 = performance.now();
-  clock.e0 = last.epochFloat ?? 0;
+  pace.restart(last, performance.now());
 }
 
 const tick = new MessageChannel();
@@ -131,35 +114,8 @@ function schedule(delayMs = 0) {
   }
 }
 
-/**
- * Steps the speed limit allows now ({steps}), or how long to sleep before the next one
- * ({waitMs}). Without a known epoch length one step at a time is allowed.
- */
-function speedAllowance() {
-  if (speed === null) return { steps: Infinity };
-  const spe = last.stepsPerEpoch > 0 ? last.stepsPerEpoch : 1;
-  const now = performance.now();
-  let allowed = clock.e0 + (speed * (now - clock.t0)) / 1000;
-  // A chunk slower than the limit must not leave a debt to be paid in a burst later.
-  if (allowed - last.epochFloat > 1) {
-    restartClock();
-    allowed = last.epochFloat + 1 / spe;
-  }
-  const steps = Math.floor((allowed - last.epochFloat) * spe + 1e-9);
-  if (steps >= 1) return { steps };
-  const dueAt = clock.t0 + ((last.epochFloat + 1 / spe - clock.e0) / speed) * 1000;
-  return { steps: 0, waitMs: Math.max(4, Math.ceil(dueAt - now)) };
-}
-
 function errorMessage(e) {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** Steps left before the pacing limit (Infinity without one); 0 means hold. */
-function stepsBeforeHold() {
-  if (holdAt === null || !(last.stepsPerEpoch > 0)) return Infinity;
-  const intoEpoch = Math.round((last.epochFloat - last.epoch) * last.stepsPerEpoch);
-  return Math.max(0, (holdAt - last.epoch) * last.stepsPerEpoch - intoEpoch);
 }
 
 /**
@@ -168,11 +124,10 @@ function stepsBeforeHold() {
  * pacing, or training ended or paused at its stop epoch).
  */
 function chunk() {
-  const hold = stepsBeforeHold();
-  if (hold === 0) return false;
-  const allowance = speedAllowance();
-  if (allowance.steps === 0) return allowance.waitMs;
-  const steps = Math.min(stepsPerChunk, hold, allowance.steps);
+  const next = pace.next(last, performance.now());
+  if (next.hold) return false;
+  if (next.waitMs !== undefined) return next.waitMs;
+  const { steps } = next;
   const t0 = performance.now();
   let report;
   try {
@@ -182,18 +137,13 @@ function chunk() {
     return false;
   }
   const ms = performance.now() - t0;
-  // Scale the step count toward the time budget, at most 4x up per chunk, smoothed down (only
-  // from whole chunks: one cut short by the pacing limit says nothing about the budget).
-  if (steps === stepsPerChunk) {
-    const target = ms < 0.5 ? stepsPerChunk * 4 : (stepsPerChunk * TARGET_MS) / ms;
-    stepsPerChunk = Math.round(Math.min(MAX_STEPS, Math.max(MIN_STEPS, Math.min(stepsPerChunk * 4, 0.5 * stepsPerChunk + 0.5 * target))));
-  }
+  pace.observe(steps, ms);
   // A diverged run (weights restored to the last good ones), early stopping or the stop epoch
   // ends playing.
   if (report.diverged || report.stopped || report.atStopEpoch) playing = false;
   // Under a speed limit every chunk is small, and the views follow it so the picture moves with
   // the curves.
-  postSnapshot(report, { views: !playing || speed !== null || performance.now() >= gridDueAt });
+  postSnapshot(report, { views: !playing || pace.speed !== null || performance.now() >= gridDueAt });
   return playing ? 'now' : false;
 }
 
@@ -232,7 +182,7 @@ function postSnapshot(report, { views }) {
     rate.t = now;
     rate.step = last.step;
   }
-  const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk, wasmBytes: wasmMemory?.buffer.byteLength ?? 0, ...last, evals };
+  const msg = { type: 'snapshot', run, playing, stepsPerSec: rate.value, stepsPerChunk: pace.stepsPerChunk, wasmBytes: wasmMemory?.buffer.byteLength ?? 0, ...last, evals };
   const transfer = [];
   try {
     if (staticSentForRun !== run) {
@@ -436,7 +386,7 @@ function applyConfig(next, lenient = false, fresh = false) {
   // A new network or batch size may cost far more per step: ramp the chunk size up again
   // (x4 per chunk) rather than risk one chunk that blocks the worker for seconds.
   if (result !== 'unchanged') {
-    stepsPerChunk = 1;
+    pace.stepsPerChunk = 1;
     // Augmentation settings may have changed: the preview follows them at once.
     previewDirty = true;
   }
@@ -508,8 +458,7 @@ function handle(msg) {
       if (networkWanted && session) postSnapshot(null, { views: false });
       break;
     case 'speed':
-      speed = Number.isFinite(msg.epochsPerSec) && msg.epochsPerSec > 0 ? msg.epochsPerSec : null;
-      restartClock();
+      pace.setSpeed(msg.epochsPerSec, last, performance.now());
       schedule();
       break;
     case 'pause':
@@ -566,8 +515,7 @@ function handle(msg) {
       postSnapshot(null, { views: true });
       break;
     case 'pace':
-      holdAt = msg.epoch === null || msg.epoch === undefined ? null : Math.max(0, Math.floor(Number(msg.epoch)) || 0);
-      restartClock();
+      pace.setHold(msg.epoch, last, performance.now());
       schedule();
       break;
     case 'ping':

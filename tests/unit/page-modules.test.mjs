@@ -1,9 +1,9 @@
 // Owns the Node-side unit tests of the page's pure modules, run against the real schema of the
 // wasm core (pkg/, built before this suite): the field words against the schema (every field has
 // a label and a tooltip, no range or option list is written in JS), the URL hash typed by the
-// schema and the compact form of per-layer overrides (www/url-hash.js), the grouping and limits of
-// the user's files (www/user-images.js), the curve history and the pacing rule. They need no
-// browser and run with the end-to-end suite.
+// schema and the compact form of per-layer overrides (www/config/url-hash.js), the grouping and
+// limits of the user's files (www/config/user-images.js), the curve history and the comparison's
+// hold rule. They need no browser (npm test runs tests/unit/ before the end-to-end suite).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
