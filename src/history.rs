@@ -13,7 +13,7 @@ pub const DEFAULT_CAPACITY: usize = 2048;
 /// The metrics of one finished epoch. `train_acc` and `val_acc` are each split's score: the
 /// accuracy (a fraction in [0, 1]) for classification, R^2 for regression (1 is a perfect fit, 0
 /// the mean's, below 0 worse), where the RMSE is given too.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EpochRecord {
     pub epoch: usize,
     pub step: u64,
@@ -106,6 +106,31 @@ impl History {
         self.stride = 1;
         self.on_stride = 0;
     }
+}
+
+/// The indices that thin a series of `n` points evenly to at most `max`: all of them when
+/// n <= max, else `max` indices from the first to the last, index j at j (n - 1) / (max - 1)
+/// rounded to the nearest (halves down), so the first and the newest are kept. The one rule for
+/// every even thinning: a sweep run's curve here, the page's kept runs and charts
+/// (www/training/curve-history.js, compared with this one in tests/unit).
+pub fn even_indices(n: usize, max: usize) -> Vec<usize> {
+    if n <= max {
+        return (0..n).collect();
+    }
+    if max <= 1 {
+        return if max == 1 { vec![n - 1] } else { vec![] };
+    }
+    (0..max).map(|j| (j * (n - 1) + (max - 1) / 2) / (max - 1)).collect()
+}
+
+/// The epochs a `History` of `capacity` keeps after epochs 1 to `epochs` (for the page's tests,
+/// which check that its curve columns keep the same ones).
+pub fn kept_epochs(epochs: usize, capacity: usize) -> Vec<usize> {
+    let mut h = History::with_capacity(capacity);
+    for epoch in 1..=epochs {
+        h.push(EpochRecord { epoch, ..EpochRecord::default() });
+    }
+    h.iter().map(|r| r.epoch).collect()
 }
 
 impl std::ops::Deref for History {

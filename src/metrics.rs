@@ -76,13 +76,37 @@ pub fn summarize_free(v: &[f32], units: usize) -> Summary {
     summarize(v, units, Activation::Identity, lo, hi)
 }
 
-/// Fraction of values near a flat end of `act`: |a| > 0.99 for tanh, a < 0.01 or a > 0.99 for
-/// sigmoid, none for the other activations. Each unit-sample counts once.
+/// The saturated band of a squashing activation: an output farther than `beyond` from `mid`
+/// sits on a flat end, where the derivative is below 2 % of its peak (tanh'(a) = 1 - a^2 < 0.02
+/// for |a| > 0.99; sigmoid'(s) = s(1 - s) < 0.0099 for s below 0.01 or above 0.99). The page
+/// draws and words saturation from this (the schema's `limits.saturation`, the unit maps' layers).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Saturation {
+    pub mid: f32,
+    pub beyond: f32,
+}
+
+/// The share of the output range past which tanh and sigmoid count as saturated.
+pub const SATURATED_AT: f32 = 0.99;
+
+/// The saturated band of `act` (None for activations with no flat ends).
+pub fn saturation(act: Activation) -> Option<Saturation> {
+    match act {
+        // |tanh| > 0.99.
+        Activation::Tanh => Some(Saturation { mid: 0.0, beyond: SATURATED_AT }),
+        // sigmoid below 0.01 or above 0.99: farther than 0.49 from 0.5.
+        Activation::Sigmoid => Some(Saturation { mid: 0.5, beyond: SATURATED_AT - 0.5 }),
+        _ => None,
+    }
+}
+
+/// Fraction of values near a flat end of `act` (see `saturation`): |a| > 0.99 for tanh, a < 0.01
+/// or a > 0.99 for sigmoid, none for the other activations. Each unit-sample counts once.
 pub fn saturated_fraction(v: &[f32], act: Activation) -> f32 {
     let n = v.len().max(1) as f32;
     let count = match act {
-        Activation::Tanh => v.iter().filter(|x| x.abs() > 0.99).count(),
-        Activation::Sigmoid => v.iter().filter(|&&x| !(0.01..=0.99).contains(&x)).count(),
+        Activation::Tanh => v.iter().filter(|x| x.abs() > SATURATED_AT).count(),
+        Activation::Sigmoid => v.iter().filter(|&&x| !((1.0 - SATURATED_AT)..=SATURATED_AT).contains(&x)).count(),
         _ => 0,
     };
     count as f32 / n

@@ -364,6 +364,13 @@ pub fn schema() -> Value {
             "user_classes_max": crate::data::user::MAX_USER_CLASSES,
             "user_classes_min": crate::data::user::MIN_USER_CLASSES,
             "user_bytes_max": crate::data::user::MAX_USER_BYTES,
+            // Where tanh and sigmoid count as saturated: |a - mid| > beyond.
+            "saturation": {
+                "tanh": crate::metrics::saturation(crate::config::Activation::Tanh),
+                "sigmoid": crate::metrics::saturation(crate::config::Activation::Sigmoid),
+            },
+            // The page's curve columns keep as many on-stride epochs as the core's History.
+            "history_capacity": crate::history::DEFAULT_CAPACITY,
         },
     })
 }

@@ -32,6 +32,8 @@ pub struct UnitLayer {
     pub hi: f32,
     /// The input features' names (inputs only).
     pub names: Option<Vec<Feature>>,
+    /// The activation's saturated band (tanh and sigmoid only), for the maps' saturated colours.
+    pub saturation: Option<metrics::Saturation>,
 }
 
 /// Everything the Network tab draws, in flat buffers.
@@ -72,7 +74,7 @@ fn push_layer(out: &mut UnitMaps, m: &Matrix, shown: usize, kind: &'static str, 
     if !lo.is_finite() {
         (lo, hi) = (0.0, 0.0);
     }
-    UnitLayer { kind, label, units: m.cols, shown, activation, lo, hi, names: None }
+    UnitLayer { kind, label, units: m.cols, shown, activation, lo, hi, names: None, saturation: activation.and_then(metrics::saturation) }
 }
 
 /// Appends the weights between the shown units of two columns: `w` is a dense layer's n_in x

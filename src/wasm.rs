@@ -94,6 +94,20 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Repaired { config: cfg, problems })
 }
 
+/// The core's even thinning (`history::even_indices`): the page's kept runs and charts use the
+/// same rule, and its unit tests compare the two.
+#[wasm_bindgen]
+pub fn even_indices(n: u32, max: u32) -> Vec<u32> {
+    crate::history::even_indices(n as usize, max as usize).into_iter().map(|i| i as u32).collect()
+}
+
+/// The epochs the core's `History` keeps after epochs 1 to `epochs` with a bound of `capacity`
+/// (at most 1,000,000 epochs are simulated), for the page's unit tests of its curve columns.
+#[wasm_bindgen]
+pub fn history_kept_epochs(epochs: u32, capacity: u32) -> Vec<u32> {
+    crate::history::kept_epochs((epochs as usize).min(1_000_000), capacity as usize).into_iter().map(|e| e as u32).collect()
+}
+
 /// The run as one self-contained PyTorch script (the page's "Export as PyTorch" button); the
 /// config is read strictly, so a bad field throws an Error naming it.
 #[wasm_bindgen]

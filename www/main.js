@@ -114,6 +114,7 @@ page.compare = new Compare(
   { root: byId('compare-panel'), diff: byId('compare-diff'), same: byId('compare-same'), figures: byId('compare-figures'), stop: byId('compare-stop') },
   {
     fields: () => page.state.fields ?? [],
+    historyCapacity: () => page.state.schema.limits.history_capacity,
     speed: () => page.toolbar.speed,
     onChange: () => {
       page.state.dirty.curves = true;

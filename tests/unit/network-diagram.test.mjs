@@ -7,7 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EDGE_BUCKETS, HEADER, SIDE, TILE_MAX, TILE_MIN, columnGap, edgeBucket, edgeStyle, layoutNetwork, maxAbs, offsets, tileSize, topIncoming } from '../../www/plots/network-layout.js';
 import { GRADIENT, NO_VALUE, SAT_HI, SAT_LO, buildLut, colorIndex, featureScale, paintValues, scaleFor, scaleLabels } from '../../www/plots/network-colors.js';
-import { activationLabel, describeUnit, featureLabel, shortNumber, signedWeight, sourceName, unitName } from '../../www/plots/network-labels.js';
+import { readFileSync } from 'node:fs';
+import { initSync, schema as coreSchema } from '../../pkg/overfit.js';
+import { activationLabel, saturationText, describeUnit, featureLabel, shortNumber, signedWeight, sourceName, unitName } from '../../www/plots/network-labels.js';
+
+
+initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });
+/** The core's saturated bands, as the unit maps' layers carry them. */
+const SAT = coreSchema().limits.saturation;
 
 const COLORS = {
   neg: [0, 0, 255],
@@ -82,8 +89,15 @@ test('feature and activation names are written as the page writes them', () => {
 });
 
 test('each layer gets the right colour scale', () => {
-  assert.deepEqual(scaleFor({ kind: 'hidden', activation: 'tanh', lo: -0.2, hi: 0.3 }), { kind: 'diverging', mid: 0, half: 1, sat: 0.99 });
-  assert.deepEqual(scaleFor({ kind: 'hidden', activation: 'sigmoid', lo: 0.1, hi: 0.9 }), { kind: 'diverging', mid: 0.5, half: 0.5, sat: 0.49 });
+  // The saturated ends are where the core counts saturation (src/metrics.rs): |tanh| > 0.99,
+  // sigmoid farther than 0.49 from 0.5.
+  const tanh = scaleFor({ kind: 'hidden', activation: 'tanh', lo: -0.2, hi: 0.3, saturation: SAT.tanh });
+  assert.deepEqual({ ...tanh, sat: Math.round(tanh.sat * 1e6) / 1e6 }, { kind: 'diverging', mid: 0, half: 1, sat: 0.99 });
+  const sigmoid = scaleFor({ kind: 'hidden', activation: 'sigmoid', lo: 0.1, hi: 0.9, saturation: SAT.sigmoid });
+  assert.deepEqual({ ...sigmoid, sat: Math.round(sigmoid.sat * 1e6) / 1e6 }, { kind: 'diverging', mid: 0.5, half: 0.5, sat: 0.49 });
+  assert.equal(saturationText({ activation: 'tanh', saturation: SAT.tanh }), 'Outer ends: saturated (|tanh| > 0.99).');
+  assert.equal(saturationText({ activation: 'sigmoid', saturation: SAT.sigmoid }), 'Outer ends: saturated (sigmoid below 0.01 or above 0.99).');
+  assert.equal(saturationText({ activation: 'relu', saturation: null }), '');
   assert.deepEqual(scaleFor({ kind: 'hidden', activation: 'relu', lo: 0, hi: 3.4 }), { kind: 'sequential', lo: 0, hi: 3.4, prob: false });
   // A layer of dead ReLUs (all zeros) still has a usable range.
   assert.deepEqual(scaleFor({ kind: 'hidden', activation: 'relu', lo: 0, hi: 0 }), { kind: 'sequential', lo: 0, hi: 1, prob: false });
@@ -91,13 +105,13 @@ test('each layer gets the right colour scale', () => {
   assert.deepEqual(scaleFor({ kind: 'hidden', activation: 'elu', lo: -1.2, hi: 3.4 }), { kind: 'diverging', mid: 0, half: 3.4, sat: 0 });
   assert.deepEqual(scaleFor({ kind: 'input', activation: null, lo: -5, hi: 2 }), { kind: 'diverging', mid: 0, half: 5, sat: 0 });
   assert.deepEqual(scaleFor({ kind: 'output', activation: null, lo: 0.02, hi: 0.97 }), { kind: 'sequential', lo: 0, hi: 1, prob: true });
-  assert.deepEqual(scaleLabels(scaleFor({ kind: 'hidden', activation: 'tanh' })), ['−1', '0', '+1']);
-  assert.deepEqual(scaleLabels(scaleFor({ kind: 'hidden', activation: 'sigmoid' })), ['0', '0.5', '1']);
+  assert.deepEqual(scaleLabels(scaleFor({ kind: 'hidden', activation: 'tanh', saturation: SAT.tanh })), ['−1', '0', '+1']);
+  assert.deepEqual(scaleLabels(scaleFor({ kind: 'hidden', activation: 'sigmoid', saturation: SAT.sigmoid })), ['0', '0.5', '1']);
   assert.deepEqual(scaleLabels(scaleFor({ kind: 'hidden', activation: 'relu', lo: 0, hi: 2.345 })), ['0', '1.2', '2.3']);
 });
 
 test('values map to lookup-table indices: 0 in the middle, the ends at full colour, saturation and missing values apart', () => {
-  const tanh = scaleFor({ kind: 'hidden', activation: 'tanh' });
+  const tanh = scaleFor({ kind: 'hidden', activation: 'tanh', saturation: SAT.tanh });
   assert.equal(colorIndex(0, tanh), GRADIENT / 2);
   assert.equal(colorIndex(0.99, tanh), Math.round(1.99 * (GRADIENT / 2)));
   assert.equal(colorIndex(1, tanh), SAT_HI);
@@ -105,7 +119,7 @@ test('values map to lookup-table indices: 0 in the middle, the ends at full colo
   assert.equal(colorIndex(-0.995, tanh), SAT_LO);
   assert.equal(colorIndex(Number.NaN, tanh), NO_VALUE);
   assert.equal(colorIndex(Infinity, tanh), NO_VALUE);
-  const sig = scaleFor({ kind: 'hidden', activation: 'sigmoid' });
+  const sig = scaleFor({ kind: 'hidden', activation: 'sigmoid', saturation: SAT.sigmoid });
   assert.equal(colorIndex(0.5, sig), GRADIENT / 2);
   assert.equal(colorIndex(0.001, sig), SAT_LO);
   assert.equal(colorIndex(0.999, sig), SAT_HI);
@@ -130,8 +144,8 @@ test('painting a map writes the lookup-table entry colorIndex gives each value, 
   values[5] = Number.NaN;
   values[6] = -Infinity;
   const scales = [
-    scaleFor({ kind: 'hidden', activation: 'tanh' }),
-    scaleFor({ kind: 'hidden', activation: 'sigmoid' }),
+    scaleFor({ kind: 'hidden', activation: 'tanh', saturation: SAT.tanh }),
+    scaleFor({ kind: 'hidden', activation: 'sigmoid', saturation: SAT.sigmoid }),
     scaleFor({ kind: 'hidden', activation: 'elu', lo: -0.7, hi: 1.9 }),
     scaleFor({ kind: 'hidden', activation: 'relu', lo: 0, hi: 1.1 }),
     scaleFor({ kind: 'output' }),

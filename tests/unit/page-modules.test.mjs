@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { initSync, schema as coreSchema, config_facts as coreFacts } from '../../pkg/overfit.js';
+import { initSync, schema as coreSchema, config_facts as coreFacts, repair_config as coreRepair, even_indices as coreEvenIndices, history_kept_epochs as coreKeptEpochs } from '../../pkg/overfit.js';
 import { FIELD_TEXT, fieldsFor } from '../../www/config/field-words.js';
 import { Schema } from '../../www/config/schema.js';
 import { formatOverrides, parseHash, parseList, parseOverrides, serializeHash } from '../../www/config/url-hash.js';
@@ -58,6 +58,10 @@ test('no range, option list, dataset fact or limit is written again in www/', ()
     [/\[\s*'spiral'\s*,\s*'circles'/, 'a list of datasets'],
     [/\[\s*'sigmoid'\s*,|sigmoid:\s*\[?\s*'sigmoid'/, 'a list of activations'],
     [/macsPerPoint|augmentationActive/, 'network arithmetic the core does'],
+    [/\b2048\b|2_048|CAPACITY\s*=\s*\d/, 'the core\'s bound on a run\'s epochs'],
+    [/\b0\.99\b|\b0\.49\b/, 'the saturation threshold'],
+    [/default_loss\s*\?\?|\.loss\s*=\s*schema\.dataset/, 'the rule for a missing loss'],
+    [/function median\b|const median\b/, 'the sweep\'s medians'],
   ];
   for (const f of files) {
     const text = readFileSync(new URL(String(f), dir), 'utf8');
@@ -137,6 +141,18 @@ test('the hash writes applicable controls and changed values, and skips the rest
   assert.deepEqual(problems, ['learning_rate: "x" is not a number']);
 });
 
+test('a link gives the core only its own keys, and the core fills the rest (a missing loss is the dataset\'s)', () => {
+  const { given, config } = parseHash('#dataset=gaussians&points=300', schema);
+  assert.deepEqual(given, { dataset: 'gaussians', points: 300 });
+  assert.ok(!('loss' in given), 'the page does not decide the missing loss');
+  const repaired = coreRepair(given);
+  assert.deepEqual(Array.from(repaired.problems), []);
+  assert.equal(repaired.config.loss, schema.dataset(config).default_loss);
+  assert.notEqual(repaired.config.loss, schema.defaults().loss, 'a regression set does not train with the softmax default');
+  // A link that names its loss keeps it.
+  assert.equal(parseHash('#dataset=gaussians&loss=huber', schema).given.loss, 'huber');
+});
+
 test('an absurdly long list in a link, a field or a file is refused before it is split', () => {
   const max = schema.limits.max_layers;
   const many = Array(5000).fill('1').join(',');
@@ -206,6 +222,22 @@ test('the curve history stays bounded and evenly spread over a long run, newest 
   assert.ok(body.every((e) => e % h.stride === 0), `stride ${h.stride}`);
   assert.ok(body.every((e, i) => i === 0 || e === body[i - 1] + h.stride));
   assert.deepEqual(h.lastMembers, [10, 20]);
+});
+
+test('the page thins curves with the core\'s rules: the same kept epochs, the same even indices', async () => {
+  const { CurveHistory, evenIndices } = await import('../../www/training/curve-history.js');
+  const capacity = schema.limits.history_capacity;
+  assert.ok(Number.isInteger(capacity) && capacity >= 64, `the core's bound: ${capacity}`);
+  for (const [epochs, cap] of [[10, 8], [100, 8], [1000, 16], [5000, 64], [3 * capacity + 7, capacity]]) {
+    const h = new CurveHistory(cap);
+    for (let e = 1; e <= epochs; e++) h.push({ epoch: e, train_loss: 1, val_loss: 1, train_acc: 0, val_acc: 0, members_val_acc: [] });
+    assert.deepEqual(h.epoch, Array.from(coreKeptEpochs(epochs, cap)), `${epochs} epochs, bound ${cap}`);
+  }
+  for (let n = 0; n <= 300; n += 7) {
+    for (const max of [1, 2, 3, 5, 64, 200]) {
+      assert.deepEqual(evenIndices(n, max), Array.from(coreEvenIndices(n, max)), `n ${n}, max ${max}`);
+    }
+  }
 });
 
 test('pacing holds a run a little ahead of the other until the other has ended', async () => {

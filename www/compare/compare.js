@@ -51,8 +51,10 @@ export class Compare {
    * curves or the panel changed (the page redraws), `onStop()` when the comparison ends;
    * `postB(msg)` sends a message to B's worker (the pacing limit).
    */
-  constructor(panel, { onChange, onStop, postB, fields, speed }) {
+  constructor(panel, { onChange, onStop, postB, fields, speed, historyCapacity }) {
     this.panel = panel;
+    /** The core's bound on a run's curve columns (the schema's limits.history_capacity). */
+    this.historyCapacity = historyCapacity;
     /** The page's speed limit (epochs per second, null: Max), for A's worker. */
     this.speed = speed;
     /** The page's field descriptions (labels and effects), once the schema has arrived. */
@@ -131,7 +133,7 @@ export class Compare {
         break;
       case 'snapshot':
         if (msg.run !== this.run) {
-          this.history = new CurveHistory();
+          this.history = new CurveHistory(this.historyCapacity());
           this.run = msg.run;
         }
         for (const e of msg.history ?? msg.evals) this.history.push(e);

@@ -40,6 +40,9 @@ export function createConfigFlow(page) {
     state.defaults = defaults;
     page.userImages.setLimits(state.schema.limits);
     page.initLab.setFields(state.fields);
+    // The views word "saturated" as the core counts it.
+    page.initLab.view.setSaturationWords(state.schema.saturationWords());
+    page.views.layers.saturationWords = state.schema.saturationWords();
     controls = buildControls(ui.form, state.fields, {
       onChange: onControlChange,
       onInvalid: (key, message) => {
@@ -64,20 +67,24 @@ export function createConfigFlow(page) {
   function loadHash() {
     const demo = demoFromHash(location.hash);
     if (demo && page.demos.load(demo.id, { seed: demo.seed })) return;
-    const { config, unknown, problems } = parseHash(page.experiments.takeHash(location.hash), state.schema);
+    const { given, config, unknown, problems } = parseHash(page.experiments.takeHash(location.hash), state.schema);
     state.linkNotes = [
       ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),
       ...problems.map((p) => `Ignored a value in the link: ${p}.`),
     ];
     page.status.renderMessage();
-    setConfig(config, true);
+    setConfig(config, true, given);
   }
 
-  /** Shows a config in the controls and sends it to the worker (leniently for links and files). */
-  function setConfig(config, lenient = false) {
+  /**
+   * Shows a config in the controls and sends it to the worker (leniently for links and files).
+   * A link sends only the fields it gives (`sent`): the core fills the rest by its own rules and
+   * its answer ('applied') sets the controls to what really trains.
+   */
+  function setConfig(config, lenient = false, sent = config) {
     state.config = config;
     controls.set(config);
-    page.worker.post({ type: 'config', config: clone(config), lenient });
+    page.worker.post({ type: 'config', config: clone(sent), lenient });
   }
 
   /**

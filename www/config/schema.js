@@ -37,8 +37,27 @@ export class Schema {
     return this.datasets.get(config?.dataset) ?? UNKNOWN_DATASET;
   }
 
+  /**
+   * The sentence that defines "saturated" for the views' tooltips, from the core's saturated
+   * bands (limits.saturation: |a - mid| > beyond).
+   */
+  saturationWords() {
+    return saturationWords(this.limits?.saturation);
+  }
+
   /** Whether a config trains on images (image views and augmentation apply). */
   isImage(config) {
     return this.dataset(config).image;
   }
+}
+
+/** Writes a number with at most three significant digits (an f32 read as a double loses its tail). */
+const short = (v) => String(Number(v.toPrecision(3)));
+
+/** The definition of "saturated" from the core's bands; a neutral sentence before they are known. */
+export function saturationWords(bands) {
+  const tanh = bands?.tanh;
+  const sigmoid = bands?.sigmoid;
+  if (!tanh || !sigmoid) return 'saturated: unit-samples near a flat end of tanh or sigmoid';
+  return `saturated: unit-samples with |tanh| > ${short(tanh.mid + tanh.beyond)}, or sigmoid within ${short(sigmoid.mid - sigmoid.beyond)} of 0 or 1`;
 }

@@ -200,16 +200,17 @@ export function serializeHash(config, fields) {
 }
 
 /**
- * Parses a URL hash against the schema (www/schema.js). Returns {config, unknown, problems}: the
- * config is the defaults overridden by every value that parsed, `unknown` lists keys the config
- * does not have (they are ignored), and `problems` lists sentences about values that did not
- * parse (those keys keep their default).
+ * Parses a URL hash against the schema (www/config/schema.js). Returns {given, config, unknown,
+ * problems}: `given` holds only the values that parsed, the config the page sends to the core,
+ * which fills every missing field by its own rules (a missing loss is the dataset's default, MSE
+ * for a regression set: Config::from_value); `config` is the schema's defaults overridden by
+ * `given`, for the controls until the core's answer arrives; `unknown` lists keys the config does
+ * not have (they are ignored), and `problems` lists sentences about values that did not parse.
  */
 export function parseHash(hash, schema) {
-  const config = schema.defaults();
+  const given = {};
   const unknown = [];
   const problems = [];
-  const given = new Set();
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   for (const part of text.split('&')) {
     if (part === '') continue;
@@ -231,15 +232,9 @@ export function parseHash(hash, schema) {
     }
     const parsed = HASH_CODECS[key] ? HASH_CODECS[key].parse(raw, spec) : parseValue(key, raw, spec);
     if ('error' in parsed) problems.push(parsed.error);
-    else {
-      config[key] = parsed.value;
-      given.add(key);
-    }
+    else given[key] = parsed.value;
   }
-  // As in the core (Config::from_value), a link without a loss gets its dataset's own default
-  // (mean squared error for a regression set), not the schema's softmax.
-  if (!given.has('loss')) config.loss = schema.dataset(config)?.default_loss ?? config.loss;
-  return { config: clone(config), unknown, problems };
+  return { given: clone(given), config: { ...schema.defaults(), ...clone(given) }, unknown, problems };
 }
 
 /**

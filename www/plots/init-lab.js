@@ -14,7 +14,8 @@ import { bump, mark } from '../app/test-markers.js';
 const STAT_TITLES = {
   std: 'std: standard deviation of the activations over the batch.',
   mean: 'mean: mean of the activations over the batch.',
-  sat: 'saturated: unit-samples with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1.',
+  // Set from the core's saturated bands when the schema arrives (setSaturationWords).
+  sat: 'saturated: unit-samples near a flat end of tanh or sigmoid.',
   dead: 'dead: units that output 0 for every sample of the batch (ReLUs that never fire).',
   zeros: 'zeros: fraction of exact zero activations (unit-samples).',
   'grad std': 'std: standard deviation of the gradient reaching this layer\'s output, dL/dH.',
@@ -40,6 +41,7 @@ export class InitLab {
   constructor(els, onRun) {
     this.els = els;
     this.onRun = onRun;
+    this.statTitles = STAT_TITLES;
     this.chart = new LayerLinesChart(els.chart);
     this.result = null;
     this.dirty = false;
@@ -57,6 +59,11 @@ export class InitLab {
    * lab_init and lab_activation, and the ranges of lab_depth and lab_width, all from the core's
    * schema.
    */
+  /** Takes the core's definition of "saturated" (Schema.saturationWords) for the tooltips. */
+  setSaturationWords(words) {
+    this.statTitles = { ...STAT_TITLES, sat: `${words}.` };
+  }
+
   setFields(fields) {
     const byKey = new Map(fields.map((f) => [f.key, f]));
     for (const [key, select] of [['lab_init', this.els.init], ['lab_activation', this.els.activation]]) {
@@ -127,7 +134,7 @@ export class InitLab {
       + `activation std ${fmt(first?.std)} in layer 1, ${fmt(last?.std)} in layer ${r.depth}; `
       + `in the last layer ${pct(last?.saturated)} saturated, ${pct(last?.dead)} of units dead, `
       + `${pct(last?.zeros)} zeros.`;
-    e.summary.title = `${STAT_TITLES.sat} ${STAT_TITLES.dead} ${STAT_TITLES.zeros}`;
+    e.summary.title = `${this.statTitles.sat} ${this.statTitles.dead} ${this.statTitles.zeros}`;
     e.summary.dataset.ratio = String(ratio);
     e.summary.dataset.lastSaturated = String(100 * (last?.saturated ?? 0));
     e.summary.dataset.lastDead = String(100 * (last?.dead ?? 0));
@@ -164,7 +171,7 @@ export class InitLab {
           const s = document.createElement('span');
           const fraction = name === 'sat' || name === 'dead' || name === 'zeros';
           s.textContent = fraction ? `${name} ${pct(v)}` : `${name} ${fmt(v)}`;
-          s.title = STAT_TITLES[title === 'Gradient' && name === 'std' ? 'grad std' : name];
+          s.title = this.statTitles[title === 'Gradient' && name === 'std' ? 'grad std' : name];
           s.dataset.testid = `lab-${l.layer}-${title === 'Activation' ? 'act' : 'grad'}-${name.replace(' ', '-')}`;
           s.dataset.value = String(fraction ? 100 * v : v);
           p.append(s, ' ');

@@ -6,6 +6,7 @@
 
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
+import { saturationWords } from '../config/schema.js';
 
 /** The history keeps at most this many entries; when full, every other entry is dropped. */
 const MAX_ENTRIES = 500;
@@ -19,13 +20,15 @@ const PARTS = [
 /** The statistics under each histogram: [key, short label]. */
 const STATS = [['mean', 'mean'], ['std', 'std'], ['saturated', 'sat'], ['dead', 'dead'], ['zeros', 'zeros']];
 
-/** The tooltip of statistic `stat` under the histogram of `part` (its key and noun). */
-function statTitle(stat, part, noun) {
+/**
+ * The tooltip of statistic `stat` under the histogram of `part` (its key and noun); `saturated`
+ * is the core's definition of saturation (Schema.saturationWords).
+ */
+function statTitle(stat, part, noun, saturated) {
   const act = part === 'act';
   switch (stat) {
     case 'saturated':
-      return 'saturated: unit-samples with |tanh| > 0.99, or sigmoid within 0.01 of 0 or 1'
-        + (act ? '.' : ' (counted on activations only, so always 0 here).');
+      return saturated + (act ? '.' : ' (counted on activations only, so always 0 here).');
     case 'dead':
       return act
         ? 'dead: units that output 0 for every sample of the probe batch (ReLUs that never fire).'
@@ -40,6 +43,8 @@ function statTitle(stat, part, noun) {
 export class LayersView {
   /** `rows` receives the layer rows; `slider` and `sliderLabel` look back through the history. */
   constructor(rows, slider, sliderLabel, note) {
+    /** The definition of "saturated" in the tooltips, the core's (set when the schema arrives). */
+    this.saturationWords = saturationWords(null);
     this.rows = rows;
     this.slider = slider;
     this.sliderLabel = sliderLabel;
@@ -113,7 +118,7 @@ export class LayersView {
         for (const [stat] of STATS) {
           const s = document.createElement('span');
           s.dataset.testid = `layer-${l.layer}-${key}-${stat}`;
-          s.title = statTitle(stat, key, noun);
+          s.title = statTitle(stat, key, noun, this.saturationWords);
           spans[stat] = s;
           stats.append(s);
         }

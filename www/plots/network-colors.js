@@ -24,8 +24,11 @@ export const LUT_SIZE = GRADIENT + 4;
  */
 export function scaleFor(layer) {
   if (layer.kind === 'output') return { kind: 'sequential', lo: 0, hi: 1, prob: true };
-  if (layer.activation === 'tanh') return { kind: 'diverging', mid: 0, half: 1, sat: 0.99 };
-  if (layer.activation === 'sigmoid') return { kind: 'diverging', mid: 0.5, half: 0.5, sat: 0.49 };
+  // tanh spans -1 to +1 and sigmoid 0 to 1; the core says where each saturates (layer.saturation:
+  // |a - mid| > beyond, src/metrics.rs).
+  const beyond = layer.saturation?.beyond ?? 0;
+  if (layer.activation === 'tanh') return { kind: 'diverging', mid: 0, half: 1, sat: beyond };
+  if (layer.activation === 'sigmoid') return { kind: 'diverging', mid: 0.5, half: 0.5, sat: beyond };
   const lo = Number.isFinite(layer.lo) ? layer.lo : 0;
   const hi = Number.isFinite(layer.hi) ? layer.hi : 0;
   if (lo >= 0) return { kind: 'sequential', lo: 0, hi: hi > 0 ? hi : 1, prob: false };

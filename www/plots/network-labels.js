@@ -68,7 +68,9 @@ export function describeUnit(name, s) {
 
 /** Returns what the saturated ends of a layer's scale mean, or '' when it has none. */
 export function saturationText(layer) {
-  if (layer.activation === 'tanh') return 'Outer ends: saturated (|tanh| > 0.99).';
-  if (layer.activation === 'sigmoid') return 'Outer ends: saturated (sigmoid below 0.01 or above 0.99).';
+  const s = layer.saturation;
+  if (!s) return '';
+  if (layer.activation === 'tanh') return `Outer ends: saturated (|tanh| > ${shortNumber(s.mid + s.beyond)}).`;
+  if (layer.activation === 'sigmoid') return `Outer ends: saturated (sigmoid below ${shortNumber(s.mid - s.beyond)} or above ${shortNumber(s.mid + s.beyond)}).`;
   return '';
 }

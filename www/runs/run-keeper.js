@@ -25,8 +25,8 @@ export function createRunKeeper(page) {
         clearNotes(state);
         state.notice = `Using the settings of the run from ${new Date(run.started).toLocaleString()}.`;
         page.status.renderMessage();
-        const { config } = parseHash(`#${run.hash}`, state.schema);
-        page.config.setConfig(config, true);
+        const { given, config } = parseHash(`#${run.hash}`, state.schema);
+        page.config.setConfig(config, true, given);
       },
       onClear: () => {
         saved.clear();

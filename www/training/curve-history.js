@@ -1,28 +1,31 @@
 // Owns the page's training curves of one run as columns for the charts, bounded however long the
-// run: the same thinning as the core's src/history.rs. Once more than CAPACITY on-stride epochs
-// are held, every other one is dropped and from then on only every `stride`-th epoch is kept (the
-// stride doubles each time); the newest epoch is always present, so the figures show it. It also
-// owns the even thinning of a finished series to a number of points (kept runs, charts).
-
-/** At most this many on-stride epochs (plus the newest) are kept. */
-export const CAPACITY = 2048;
+// run: the same thinning as the core's src/history.rs, with the core's bound (the schema's
+// limits.history_capacity). Once more than that many on-stride epochs are held, every other one
+// is dropped and from then on only every `stride`-th epoch is kept (the stride doubles each
+// time); the newest epoch is always present, so the figures show it. It also owns the even
+// thinning of a finished series to a number of points (kept runs, charts), with the core's
+// rounding (history::even_indices); tests/unit compares both with the core.
 
 /**
  * Returns the indices that thin a series of `n` points evenly to at most `max`: all of them when
- * n <= max, else `max` indices spread evenly from the first to the last, so the newest is kept.
+ * n <= max, else `max` indices spread evenly from the first to the last, each rounded to the
+ * nearest (j * (n - 1) / (max - 1), halves down), so the first and the newest are kept. The same
+ * integer arithmetic as the core's history::even_indices.
  */
 export function evenIndices(n, max) {
   const pick = [];
   if (n <= max) for (let i = 0; i < n; i++) pick.push(i);
-  else {
-    for (let j = 0; j < max - 1; j++) pick.push(Math.floor((j * (n - 1)) / (max - 1)));
-    pick.push(n - 1);
-  }
+  else if (max === 1) pick.push(n - 1);
+  else for (let j = 0; j < max; j++) pick.push(Math.floor((j * (n - 1) + Math.floor((max - 1) / 2)) / (max - 1)));
   return pick;
 }
 
 export class CurveHistory {
-  constructor(capacity = CAPACITY) {
+  /**
+   * `capacity`: the core's bound (Schema's limits.history_capacity). The empty history a page
+   * starts with, before the schema arrives, is replaced at the first snapshot of a run.
+   */
+  constructor(capacity = 2) {
     this.capacity = Math.max(2, capacity);
     this.stride = 1;
     /** How many kept epochs fall on the stride. */

@@ -53,10 +53,10 @@ export function createWorkerMessages(page) {
       state.dirty.best = true;
     }
     if (msg.history) {
-      state.history = new CurveHistory();
+      state.history = new CurveHistory(state.schema.limits.history_capacity);
       for (const e of msg.history) state.history.push(e);
     } else {
-      if (msg.run !== state.run) state.history = new CurveHistory();
+      if (msg.run !== state.run) state.history = new CurveHistory(state.schema.limits.history_capacity);
       for (const e of msg.evals) state.history.push(e);
     }
     if (msg.run !== state.run || msg.history || msg.evals.length > 0) {
