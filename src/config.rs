@@ -117,7 +117,7 @@ impl Dataset {
     }
 
     /// Whether `color` applies.
-    pub fn has_colour(self) -> bool {
+    pub fn has_color(self) -> bool {
         matches!(self, Dataset::Shapes | Dataset::User)
     }
 
@@ -526,6 +526,7 @@ pub use crate::schema::{MAX_LAYERS, MAX_WIDTH};
 pub use parse::{json_error, MAX_OVERRIDES};
 pub use validate::{MAX_DATA_BYTES, MAX_MEMORY_BYTES, MAX_PARAMS};
 
+mod edit;
 mod parse;
 mod validate;
 

@@ -239,7 +239,7 @@ pub struct DatasetFacts {
     pub max_classes: usize,
     /// `image_size`, `color` and `clutter` apply.
     pub sized: bool,
-    pub colour: bool,
+    pub color: bool,
     pub clutter: bool,
     /// The side of the images when it is fixed (digits: 8).
     pub fixed_size: Option<usize>,
@@ -268,7 +268,7 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
         fixed_classes: d.fixed_classes(),
         max_classes: d.max_classes(),
         sized: d.has_image_size(),
-        colour: d.has_colour(),
+        color: d.has_color(),
         clutter: d.has_clutter(),
         fixed_size: match d {
             Dataset::Digits => Some(8),

@@ -94,6 +94,16 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Repaired { config: cfg, problems })
 }
 
+/// The config after an edit of field `key` with what the edit brings with it
+/// (`Config::follow_edit`: removed layers lose their overrides, a switch between classification
+/// and regression data switches the loss). A config that does not parse throws, naming the field.
+#[wasm_bindgen]
+pub fn follow_edit(config: JsValue, key: &str) -> Result<JsValue, JsValue> {
+    let mut cfg = config_from_js(config)?;
+    cfg.follow_edit(key);
+    to_js(&cfg)
+}
+
 /// The core's even thinning (`history::even_indices`): the page's kept runs and charts use the
 /// same rule, and its unit tests compare the two.
 #[wasm_bindgen]

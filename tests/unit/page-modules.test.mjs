@@ -62,6 +62,7 @@ test('no range, option list, dataset fact or limit is written again in www/', ()
     [/\b0\.99\b|\b0\.49\b/, 'the saturation threshold'],
     [/default_loss\s*\?\?|\.loss\s*=\s*schema\.dataset/, 'the rule for a missing loss'],
     [/function median\b|const median\b/, 'the sweep\'s medians'],
+    [/normalizeOverrides\([^)]*\.length/, 'the rule for overrides of removed layers'],
   ];
   for (const f of files) {
     const text = readFileSync(new URL(String(f), dir), 'utf8');

@@ -7,12 +7,12 @@ import { onlyIdleFieldsDiffer } from '../compare/compare.js';
 import { buildControls } from './controls.js';
 import { fieldsFor } from './field-words.js';
 import { addLayer, removeLayer, resizeUnits } from './network-shape.js';
-import { clone, nestsDeeperThan } from '../app/json-values.js';
+import { clone, nestsDeeperThan, same } from '../app/json-values.js';
 import { clearNotes } from '../app/page-state.js';
 import { demoFromHash } from '../lecture/demos.js';
 import { Schema } from './schema.js';
 import { bump, mark } from '../app/test-markers.js';
-import { normalizeOverrides, parseHash, serializeHash } from './url-hash.js';
+import { parseHash, serializeHash } from './url-hash.js';
 
 /** The largest config file the page reads, and how deeply its JSON may nest. */
 const MAX_IMPORT_BYTES = 1 << 20;
@@ -81,10 +81,13 @@ export function createConfigFlow(page) {
    * A link sends only the fields it gives (`sent`): the core fills the rest by its own rules and
    * its answer ('applied') sets the controls to what really trains.
    */
-  function setConfig(config, lenient = false, sent = config) {
+  function setConfig(config, lenient = false, sent = config, edited = null) {
     state.config = config;
     controls.set(config);
-    page.worker.post({ type: 'config', config: clone(sent), lenient });
+    // Every config sent has an id; 'applied' echoes it, so the controls take the core's followed
+    // edit only when no newer config has been sent since.
+    state.editId = (state.editId ?? 0) + 1;
+    page.worker.post({ type: 'config', config: clone(sent), lenient, edited, editId: state.editId });
   }
 
   /**
@@ -92,14 +95,14 @@ export function createConfigFlow(page) {
    * (classes, image_size, color): a new size or colour decodes the kept files again and sends them
    * with the config; otherwise classes follows the loaded set.
    */
-  async function applyEdit(config) {
+  async function applyEdit(config, edited = null) {
     if (config.dataset === 'user' && page.userImages.ready) {
       state.config = config;
       controls.set(config);
       if (await page.userImages.refresh(config.image_size, Boolean(config.color))) return;
       if (state.userClasses) config = { ...config, classes: state.userClasses };
     }
-    setConfig(config);
+    setConfig(config, false, config, edited);
   }
 
   function onControlChange(key, value) {
@@ -107,16 +110,10 @@ export function createConfigFlow(page) {
     clearNotes(state);
     controls.markInvalid(null);
     page.status.renderMessage();
-    const next = { ...state.config, [key]: value };
-    // Overrides of hidden layers that no longer exist would be rejected by the core: drop them.
-    if (key === 'hidden') next.layer_overrides = normalizeOverrides(next.layer_overrides, value.length);
-    // A switch between classification and regression data switches the loss with it (the core
-    // lists which losses each dataset allows, and the one to pick).
-    if (key === 'dataset') {
-      const facts = state.schema.dataset(next);
-      if (facts?.losses && !facts.losses.includes(next.loss)) next.loss = facts.default_loss;
-    }
-    applyEdit(next);
+    // What the edit brings with it (removed layers lose their overrides, a switch between
+    // classification and regression data switches the loss) is the core's rule: the worker asks
+    // Config::follow_edit, and 'applied' brings the result back to the controls.
+    applyEdit({ ...state.config, [key]: value }, key);
   }
 
   /**
@@ -158,10 +155,15 @@ export function createConfigFlow(page) {
   }
 
   /** The worker accepted a config (`facts`: the core's data and weights keys, augmentation on). */
-  function onApplied({ result, problems = [], lenient, facts }, config) {
+  function onApplied({ result, problems = [], lenient, facts, editId }, config) {
     const previous = state.applied;
     state.applied = config;
     state.appliedFacts = facts ?? null;
+    if (!lenient && editId === state.editId && !same(config, state.config)) {
+      // The core followed an edit with other fields (Config::follow_edit): show them.
+      state.config = config;
+      controls.set(config);
+    }
     if (lenient) {
       // A link's config may have been repaired by the core: show what is really training.
       state.config = config;

@@ -121,7 +121,7 @@ export const FIELD_TEXT = [
   },
   {
     key: 'color', label: 'Colour',
-    showWhen: (c, s) => s.dataset(c).colour,
+    showWhen: (c, s) => s.dataset(c).color,
     tooltip: 'Colour images (3 channels, RGB) instead of grey (1 channel, luminance 0.299 R + 0.587 G + 0.114 B).',
   },
   {

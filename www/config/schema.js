@@ -6,7 +6,7 @@
 /** Facts for a dataset name the core does not know (a stale link): nothing applies. */
 const UNKNOWN_DATASET = Object.freeze({
   name: '', image: false, generated: false, free_classes: false, fixed_classes: null, max_classes: 2,
-  sized: false, colour: false, clutter: false, fixed_size: null,
+  sized: false, color: false, clutter: false, fixed_size: null,
 });
 
 export class Schema {

@@ -323,7 +323,7 @@ self.addEventListener('unhandledrejection', (event) => {
  * reported back with the repaired config instead of rejecting the whole link. With `fresh` (new
  * user images), the run restarts even when the config itself did not change.
  */
-function applyConfig(next, lenient = false, fresh = false) {
+function applyConfig(next, lenient = false, fresh = false, editId = null) {
   let problems = [];
   if (lenient && typeof wasm.repair_config === 'function') {
     try {
@@ -358,7 +358,7 @@ function applyConfig(next, lenient = false, fresh = false) {
     }
     config = next;
     newRun();
-    self.postMessage({ type: 'applied', result: 'rebuilt', config, problems, lenient, facts: wasm.config_facts(config) });
+    self.postMessage({ type: 'applied', result: 'rebuilt', config, problems, lenient, editId, facts: wasm.config_facts(config) });
     postSnapshot(null, { views: true });
     return;
   }
@@ -390,7 +390,7 @@ function applyConfig(next, lenient = false, fresh = false) {
     // Augmentation settings may have changed: the preview follows them at once.
     previewDirty = true;
   }
-  self.postMessage({ type: 'applied', result, config, problems, lenient, facts: wasm.config_facts(config) });
+  self.postMessage({ type: 'applied', result, config, problems, lenient, editId, facts: wasm.config_facts(config) });
   if (result === 'rebuilt' || !playing) postSnapshot(null, { views: result === 'rebuilt' || (image !== null && result === 'updated') });
   else if (previewDirty && image) postSnapshot(null, { views: false });
 }
@@ -439,9 +439,20 @@ self.onmessage = (event) => {
 function handle(msg) {
   if (dead) return;
   switch (msg?.type) {
-    case 'config':
-      applyConfig(msg.config, Boolean(msg.lenient));
+    case 'config': {
+      // An edit of one control (`edited`: its field) brings what the core says it brings
+      // (Config::follow_edit); a config that does not parse is left for applyConfig to report.
+      let next = msg.config;
+      if (msg.edited) {
+        try {
+          next = wasm.follow_edit(next, msg.edited);
+        } catch {
+          // applyConfig names the bad field.
+        }
+      }
+      applyConfig(next, Boolean(msg.lenient), false, msg.editId ?? null);
       break;
+    }
     case 'play':
       if (!session) return;
       if (!playing) {
