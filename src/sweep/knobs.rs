@@ -3,7 +3,7 @@
 
 use super::{DEFAULT_EPOCHS, DEFAULT_PATIENCE, DEFAULT_SEEDS, MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, MAX_VALUES};
 use crate::config::{err, Config, ConfigError, Norm};
-use crate::schema::{self, Choices, MAX_LAYERS, MAX_WIDTH};
+use crate::schema::{self, tidy, Kind, MAX_LAYERS, MAX_WIDTH};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -20,14 +20,6 @@ pub enum Applies {
     Classification,
 }
 
-/// The values a knob takes.
-#[derive(Clone, Copy, Debug)]
-pub enum KnobKind {
-    Int { min: u64, max: u64 },
-    Real { min: f32, max: f32, min_exclusive: bool },
-    Choice(fn() -> Vec<String>),
-}
-
 /// One knob a sweep can turn.
 #[derive(Clone, Copy, Debug)]
 pub struct Knob {
@@ -35,19 +27,16 @@ pub struct Knob {
     pub name: &'static str,
     /// The config field (or fields, for augmentation) it sets.
     pub fields: &'static [&'static str],
-    pub kind: KnobKind,
+    /// Its values: an integer or real range, or a choice (the schema's kinds a knob can have).
+    pub kind: Kind,
     /// Whether its values are usually log-spaced (the page's default step and axis).
     pub log: bool,
     pub applies: Applies,
 }
 
-fn int_of(field: &str) -> KnobKind {
-    let (min, max) = schema::int_range(field);
-    KnobKind::Int { min, max }
-}
-fn real_of(field: &str) -> KnobKind {
-    let (min, max, min_exclusive) = schema::real_range(field);
-    KnobKind::Real { min, max, min_exclusive }
+/// The kind of the config field `field`, as the schema states it.
+fn kind_of(field: &str) -> Kind {
+    schema::field_spec(field).kind
 }
 
 /// Every knob, in the order the page lists them. Ranges come from the schema's fields.
@@ -55,26 +44,26 @@ pub fn knobs() -> Vec<Knob> {
     let k = |name, fields, kind, log, applies| Knob { name, fields, kind, log, applies };
     vec![
         // Every hidden layer's width (a linear classifier gets one hidden layer of that width).
-        k("width", &["hidden"], KnobKind::Int { min: 1, max: MAX_WIDTH as u64 }, true, Applies::Any),
+        k("width", &["hidden"], Kind::Int { min: 1, max: MAX_WIDTH as u64 }, true, Applies::Any),
         // The number of hidden layers, each as wide as the config's first (64 if it has none).
-        k("depth", &["hidden"], KnobKind::Int { min: 0, max: MAX_LAYERS as u64 }, false, Applies::Any),
-        k("points", &["points"], int_of("points"), true, Applies::Generated),
-        k("train_per_class", &["train_per_class"], int_of("train_per_class"), true, Applies::Image),
-        k("label_noise", &["label_noise"], real_of("label_noise"), false, Applies::Classification),
-        k("l2", &["l2"], real_of("l2"), true, Applies::Any),
-        k("l1", &["l1"], real_of("l1"), true, Applies::Any),
-        k("dropout", &["dropout"], real_of("dropout"), false, Applies::Any),
-        k("batch_size", &["batch_size"], int_of("batch_size"), true, Applies::Any),
-        k("learning_rate", &["learning_rate"], real_of("learning_rate"), true, Applies::Any),
+        k("depth", &["hidden"], Kind::Int { min: 0, max: MAX_LAYERS as u64 }, false, Applies::Any),
+        k("points", &["points"], kind_of("points"), true, Applies::Generated),
+        k("train_per_class", &["train_per_class"], kind_of("train_per_class"), true, Applies::Image),
+        k("label_noise", &["label_noise"], kind_of("label_noise"), false, Applies::Classification),
+        k("l2", &["l2"], kind_of("l2"), true, Applies::Any),
+        k("l1", &["l1"], kind_of("l1"), true, Applies::Any),
+        k("dropout", &["dropout"], kind_of("dropout"), false, Applies::Any),
+        k("batch_size", &["batch_size"], kind_of("batch_size"), true, Applies::Any),
+        k("learning_rate", &["learning_rate"], kind_of("learning_rate"), true, Applies::Any),
         // One strength s from 0 to 1 for several augmentations at once (see `apply`).
         k(
             "augmentation",
             &["hflip", "crop_pad", "brightness", "contrast"],
-            KnobKind::Real { min: 0.0, max: 1.0, min_exclusive: false },
+            Kind::Real { min: 0.0, max: 1.0, min_exclusive: false },
             false,
             Applies::Image,
         ),
-        k("norm", &["norm"], KnobKind::Choice(Norm::names), false, Applies::Any),
+        k("norm", &["norm"], kind_of("norm"), false, Applies::Any),
     ]
 }
 
@@ -88,20 +77,7 @@ pub fn knob(name: &str) -> Option<Knob> {
 pub fn sweep_schema() -> Value {
     let knobs: Vec<Value> = knobs()
         .iter()
-        .map(|k| {
-            let mut v = json!({"name": k.name, "fields": k.fields, "log": k.log, "applies": k.applies});
-            let extra = match k.kind {
-                KnobKind::Int { min, max } => json!({"type": "int", "min": min, "max": max}),
-                KnobKind::Real { min, max, min_exclusive } => {
-                    json!({"type": "real", "min": tidy(min), "max": tidy(max), "min_exclusive": min_exclusive})
-                }
-                KnobKind::Choice(names) => json!({"type": "choice", "options": names()}),
-            };
-            if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
-                m.extend(e);
-            }
-            v
-        })
+        .map(|k| schema::with_kind(json!({"name": k.name, "fields": k.fields, "log": k.log, "applies": k.applies}), k.kind))
         .collect();
     json!({
         "knobs": knobs,
@@ -110,30 +86,25 @@ pub fn sweep_schema() -> Value {
     })
 }
 
-/// The f32 as the shortest decimal that reads back to it (0.1 rather than 0.10000000149), for JSON
-/// and messages.
-fn tidy(v: f32) -> f64 {
-    v.to_string().parse().unwrap_or(v as f64)
-}
-
 /// Checks one value against the knob's range; returns it in canonical form.
 pub(super) fn check_value(k: &Knob, v: &Value) -> Result<Value, String> {
     match k.kind {
-        KnobKind::Int { min, max } => match v.as_u64() {
+        Kind::Int { min, max } => match v.as_u64() {
             Some(x) if x >= min && x <= max => Ok(json!(x)),
             _ => Err(format!("must be an integer from {min} to {max}")),
         },
-        KnobKind::Real { min, max, min_exclusive } => match v.as_f64() {
+        Kind::Real { min, max, min_exclusive } => match v.as_f64() {
             Some(x) if x.is_finite() && (x as f32) <= max && if min_exclusive { (x as f32) > min } else { (x as f32) >= min } => {
                 Ok(json!(tidy(x as f32)))
             }
             _ if min_exclusive => Err(format!("must be a number in ({}, {}]", tidy(min), tidy(max))),
             _ => Err(format!("must be a number from {} to {}", tidy(min), tidy(max))),
         },
-        KnobKind::Choice(names) => match v.as_str() {
+        Kind::Choice(names) => match v.as_str() {
             Some(s) if names().iter().any(|n| n == s) => Ok(json!(s)),
             _ => Err(format!("must be one of {}", names().join(", "))),
         },
+        other => unreachable!("a knob of kind {other:?}: knobs are integers, reals or choices"),
     }
 }
 
@@ -197,5 +168,19 @@ pub(super) fn check_applies(k: &Knob, base: &Config, field: &str) -> Result<(), 
             _ => "generated datasets of a settable size",
         };
         Err(err(field, format!("{} applies to {what} only, not to {:?}", k.name, base.dataset).to_lowercase()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A knob that reads its kind from the schema must get one `check_value` handles: an integer
+    /// range, a real range or a choice.
+    #[test]
+    fn every_knob_is_an_integer_a_real_or_a_choice() {
+        for k in knobs() {
+            assert!(matches!(k.kind, Kind::Int { .. } | Kind::Real { .. } | Kind::Choice(_)), "{}: {:?}", k.name, k.kind);
+        }
     }
 }

@@ -2,9 +2,10 @@
 //! knob, seeds, run length, base config), and its expansion into one config per run (value ×
 //! optional series value × seed).
 
-use super::knobs::{apply, check_applies, check_value, knob, knobs, Knob, KnobKind};
+use super::knobs::{apply, check_applies, check_value, knob, knobs, Knob};
 use super::{DEFAULT_EPOCHS, DEFAULT_PATIENCE, DEFAULT_SEEDS, MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, MAX_VALUES};
 use crate::config::{err, Config, ConfigError};
+use crate::schema::Kind;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -96,7 +97,7 @@ fn expand_range(k: &Knob, range: &serde_json::Map<String, Value>, field: &str) -
             return Err(err(field, format!("unknown range key {key}: use from, to, count, scale")));
         }
     }
-    if let KnobKind::Choice(_) = k.kind {
+    if let Kind::Choice(_) = k.kind {
         return Err(err(field, format!("{} takes a list of options, not a range", k.name)));
     }
     let num = |key: &str| {
@@ -128,7 +129,7 @@ fn expand_range(k: &Knob, range: &serde_json::Map<String, Value>, field: &str) -
         let t = if count == 1 { 0.0 } else { i as f64 / (count - 1) as f64 };
         let x = if log { (from.ln() + t * (to.ln() - from.ln())).exp() } else { from + t * (to - from) };
         let v = match k.kind {
-            KnobKind::Int { .. } => json!(x.round() as i64),
+            Kind::Int { .. } => json!(x.round() as i64),
             // Four significant digits: readable values that survive the trip through f32.
             _ => json!(format!("{:.4e}", x).parse::<f64>().unwrap_or(x)),
         };
