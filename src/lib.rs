@@ -19,6 +19,7 @@ pub mod optim;
 pub mod params;
 pub mod rng;
 pub mod schema;
+pub mod scores;
 pub mod sweep;
 pub mod tensor;
 pub mod train;

@@ -258,10 +258,7 @@ pub struct DatasetFacts {
 /// The facts of one dataset.
 pub fn dataset_facts(d: Dataset) -> DatasetFacts {
     DatasetFacts {
-        name: match serde_json::to_value(d) {
-            Ok(Value::String(s)) => s,
-            _ => String::new(),
-        },
+        name: name_of(&d),
         image: d.is_image(),
         generated: d.is_generated(),
         free_classes: d.has_free_classes(),
@@ -292,7 +289,7 @@ fn name_of<T: Serialize>(v: &T) -> String {
 
 /// An f32 as the f64 of its shortest decimal form, so 0.9999f32 reads 0.9999 and not
 /// 0.9998999834060669 in the JSON.
-fn tidy(v: f32) -> f64 {
+pub(crate) fn tidy(v: f32) -> f64 {
     v.to_string().parse().unwrap_or(v as f64)
 }
 
@@ -312,6 +309,34 @@ fn tidy_value(v: &mut Value) {
     }
 }
 
+/// The JSON object `v` with the keys that describe `kind` added: `type` ("int", "real", "bool",
+/// "choice", "set", "widths", "overrides") and its `min`, `max`, `min_exclusive`, `options`,
+/// `min_items`, `max_items`. The config schema and the sweep's knobs (`sweep::sweep_schema`) both
+/// describe their values so.
+pub(crate) fn with_kind(mut v: Value, kind: Kind) -> Value {
+    let extra = match kind {
+        Kind::Int { min, max } => json!({"type": "int", "min": min, "max": max}),
+        Kind::Real { min, max, min_exclusive } => {
+            json!({"type": "real", "min": tidy(min), "max": tidy(max), "min_exclusive": min_exclusive})
+        }
+        Kind::Bool => json!({"type": "bool"}),
+        Kind::Choice(names) => json!({"type": "choice", "options": names()}),
+        Kind::ChoiceSet(names) => json!({"type": "set", "options": names(), "min_items": 1}),
+        Kind::Widths => json!({"type": "widths", "min": 1, "max": MAX_WIDTH, "max_items": MAX_LAYERS}),
+        Kind::Overrides => json!({
+            "type": "overrides",
+            "max_items": MAX_LAYERS,
+            "activation": Activation::names(),
+            "norm": Norm::names(),
+            "dropout": {"min": 0.0, "max": tidy(real_range("dropout").1)},
+        }),
+    };
+    if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+        m.extend(e);
+    }
+    v
+}
+
 /// The whole schema as JSON: `{fields: [...], datasets: [...], limits: {...}}`. Each field is
 /// `{key, group, effect, type, default, min?, max?, min_exclusive?, options?, min_items?,
 /// max_items?}` with `type` one of "int", "real", "bool", "choice", "set", "widths", "overrides".
@@ -321,33 +346,13 @@ pub fn schema() -> Value {
     let fields: Vec<Value> = FIELDS
         .iter()
         .map(|f| {
-            let mut v = json!({
+            let v = json!({
                 "key": f.key,
                 "group": f.group,
                 "effect": f.effect,
                 "default": defaults[f.key].clone(),
             });
-            let extra = match f.kind {
-                Kind::Int { min, max } => json!({"type": "int", "min": min, "max": max}),
-                Kind::Real { min, max, min_exclusive } => {
-                    json!({"type": "real", "min": tidy(min), "max": tidy(max), "min_exclusive": min_exclusive})
-                }
-                Kind::Bool => json!({"type": "bool"}),
-                Kind::Choice(names) => json!({"type": "choice", "options": names()}),
-                Kind::ChoiceSet(names) => json!({"type": "set", "options": names(), "min_items": 1}),
-                Kind::Widths => json!({"type": "widths", "min": 1, "max": MAX_WIDTH, "max_items": MAX_LAYERS}),
-                Kind::Overrides => json!({
-                    "type": "overrides",
-                    "max_items": MAX_LAYERS,
-                    "activation": Activation::names(),
-                    "norm": Norm::names(),
-                    "dropout": {"min": 0.0, "max": tidy(real_range("dropout").1)},
-                }),
-            };
-            if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
-                m.extend(e);
-            }
-            v
+            with_kind(v, f.kind)
         })
         .collect();
     let datasets: Vec<DatasetFacts> = Dataset::ALL.iter().map(|&d| dataset_facts(d)).collect();

@@ -12,11 +12,13 @@ use crate::data::user::UserSamples;
 use crate::data::Data;
 pub use crate::history::{EpochRecord, History};
 use crate::layers::Mode;
-use crate::loss::{self, Targets};
+use crate::loss::Targets;
 use crate::metrics;
 use crate::model::Model;
 use crate::optim::{Hyper, OptimizerState};
 use crate::rng::Rng;
+pub use crate::scores::{r_squared, SplitScore};
+use crate::scores::{regression_score, split_figures};
 use crate::tensor::Matrix;
 use serde::Serialize;
 
@@ -78,16 +80,6 @@ pub struct Report {
     /// Training reached the config's `stop_at_epoch` and pauses there (it goes on when that
     /// setting is raised or cleared).
     pub at_stop_epoch: bool,
-}
-
-/// The figures of one split: the loss, the score (accuracy in [0, 1], or R^2 for regression),
-/// the RMSE (regression only) and each ensemble member's (score, loss).
-#[derive(Clone, Debug)]
-pub struct SplitScore {
-    pub loss: f32,
-    pub score: f32,
-    pub rmse: Option<f32>,
-    pub members: Vec<(f32, f32)>,
 }
 
 struct Member {
@@ -443,7 +435,7 @@ impl Trainer {
             let b = m.model.evaluate(views[0], y, mode, &mut eval_rng, chunk, None);
             let loss = (b.loss_sum / n as f64) as f32;
             let (score, rmse) = match y {
-                Targets::Values(t) => (r_squared(b.sq_err_sum, t), Some((b.sq_err_sum / n as f64).sqrt() as f32)),
+                Targets::Values(t) => regression_score(b.sq_err_sum, t),
                 Targets::Classes(_) => (b.correct as f32 / n as f32, None),
             };
             return SplitScore { loss, score, rmse, members: vec![(score, loss)] };
@@ -585,52 +577,6 @@ fn average_probabilities(
         }
     }
     avg
-}
-
-/// (loss, score, RMSE) of averaged predictions: for class labels the cross-entropy and the
-/// accuracy of the probabilities; for real targets the configured loss of the predictions, R^2
-/// and the RMSE.
-fn split_figures(pred: &Matrix, y: Targets, (kind, margin): (crate::config::Loss, f32)) -> (f32, f32, Option<f32>) {
-    match y {
-        Targets::Classes(labels) => (cross_entropy(pred, labels), accuracy(pred, labels), None),
-        Targets::Values(t) => {
-            let n = t.len().max(1) as f64;
-            let b = loss::compute(kind, margin, pred, y, None);
-            ((b.loss_sum / n) as f32, r_squared(b.sq_err_sum, t), Some((b.sq_err_sum / n).sqrt() as f32))
-        }
-    }
-}
-
-/// The coefficient of determination R^2 = 1 - SSE / SST, SST = sum_r (t_r - mean t)^2 over the
-/// split itself: 1 for a perfect fit, 0 for predicting the split's mean, negative when worse.
-/// A split whose targets are all equal (SST = 0) scores 1 for an exact fit and 0 otherwise.
-pub fn r_squared(sse: f64, t: &[f32]) -> f32 {
-    let n = t.len().max(1) as f64;
-    let mean = t.iter().map(|&v| v as f64).sum::<f64>() / n;
-    let sst: f64 = t.iter().map(|&v| (v as f64 - mean).powi(2)).sum();
-    if sst > 0.0 {
-        (1.0 - sse / sst) as f32
-    } else if sse == 0.0 {
-        1.0
-    } else {
-        0.0
-    }
-}
-
-/// Mean cross-entropy -log p(y) of averaged probabilities. For an ensemble it is never above the
-/// members' mean cross-entropy, since -log is convex (Jensen): -log(mean_k p_k) <= mean_k -log p_k.
-fn cross_entropy(probs: &Matrix, y: &[u32]) -> f32 {
-    let mut nll = 0.0f64;
-    for r in 0..probs.rows {
-        nll -= (probs.row(r)[y[r] as usize].max(1e-12) as f64).ln();
-    }
-    (nll / probs.rows.max(1) as f64) as f32
-}
-
-/// Fraction of rows whose largest probability is at the label.
-fn accuracy(probs: &Matrix, y: &[u32]) -> f32 {
-    let correct = (0..probs.rows).filter(|&r| loss::argmax(probs.row(r)) == y[r] as usize).count();
-    correct as f32 / probs.rows.max(1) as f32
 }
 
 /// Whether changing `old` into `new` needs a rebuild, or only updates hyper-parameters of the

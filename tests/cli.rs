@@ -1,5 +1,6 @@
 //! The `overfit` command line as a user runs it: a long `train --steps` run keeps its epoch
-//! history bounded and reports its memory; bad options exit with code 2 and a message naming them.
+//! history bounded and reports its memory; bad options and bad config files (even a field a flag
+//! overrides) exit with code 2 and a message naming them.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::process::Command;
@@ -124,5 +125,38 @@ fn the_arithmetic_a_config_records_is_the_mode_train_runs_in() {
     let out = overfit(&["train", path.to_str().unwrap(), "--steps", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("arithmetic"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A config file with a bad field is refused even when a flag overrides that field: the file is
+/// bad either way (exit code 2, the message naming the field), for `train`, `export-pytorch` and
+/// `init-stats` (whose `--depth` sets `lab_depth`).
+#[test]
+fn a_bad_field_in_the_file_is_refused_even_when_a_flag_overrides_it() {
+    let dir = std::env::temp_dir().join(format!("overfit-cli-bad-field-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, &[&str], &str); 4] = [
+        (r#"{"epochs": "abc"}"#, &["train", "--epochs", "1", "--print-every", "0"], "epochs: "),
+        (r#"{"epochs": 0}"#, &["train", "--epochs", "1", "--print-every", "0"], "epochs: must be an integer from 1"),
+        (r#"{"seed": -3}"#, &["export-pytorch", "--seed", "1"], "seed: "),
+        (r#"{"lab_depth": "deep"}"#, &["init-stats", "--depth", "3"], "lab_depth: "),
+    ];
+    for (i, (json, args, named)) in cases.iter().enumerate() {
+        let path = dir.join(format!("bad{i}.json"));
+        std::fs::write(&path, json).unwrap();
+        let mut full = vec![args[0], path.to_str().unwrap()];
+        full.extend_from_slice(&args[1..]);
+        let out = overfit(&full);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{json} with {args:?} was accepted: {err}");
+        assert!(err.contains(named), "{json} with {args:?}: {err}");
+    }
+    // The same flags over a good file still win.
+    let path = dir.join("good.json");
+    std::fs::write(&path, r#"{"epochs": 7}"#).unwrap();
+    let out = overfit(&["train", path.to_str().unwrap(), "--epochs", "1", "--print-every", "0"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert_eq!(summary["summary"]["epochs"], 1);
     let _ = std::fs::remove_dir_all(&dir);
 }

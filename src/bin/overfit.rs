@@ -94,9 +94,15 @@ fn read_config(path: Option<&String>) -> Result<serde_json::Value, String> {
     Ok(value)
 }
 
-/// Reads the config file, applies `--name value` overrides as JSON fields, and validates.
+/// Reads the config file, applies `--name value` overrides as JSON fields, and validates. The
+/// file is checked on its own first, so a flag that overrides one of its fields does not hide a
+/// bad value there (`{"epochs": "abc"}` with `--epochs 1` is refused, naming `epochs`).
 fn config_with_overrides(path: Option<&String>, overrides: &[(String, String)]) -> Result<Config, String> {
     let mut value = read_config(path)?;
+    if path.is_some() && !overrides.is_empty() {
+        // Without overrides the check of the merged value below is this same check.
+        Config::from_value(&value).map_err(|e: ConfigError| e.to_string())?;
+    }
     let obj = value.as_object_mut().ok_or("config: must be a JSON object")?;
     for (k, v) in overrides {
         // Numbers stay numbers, anything else is a string (an enum name).
