@@ -3,19 +3,13 @@
 // says so, the loaded build reproduces the native loss curve of its mode bit for bit, and the
 // exported config records the mode.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { start, openPage, ROOT } from './harness.mjs';
+import { useEnv, withPage, ROOT } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const FIXTURES = {
   separate: 'tests/fixtures/reference_losses.json',
@@ -23,8 +17,7 @@ const FIXTURES = {
 };
 
 test('the page runs the build its engine supports, says which, and records it in the export', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     const probe = await page.evaluate(async () => (await import('/www/wasm-loader.js')).probeRelaxedMadd());
     const expected = probe === 'fused' ? 'fused' : 'separate';
     assert.equal(await page.evaluate(() => document.body.dataset.arithmetic), expected, `probe: ${probe}`);
@@ -33,15 +26,11 @@ test('the page runs the build its engine supports, says which, and records it in
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export config', exact: true }).click()]);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert.equal(exported.arithmetic, expected);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test("the loaded build reproduces the native curve of its mode bit for bit (Chromium's engine)", async (t) => {
-  const { page, context } = await openPage(env);
-  try {
+  await withPage(env, async ({ page }) => {
     const { arithmetic, losses } = await page.evaluate(async () => {
       const { loadWasm } = await import('/www/wasm-loader.js');
       const { wasm, arithmetic } = await loadWasm();
@@ -55,7 +44,5 @@ test("the loaded build reproduces the native curve of its mode bit for bit (Chro
     const stored = JSON.parse(readFileSync(path.join(ROOT, FIXTURES[arithmetic]), 'utf8')).find((r) => r.name === 'default spiral');
     assert.equal(losses.length, stored.losses.length);
     stored.losses.forEach((want, i) => assert.equal(losses[i], Math.fround(want), `${arithmetic} step ${i}`));
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -3,21 +3,13 @@
 // stay in the config; a per-layer override round-trips through the URL hash; the hinge loss
 // trains; early stopping, ensembles and divergence are reported in the page.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, figure, waitFigure, setControl, waitReady, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, figure, waitFigure, setControl, play, pause, waitPaused, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
-const play = (page) => page.getByRole('button', { name: 'Play', exact: true }).click();
-const pause = (page) => page.getByRole('button', { name: 'Pause', exact: true }).click();
 const hash = (page) => page.evaluate(() => decodeURIComponent(location.hash));
 const control = (page, label) => page.getByLabel(label, { exact: true });
 const message = async (page) => (await page.getByTestId('message').textContent()).trim();
@@ -81,8 +73,7 @@ const CONTROLS = [
 ];
 
 test('every toolbox and image control has a label, an accessible name and a tooltip with its formula', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     for (const [label, tooltip] of CONTROLS) {
       // The per-layer table is named by its caption; every other control by its <label>.
       const el = label === 'Per-layer settings' ? page.getByRole('table', { name: /Per-layer settings/ }) : control(page, label);
@@ -177,15 +168,11 @@ test('every toolbox and image control has a label, an accessible name and a tool
     assert.equal(await page.locator('#boundary').isVisible(), true);
     assert.equal(await page.locator('#images-view').isVisible(), false);
     assert.equal(await page.locator('summary', { hasText: 'Augmentation' }).isVisible(), false);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a per-layer override round-trips through the URL hash', async () => {
-  const { page, context, problems } = await openPage(env, 'hidden=32,32,32');
-  try {
+  await withPage(env, 'hidden=32,32,32', { problems: 'none' }, async ({ page }) => {
     const rows = page.getByRole('table', { name: /Per-layer settings/ }).locator('tbody tr');
     assert.equal(await rows.count(), 3, 'one row per hidden layer');
     assert.equal(await page.getByLabel('Layer 2 activation').inputValue(), '', '"(all)" by default');
@@ -210,9 +197,7 @@ test('a per-layer override round-trips through the URL hash', async () => {
     assert.equal(await page.getByLabel('Layer 3 normalization').inputValue(), 'batch');
     assert.equal(await page.getByLabel('Layer 1 activation').inputValue(), '');
     assert.match(await hash(page), /lo=2:a=tanh;3:d=0\.5:n=batch/);
-    await play(page);
-    await waitFigure(page, 'epoch', '>=', 2);
-    await pause(page);
+    await playUntilEpoch(page, 2);
 
     // Back to "(all)" removes the override from the link.
     await choose(page, 'Layer 2 activation', '');
@@ -231,15 +216,11 @@ test('a per-layer override round-trips through the URL hash', async () => {
     });
     await page.waitForFunction(() => /layer_overrides/.test(document.querySelector('[data-testid="message"]').textContent));
     assert.match(await message(page), /layer must be from 1 to 1/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('changing the loss to hinge trains the spiral', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     assert.equal(await control(page, 'Hinge margin').isVisible(), false);
     await choose(page, 'Loss', 'hinge');
     assert.equal(await control(page, 'Hinge margin').isVisible(), true);
@@ -253,19 +234,15 @@ test('changing the loss to hinge trains the spiral', async () => {
     await control(page, 'Loss').selectOption('logistic');
     await page.waitForFunction(() => document.querySelector('[data-testid="message"]').textContent.includes('logistic needs exactly 2 classes'));
     assert.match(await hash(page), /loss=hinge/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('early stopping, ensembles and divergence are reported in the page', async () => {
-  const { page, context, problems } = await openPage(env, 'patience=3');
-  try {
+  await withPage(env, 'patience=3', { problems: 'none' }, async ({ page }) => {
     // Early stopping: training stops by itself and names the restored epoch.
     await play(page);
     await page.waitForFunction(() => /Early stopping restored epoch \d+/.test(document.querySelector('[data-testid="message"]').textContent), null, { timeout: 60_000 });
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     const best = Number(/restored epoch (\d+)/.exec(await message(page))[1]);
     const epoch = await figure(page, 'epoch');
     assert.ok(best >= 1 && best === epoch - 3, `best epoch ${best}, stopped at epoch ${epoch} with patience 3`);
@@ -274,9 +251,7 @@ test('early stopping, ensembles and divergence are reported in the page', async 
     await setControl(page, 'Early-stop patience', 0);
     await setControl(page, 'Ensemble size', 3);
     await page.waitForFunction(() => location.hash.includes('ensemble=3'));
-    await play(page);
-    await waitFigure(page, 'epoch', '>=', 3);
-    await pause(page);
+    await playUntilEpoch(page, 3);
     const members = page.getByTestId('members');
     await page.waitForFunction(() => document.querySelector('[data-testid="members"]').dataset.count === '3');
     assert.match(await members.textContent(), /^Members \(validation\): \d+\.\d %, \d+\.\d %, \d+\.\d % · mean \d+\.\d % · ensemble \d+\.\d %; loss: members' mean \d+\.\d+, ensemble \d+\.\d+$/);
@@ -302,19 +277,14 @@ test('early stopping, ensembles and divergence are reported in the page', async 
     await play(page);
     await page.waitForFunction(() => /diverged at step \d+/.test(document.querySelector('[data-testid="message"]').textContent), null, { timeout: 30_000 });
     assert.match(await message(page), /Lower the learning rate and press Reset/);
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     // Lower the learning rate, press Reset: the note goes and training works again.
     await setControl(page, 'Learning rate', 0.05);
     await page.waitForFunction(() => location.hash.includes('learning_rate=0.05&'));
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await waitFigure(page, 'step', '==', 0);
     await page.waitForFunction(() => !document.querySelector('[data-testid="message"]').textContent.includes('diverged'));
-    await play(page);
-    await waitFigure(page, 'epoch', '>=', 2);
-    await pause(page);
+    await playUntilEpoch(page, 2);
     assert.ok(Number.isFinite(await figure(page, 'val-loss')), 'a finite validation loss after the reset');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

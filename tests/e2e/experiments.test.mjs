@@ -5,23 +5,17 @@
 // the same spec; cancel mid-sweep; the sweep kept across a reload and in the link; and the claims
 // of the capacity and normalization presets read off the page.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { hashPart } from '../../www/experiments/sweep-store.js';
-import { start, openPage, ROOT, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, ROOT, ARTIFACTS } from './harness.mjs';
 
 const presets = JSON.parse(readFileSync(new URL('../../presets/experiments.json', import.meta.url), 'utf8'));
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const SMALL = { knob: 'width', values: [2, 8, 32], seeds: 2, epochs: 30 };
 const CIRCLES = 'dataset=circles&noise=0.3';
@@ -52,8 +46,7 @@ function cliRecords(spec, threads = 2) {
 }
 
 test('a small sweep on 2 workers: every point, a point opens its run, CSV equals overfit sweep', async () => {
-  const { page, context, problems } = await openPage(env, CIRCLES);
-  try {
+  await withPage(env, CIRCLES, { problems: 'none' }, async ({ page }) => {
     await openExperiments(page);
     await fillSweep(page, { values: '2, 8, 32', seeds: 2, epochs: 30 });
     await page.getByRole('button', { name: 'Run sweep' }).click();
@@ -109,16 +102,12 @@ test('a small sweep on 2 workers: every point, a point opens its run, CSV equals
     await openExperiments(page);
     await page.waitForFunction(() => Number(document.body.dataset.sweepsKept) >= 1);
     await page.waitForFunction(() => window.overfitDebug.sweep.dots() === 12);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('cancel stops every worker mid-sweep, and the spec travels in the link', async () => {
   const spec = { knob: 'width', values: [64, 128, 256, 512], seeds: 3, epochs: 400 };
-  const { page, context, problems } = await openPage(env, `${CIRCLES}${hashPart(spec)}`);
-  try {
+  await withPage(env, `${CIRCLES}${hashPart(spec)}`, { problems: 'none' }, async ({ page }) => {
     // The link opens the Experiments tab with the spec in the form.
     await page.waitForFunction(() => document.body.dataset.sweepReady === 'true' && document.body.dataset.tab === 'experiments');
     assert.equal(await page.locator('#sweep-values').inputValue(), '64, 128, 256, 512');
@@ -142,10 +131,7 @@ test('cancel stops every worker mid-sweep, and the spec travels in the link', as
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.waitForFunction(() => document.body.dataset.sweepError === 'values');
     assert.match(await page.getByTestId('sweep-status').textContent(), /values: value 2 \(0\): width must be an integer from 1 to 1024/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 /** Runs a preset in the page (2 workers) and returns its records. */
@@ -168,8 +154,7 @@ const median = (v) => {
 const medErr = (records, value, series = null, split = 'val') => median(records.filter((r) => r.value === value && (r.series ?? null) === series).map((r) => 1 - r[`final_${split}_acc`]));
 
 test('the capacity preset: validation error falls, then rises again, on three seeds', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await openExperiments(page);
     const preset = presets.find((p) => p.id === 'capacity');
     const records = await runPreset(page, 'capacity');
@@ -183,15 +168,11 @@ test('the capacity preset: validation error falls, then rises again, on three se
     assert.ok(val[0] > min + 0.2, `width 1 underfits: ${val}`);
     assert.ok(val[val.length - 1] >= min + 0.02, `the widest is worse again: ${val}`);
     await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-capacity.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the normalization preset: BatchNorm\'s error rises at batch 2, LayerNorm\'s stays', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await openExperiments(page);
     const records = await runPreset(page, 'norm-batch');
     assert.equal(records.length, 7 * 3 * 3);
@@ -204,15 +185,11 @@ test('the normalization preset: BatchNorm\'s error rises at batch 2, LayerNorm\'
     assert.ok(bn2 >= ln2 + 0.1, 'above LayerNorm\'s');
     assert.ok(ln2 <= ln32 + 0.05, 'LayerNorm\'s stays');
     await page.locator('#sweep-chart').screenshot({ path: path.join(ARTIFACTS, 'experiments-norm.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a sweep of 200 runs keeps the workers\' memory flat', async () => {
-  const { page, context, problems } = await openPage(env, 'points=100');
-  try {
+  await withPage(env, 'points=100', { problems: 'none' }, async ({ page }) => {
     await openExperiments(page);
     await fillSweep(page, { knob: 'learning_rate', values: '0.001 to 0.1, 10 values, log', seeds: 20, epochs: 2 });
     await page.getByRole('button', { name: 'Run sweep' }).click();
@@ -226,8 +203,5 @@ test('a sweep of 200 runs keeps the workers\' memory flat', async () => {
     console.log(`200 runs: pool worker wasm memory ${early} bytes after 40 runs, ${late} after 200; main-thread JS heap ${heapEarly} -> ${heapLate} bytes`);
     assert.ok(early > 0);
     assert.equal(late, early, 'the wasm memory does not grow run after run');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -1,7 +1,10 @@
 // Owns the shared set-up of the browser end-to-end tests: an in-process Vite dev server, Debian's
 // Chromium driven by playwright-core, a page that records every console error, page error and CSP
-// violation, and helpers that read the page's live figures.
+// violation, helpers that read the page's live figures, and the test files' shared steps: a page
+// opened and always closed around a test body, and Play / Pause.
 
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
@@ -56,9 +59,19 @@ export async function start() {
  * speed unless `speed` says otherwise ('1', '10', ... epochs per second; null: the default), and waits
  * until the wasm core is ready and the first config has been applied. `problems` collects every
  * console error, page error, failed request and CSP violation, from the page and its worker.
+ * If the page does not start, the context is closed before the error is thrown.
  */
 export async function openPage(env, hash = '', { colorScheme = 'light', speed = 'max' } = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme });
+  try {
+    return await openIn(context, env, hash, speed);
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}
+
+async function openIn(context, env, hash, speed) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
@@ -148,3 +161,65 @@ export async function stepToEpoch(page, epochs, maxClicks = 500) {
 
 /** The page's button with exactly this accessible name. */
 export const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+/**
+ * The dev server and Chromium for one test file: started before its first test, closed after its
+ * last. Returns the object that `start()` fills in ({url, browser, close()}), to pass to
+ * `openPage` and `withPage`.
+ */
+export function useEnv() {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await start());
+  });
+  after(async () => {
+    await env.close?.();
+  });
+  return env;
+}
+
+/**
+ * Opens the page as `openPage(env, hash, opts)` does, runs `body({ page, context, problems })`,
+ * and always closes the context; returns what the body returns. `hash` and `opts` may be left out.
+ * With `opts.problems === 'none'`, once the body has finished it asserts that the page recorded
+ * no problem (console or page error, failed request, CSP violation); otherwise the body judges
+ * `problems` itself. The other options are `openPage`'s.
+ */
+export async function withPage(env, ...args) {
+  const body = args.pop();
+  const hash = typeof args[0] === 'string' ? args.shift() : '';
+  const { problems: expected, ...opts } = args[0] ?? {};
+  if (typeof body !== 'function' || args.length > 1 || ![undefined, 'none'].includes(expected)) {
+    throw new TypeError('withPage(env, [hash], [{ problems: "none", ...openPage options }], body)');
+  }
+  const opened = await openPage(env, hash, opts);
+  try {
+    const result = await body(opened);
+    if (expected === 'none') assert.deepEqual(opened.problems, []);
+    return result;
+  } finally {
+    await opened.context.close();
+  }
+}
+
+/** Clicks Play. */
+export const play = (page) => button(page, 'Play').click();
+
+/** Clicks Pause (it does not wait: see `waitPaused`). */
+export const pause = (page) => button(page, 'Pause').click();
+
+/** Waits until the page says training is paused (<body data-playing="false">). */
+export async function waitPaused(page, timeout) {
+  await page.waitForFunction(() => document.body.dataset.playing === 'false', null, timeout === undefined ? {} : { timeout });
+}
+
+/**
+ * Clicks Play, waits until the epoch figure is at least `epochs` (within `timeout` ms), and clicks
+ * Pause; with `waitPaused: true` it then waits until the page says it is paused.
+ */
+export async function playUntilEpoch(page, epochs, { timeout = 30_000, waitPaused: settle = false } = {}) {
+  await play(page);
+  await waitFigure(page, 'epoch', '>=', epochs, timeout);
+  await pause(page);
+  if (settle) await waitPaused(page);
+}

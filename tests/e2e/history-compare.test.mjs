@@ -3,27 +3,20 @@
 // pinned config A in a second worker beside B, lists their differences, overlays A's curves, and
 // gives identical curves when the two configs differ in nothing that affects training.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, button, figure, waitFigure, setControl, waitReady, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, waitFigure, setControl, button, play, pause, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const dataset = (page, key) => page.evaluate((k) => document.body.dataset[k], key);
 
 test('the config and the recent runs survive a crash and a reload; Clear history forgets the runs', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await setControl(page, 'Learning rate', 0.03);
     await page.waitForFunction(() => location.hash.includes('learning_rate=0.03'));
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 5);
     // A crash saves the run at once, with its curves, as stopped by a fault.
     await page.evaluate(() => window.overfitDebug.post({ type: 'debug-panic', message: 'crash for the history test' }));
@@ -46,9 +39,7 @@ test('the config and the recent runs survive a crash and a reload; Clear history
     await page.screenshot({ path: path.join(ARTIFACTS, 'runs-tab.png') });
 
     // A second run is kept beside the first; Clear history forgets both, the settings stay.
-    await button(page, 'Play').click();
-    await waitFigure(page, 'epoch', '>=', 3);
-    await button(page, 'Pause').click();
+    await playUntilEpoch(page, 3);
     await page.waitForFunction(() => Number(document.body.dataset.savedRuns) === 2, null, { timeout: 10_000 });
     assert.equal(await runs.count(), 2);
     await button(page, 'Clear history').click();
@@ -60,15 +51,11 @@ test('the config and the recent runs survive a crash and a reload; Clear history
     await page.getByRole('tab', { name: 'Runs' }).click();
     assert.equal(await runs.count(), 0);
     assert.match(await page.getByTestId('runs-note').textContent(), /No runs kept yet/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Compare A/B trains A in its own worker, lists the differences and overlays both runs', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await button(page, 'Compare A/B').click();
     await page.waitForFunction(() => document.body.dataset.compare === 'on');
     const diff = page.getByTestId('compare-diff');
@@ -83,7 +70,7 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     await page.waitForFunction(() => document.querySelector('[data-testid="compare-diff"]').dataset.count === '0');
     assert.match(await diff.textContent(), /No difference yet/);
     assert.match(await page.getByTestId('compare-same').textContent(), /Same data, seed and initial weights/);
-    await button(page, 'Play').click();
+    await play(page);
     await page.waitForFunction(() => {
       const c = window.overfitDebug.curves(5);
       return c.epochsA >= 5 && c.epochsB >= 5;
@@ -121,7 +108,7 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     assert.match(await page.evaluate(() => location.hash), /lab_init=he/);
     await page.getByRole('tab', { name: 'Data' }).click();
     // Pause stops both workers.
-    await button(page, 'Pause').click();
+    await pause(page);
     await page.waitForTimeout(500);
     const a0 = Number(await dataset(page, 'compareStep'));
     const b0 = Number(await dataset(page, 'step'));
@@ -138,21 +125,17 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     await page.waitForTimeout(300);
     assert.equal(page.workers().length, 1);
     assert.doesNotMatch(await page.locator('#acc-chart').textContent(), /A validation/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Compare A/B keeps the runs side by side: the faster one waits for the slower one', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await button(page, 'Compare A/B').click();
     await page.waitForFunction(() => document.body.dataset.compare === 'on');
     // B is a much bigger network than A (64-64), so it trains far fewer epochs per second.
     await setControl(page, 'Hidden layers', '512, 512, 512');
     await page.waitForFunction(() => document.querySelector('[data-testid="compare-diff"]').dataset.count === '1');
-    await button(page, 'Play').click();
+    await play(page);
     const epochs = () => page.evaluate(() => {
       const c = window.overfitDebug.curves(0);
       return { a: c.epochsA, b: c.epochsB, hold: document.body.dataset.compareHold };
@@ -162,7 +145,7 @@ test('Compare A/B keeps the runs side by side: the faster one waits for the slow
       await page.waitForTimeout(500);
       seen.push(await epochs());
     }
-    await button(page, 'Pause').click();
+    await pause(page);
     console.log(`A/B epochs while training side by side: ${seen.map((e) => `${e.a}/${e.b}`).join(' ')}`);
     const last = seen.at(-1);
     assert.ok(last.b >= 5, `B trained ${last.b} epochs`);
@@ -173,9 +156,6 @@ test('Compare A/B keeps the runs side by side: the faster one waits for the slow
     await button(page, 'Stop comparing').click();
     await page.waitForFunction(() => !document.body.dataset.compare);
     assert.equal(await dataset(page, 'compareHold'), '-,-');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 

@@ -3,25 +3,18 @@
 // hidden list, an init lab that would need gigabytes, deeply nested JSON, a corrupted saved run,
 // a storm of init-lab requests, and a link to "your images" that cannot carry them.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openPage, button, setControl, waitFigure, waitReady } from './harness.mjs';
+import { useEnv, withPage, waitReady, waitFigure, play, playUntilEpoch } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const message = (page) => page.getByTestId('message').textContent();
 
 test('a link with a 5,000-entry hidden list is refused at once, naming the field', async () => {
   const many = Array(5000).fill('1').join(',');
   const t0 = Date.now();
-  const { page, context, problems } = await openPage(env, `hidden=${many}&learning_rate=0.02`);
-  try {
+  await withPage(env, `hidden=${many}&learning_rate=0.02`, { problems: 'none' }, async ({ page }) => {
     const ms = Date.now() - t0;
     console.log(`# the page was ready ${ms} ms after opening a 5,000-layer link`);
     assert.ok(ms < 20_000, `ready after ${ms} ms`);
@@ -35,17 +28,13 @@ test('a link with a 5,000-entry hidden list is refused at once, naming the field
     await field.blur();
     await page.waitForFunction(() => /at most 16 layers, got 3000/.test(document.querySelector('[data-testid="message"]').textContent));
     assert.equal(await page.locator('.layers tbody tr').count(), 2, 'the per-layer table did not grow');
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 2);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('an init lab that would need gigabytes is refused by the core; nothing traps', async () => {
-  const { page, context, problems } = await openPage(env, 'lab_batch=10000&lab_width=2048&lab_depth=50');
-  try {
+  await withPage(env, 'lab_batch=10000&lab_width=2048&lab_depth=50', { problems: 'none' }, async ({ page }) => {
     // The link's lab settings are over the memory budget: repaired with the field named.
     assert.match(await message(page), /lab_batch: the init lab would need about \d+ MB, more than the budget/);
     await page.getByRole('tab', { name: 'Init lab' }).click();
@@ -59,18 +48,14 @@ test('an init lab that would need gigabytes is refused by the core; nothing trap
     await page.waitForFunction(() => document.body.dataset.labBusy === 'false', null, { timeout: 60_000 });
     assert.match(await page.getByTestId('lab-summary').textContent(), /lab_batch: the init lab would need about \d+ MB/);
     await page.getByRole('tab', { name: 'Data' }).click();
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 2);
     assert.equal(await page.evaluate(() => document.body.dataset.fault ?? ''), '', 'no fault');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('deeply nested JSON in an imported file or a link is refused with a message', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     const deep = `{"hidden": ${'['.repeat(5000)}${']'.repeat(5000)}, "learning_rate": 0.03}`;
     await page.locator('#import-config').setInputFiles({ name: 'deep.json', mimeType: 'application/json', buffer: Buffer.from(deep) });
     await page.waitForFunction(() => /deep\.json nests deeper than 8 levels/.test(document.querySelector('[data-testid="message"]').textContent));
@@ -84,18 +69,12 @@ test('deeply nested JSON in an imported file or a link is refused with a message
     await page.waitForFunction(() => /hidden: .* is not a list of numbers/.test(document.querySelector('[data-testid="message"]').textContent));
     await page.waitForFunction(() => location.hash.includes('learning_rate=0.04'));
     assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '64, 64');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a corrupted saved run is dropped and reported; the Runs tab still lists the good ones', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
-    await button(page, 'Play').click();
-    await waitFigure(page, 'epoch', '>=', 3);
-    await button(page, 'Pause').click();
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
+    await playUntilEpoch(page, 3);
     // Saved every two seconds; then one stored run loses its step count, another its curves.
     await page.waitForFunction(() => JSON.parse(localStorage.getItem('overfit.runs.v1') ?? '[]').length >= 1, null, { timeout: 10_000 });
     await page.evaluate(() => {
@@ -111,16 +90,12 @@ test('a corrupted saved run is dropped and reported; the Runs tab still lists th
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="saved-run"]').length >= 1);
     assert.match(await page.getByTestId('runs-note').textContent(), /2 kept runs were unreadable .* dropped\. 1 recent run/);
     assert.equal(await page.getByTestId('saved-run').count(), 1);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('init-lab requests coalesce: at most one in flight and the newest waiting', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
-    await button(page, 'Play').click();
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 1);
     for (let i = 0; i < 10; i++) {
       await page.getByRole('tab', { name: 'Init lab' }).click();
@@ -135,15 +110,11 @@ test('init-lab requests coalesce: at most one in flight and the newest waiting',
     // Training went on meanwhile.
     const step = Number(await page.evaluate(() => document.body.dataset.step));
     await page.waitForFunction((s) => Number(document.body.dataset.step) > s, step);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a link to "your images" falls back to the default dataset, and the controls say what trains', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=user&hidden=8&learning_rate=0.5');
-  try {
+  await withPage(env, 'dataset=user&hidden=8&learning_rate=0.5', { problems: 'none' }, async ({ page }) => {
     assert.match(await message(page), /dataset: your own images are not loaded in this page/);
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'spiral');
     assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '8');
@@ -152,8 +123,5 @@ test('a link to "your images" falls back to the default dataset, and the control
     assert.match(hash, /dataset=spiral/);
     assert.match(hash, /hidden=8(&|$)/);
     assert.match(hash, /learning_rate=0\.5(&|$)/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

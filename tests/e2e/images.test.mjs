@@ -9,21 +9,17 @@ import path from 'node:path';
 import os from 'node:os';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
-import { start, openPage, figure, waitFigure, setControl, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, figure, waitFigure, setControl, play, pause, waitPaused, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
+const env = useEnv();
 let tmp;
-before(async () => {
-  env = await start();
+before(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'overfit-images-'));
 });
-after(async () => {
-  await env?.close();
+after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-const play = (page) => page.getByRole('button', { name: 'Play', exact: true }).click();
-const pause = (page) => page.getByRole('button', { name: 'Pause', exact: true }).click();
 const message = async (page) => (await page.getByTestId('message').textContent()).trim();
 
 /** Waits until the middle panel shows the image views and the first predictions are drawn. */
@@ -139,8 +135,7 @@ function shapePng(kind, i, size = 24) {
 // ---------------------------------------------------------------------------------------------
 
 test('digits train past 90 % validation accuracy, and the image views render', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=digits');
-  try {
+  await withPage(env, 'dataset=digits', { problems: 'none' }, async ({ page }) => {
     await waitImages(page);
     assert.equal(await page.locator('#view-title').textContent(), 'Images');
     assert.equal(await page.locator('#boundary').isVisible(), false, 'the decision regions are replaced');
@@ -148,7 +143,7 @@ test('digits train past 90 % validation accuracy, and the image views render', a
     await play(page);
     await waitFigure(page, 'val-acc', '>', 90, 60_000);
     await pause(page);
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     await page.waitForTimeout(400);
 
     // The grid of validation images: 48 images with labels, painted in many grey levels.
@@ -198,15 +193,11 @@ test('digits train past 90 % validation accuracy, and the image views render', a
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(ARTIFACTS, 'digits-1920x1080-light.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the augmentation preview changes when horizontal flips are switched on', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=arrows&image_size=16', { colorScheme: 'dark' });
-  try {
+  await withPage(env, 'dataset=arrows&image_size=16', { problems: 'none', colorScheme: 'dark' }, async ({ page }) => {
     await waitImages(page);
     await page.waitForFunction(() => document.querySelector('[data-testid="preview-note"]').textContent !== '');
     const before = await canvasStats(page, 'aug-preview');
@@ -244,9 +235,7 @@ test('the augmentation preview changes when horizontal flips are switched on', a
       location.hash = 'dataset=shapes&classes=5&color=true&image_size=24&points=1500&hflip=0.5&crop_pad=3&hidden=128';
     });
     await page.waitForFunction(() => document.querySelector('#images-view').dataset.shape === '24x24x3');
-    await play(page);
-    await waitFigure(page, 'epoch', '>=', 4, 60_000);
-    await pause(page);
+    await playUntilEpoch(page, 4, { timeout: 60_000 });
     await page.waitForTimeout(500);
     const grid = await canvasStats(page, 'val-grid');
     assert.ok(grid.colours > 200, `colour images in the grid (${grid.colours} colours)`);
@@ -254,10 +243,7 @@ test('the augmentation preview changes when horizontal flips are switched on', a
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(ARTIFACTS, 'shapes-1920x1080-dark.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('your own images load from files and from a folder, skip unreadable files and train', async () => {
@@ -276,8 +262,7 @@ test('your own images load from files and from a folder, skip unreadable files a
   writeFileSync(path.join(files, 'square-notes.txt'), 'not an image');
   chosen.push(path.join(files, 'disc_broken.png'), path.join(files, 'square-notes.txt'));
 
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByLabel('Dataset', { exact: true }).selectOption('user');
     // Without images the core says what to do, and the loader is shown.
     await page.waitForFunction(() => document.querySelector('[data-testid="message"]').textContent.includes('load your own images first'));
@@ -301,9 +286,7 @@ test('your own images load from files and from a folder, skip unreadable files a
     assert.equal(total, Number(await page.evaluate(() => document.body.dataset.valCount)));
     assert.equal(total, 4, '30 % of 12 images for validation');
 
-    await play(page);
-    await waitFigure(page, 'epoch', '>=', 5, 30_000);
-    await pause(page);
+    await playUntilEpoch(page, 5);
     assert.ok(Number.isFinite(await figure(page, 'val-acc')));
     assert.ok((await figure(page, 'train-acc')) > 50, 'it learns the training images');
 
@@ -374,8 +357,5 @@ test('your own images load from files and from a folder, skip unreadable files a
     await waitFigure(page, 'step', '>', step);
     await pause(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'user-images-1280x720.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

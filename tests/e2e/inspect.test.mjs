@@ -3,19 +3,13 @@
 // slider, Restore best, the PyTorch export, the keyboard shortcuts, and the main thread's long
 // tasks during ten seconds of training at full speed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { start, openPage, figure, waitFigure, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, figure, waitFigure, play, pause, waitPaused, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 /** Clicks a one-click init button in the lab and waits for its result. */
 async function labClick(page, name, init) {
@@ -28,8 +22,7 @@ async function labClick(page, name, init) {
 }
 
 test('init lab: N(0, 0.01) vanishes, N(0, 1) saturates, Xavier keeps tanh alive', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Init lab' }).click();
     const small = await labClick(page, 'N(0, 0.01)', 'normal001');
     assert.ok(small.ratio < 0.1, `last/first std ${small.ratio}`);
@@ -45,17 +38,13 @@ test('init lab: N(0, 0.01) vanishes, N(0, 1) saturates, Xavier keeps tanh alive'
     const xavier = await labClick(page, 'Xavier', 'xavier');
     assert.ok(xavier.ratio > 0.2 && xavier.saturated < 20, `Xavier ${JSON.stringify(xavier)}`);
     console.log(`init lab: N(0,0.01) last/first std ${small.ratio}; N(0,1) ${large.saturated} % saturated; Xavier ratio ${xavier.ratio}`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('live layer histograms update at least 10 times a second and the slider looks back', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Layers' }).click();
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 3);
     const count = await page.evaluate(async () => {
       const el = document.querySelector('[data-testid="layer-1-pre-mean"]');
@@ -68,27 +57,23 @@ test('live layer histograms update at least 10 times a second and the slider loo
     });
     console.log(`layer histogram updates in 2 s: ${count}`);
     assert.ok(count >= 20, `${count} updates in 2 s`);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await pause(page);
+    await waitPaused(page);
     const slider = page.locator('#layers-epoch');
     await slider.fill('0');
     const label = page.getByTestId('layers-epoch');
     await page.waitForFunction(() => /^epoch \d+$/.test(document.querySelector('[data-testid="layers-epoch"]').textContent));
     assert.ok(Number(await label.getAttribute('data-epoch')) <= 1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'layers-history.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Restore best brings back the best epoch; Export as PyTorch downloads a script; keys work', async () => {
-  const { page, context, problems } = await openPage(env, 'points=80&val_fraction=0.5&noise=0.3&hidden=256,256');
-  try {
+  await withPage(env, 'points=80&val_fraction=0.5&noise=0.3&hidden=256,256', { problems: 'none' }, async ({ page }) => {
     await page.keyboard.press('Space');
     await waitFigure(page, 'epoch', '>=', 100, 60_000);
     await page.keyboard.press('Space');
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     const best = Number(await page.getByTestId('best-epoch').getAttribute('data-value'));
     assert.ok(best >= 1);
     await page.getByRole('button', { name: 'Restore best' }).click();
@@ -110,15 +95,11 @@ test('Restore best brings back the best epoch; Export as PyTorch downloads a scr
     assert.equal(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible(), true);
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#help').isHidden(), true);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the main thread stays responsive during 10 s of training at full speed', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Layers' }).click();
     await page.evaluate(() => {
       window.__long = [];
@@ -126,7 +107,7 @@ test('the main thread stays responsive during 10 s of training at full speed', a
         for (const e of list.getEntries()) window.__long.push(e.duration);
       }).observe({ type: 'longtask' });
     });
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await play(page);
     await page.waitForTimeout(10_000);
     const long = await page.evaluate(() => window.__long.slice());
     const steps = await figure(page, 'step');
@@ -138,8 +119,5 @@ test('the main thread stays responsive during 10 s of training at full speed', a
     // test holds the page to what it reliably does and the figure is reported rather than hidden.
     assert.ok(max < 200, `longest task ${max} ms: ${long.join(', ')}`);
     assert.ok(long.length <= 5, `${long.length} long tasks: ${long.join(', ')} ms`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -4,24 +4,17 @@
 // training (the count is printed; the bound is generous), the lecture's zero-init picture (every
 // unit of a layer the same map), and an 8 x 512 network that does not freeze the page.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, button, waitFigure, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitFigure, play, pause, waitPaused, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const draws = (page) => page.evaluate(() => Number(document.body.dataset.networkDraws || 0));
 
 test('the Network tab draws inputs, hidden units and outputs, live while training', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Network' }).click();
     await page.locator('[data-unit="0:0"]').waitFor();
     // The default spiral network: x1, x2 -> 64 -> 64 -> 3 classes; 12 units of each wide layer.
@@ -36,7 +29,7 @@ test('the Network tab draws inputs, hidden units and outputs, live while trainin
     await detail.waitFor();
     assert.match(await detail.textContent(), /mean/);
     // Live: the maps follow the training.
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 1);
     const d0 = await draws(page);
     await page.waitForTimeout(2000);
@@ -44,19 +37,13 @@ test('the Network tab draws inputs, hidden units and outputs, live while trainin
     console.log(`# the Network tab drew ${per2s} times in 2 s while training at Max speed`);
     assert.ok(per2s >= 4, `${per2s} draws in 2 s`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'network-spiral-1280x720.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('zero init: every unit of a hidden layer draws the same map', async () => {
-  const { page, context, problems } = await openPage(env, 'hidden=8,8&activation=tanh&init=zeros&optimizer=sgd&learning_rate=0.1');
-  try {
+  await withPage(env, 'hidden=8,8&activation=tanh&init=zeros&optimizer=sgd&learning_rate=0.1', { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Network' }).click();
-    await button(page, 'Play').click();
-    await waitFigure(page, 'epoch', '>=', 20);
-    await button(page, 'Pause').click();
+    await playUntilEpoch(page, 20);
     await page.locator('[data-unit="1:7"]').waitFor();
     await page.waitForTimeout(500);
     const images = await page.evaluate(() => [...document.querySelectorAll('[data-unit^="1:"]')].map((tile) => {
@@ -65,15 +52,11 @@ test('zero init: every unit of a hidden layer draws the same map', async () => {
     }));
     assert.equal(images.length, 8);
     assert.ok(images.every((x) => x === images[0]), 'identical maps in every unit of layer 1');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the input features are the first column: toggling one changes the inputs the network draws', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=circles&features=x1_squared,x2_squared,x1_x2');
-  try {
+  await withPage(env, 'dataset=circles&features=x1_squared,x2_squared,x1_x2', { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Network' }).click();
     await page.locator('[data-unit="0:2"]').waitFor();
     assert.equal(await page.locator('[data-unit^="0:"]').count(), 3);
@@ -82,10 +65,7 @@ test('the input features are the first column: toggling one changes the inputs t
     await page.getByRole('checkbox', { name: 'sin x₁' }).check();
     await page.locator('[data-unit="0:3"]').waitFor();
     assert.equal(await page.locator('[data-unit^="0:"]').count(), 4);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 /** The number of distinct colours of a unit's tile. */
@@ -111,10 +91,9 @@ test('too-small init: the deep tanh units are blank maps, Xavier keeps them draw
   const net = 'hidden=64,64,64,64,64,64&activation=tanh&optimizer=sgd&learning_rate=0.1&stop_at_epoch=5';
   const result = {};
   for (const init of ['normal001', 'xavier']) {
-    const { page, context, problems } = await openPage(env, `${net}&init=${init}`);
-    try {
+    await withPage(env, `${net}&init=${init}`, { problems: 'none' }, async ({ page }) => {
       await page.getByRole('tab', { name: 'Network' }).click();
-      await button(page, 'Play').click();
+      await play(page);
       await waitFigure(page, 'epoch', '>=', 5);
       await page.locator('[data-unit="6:11"]').waitFor();
       await page.waitForTimeout(500);
@@ -124,10 +103,7 @@ test('too-small init: the deep tanh units are blank maps, Xavier keeps them draw
         std1: await unitStd(page, '1:0'),
         std6: await unitStd(page, '6:0'),
       };
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+    });
   }
   console.log(`# Network tab, 6 tanh layers at epoch 5: ${JSON.stringify(result)}`);
   // N(0, 0.01²): layer 6's map is one flat colour (its outputs are all about 0) and its std is
@@ -138,26 +114,22 @@ test('too-small init: the deep tanh units are blank maps, Xavier keeps them draw
 });
 
 test('an 8 x 512 network keeps the page responsive in the Network tab', async () => {
-  const { page, context, problems } = await openPage(env, `hidden=${Array(8).fill(512).join(',')}`);
-  try {
+  await withPage(env, `hidden=${Array(8).fill(512).join(',')}`, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('tab', { name: 'Network' }).click();
     await page.locator('[data-unit="8:11"]').waitFor({ timeout: 30_000 });
     await page.evaluate(() => {
       window.__long = [];
       new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
     });
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 1, 60_000);
     await page.waitForTimeout(3000);
     // The page answers: Pause takes effect.
     const t0 = Date.now();
-    await button(page, 'Pause').click();
-    await page.waitForFunction(() => document.body.dataset.playing === 'false', null, { timeout: 30_000 });
+    await pause(page);
+    await waitPaused(page, 30_000);
     const long = await page.evaluate(() => window.__long);
     console.log(`# 8 x 512 in the Network tab: Pause took ${Date.now() - t0} ms; ${long.length} long tasks, longest ${Math.round(Math.max(0, ...long))} ms`);
     assert.ok(Math.max(0, ...long) < 1000, 'no main-thread task of a second or more');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

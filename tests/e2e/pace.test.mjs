@@ -3,25 +3,18 @@
 // Timing is never asserted tightly: the pace is checked as epochs per wall second within a wide
 // band, and the measured figure is printed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openPage, button, figure, waitFigure, setControl, waitReady } from './harness.mjs';
+import { useEnv, withPage, waitReady, figure, waitFigure, setControl, button, play, waitPaused } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 test('the default speed is watchable, + and − change it, and the choice is kept', async () => {
-  const { page, context, problems } = await openPage(env, '', { speed: null });
-  try {
+  await withPage(env, { problems: 'none', speed: null }, async ({ page }) => {
     const speed = page.getByLabel('Speed', { exact: true });
     assert.equal(await speed.inputValue(), '10');
     assert.deepEqual(await speed.locator('option').allTextContents(), ['1 epochs/s', '3 epochs/s', '10 epochs/s', '30 epochs/s', '100 epochs/s', 'Max']);
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 1);
     const t0 = Date.now();
     const e0 = await figure(page, 'epoch');
@@ -35,7 +28,7 @@ test('the default speed is watchable, + and − change it, and the choice is kep
     // Space on the focused Play button pauses (the button does not swallow it).
     await button(page, 'Play').focus();
     await page.keyboard.press('Space');
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     // + goes one step faster; the choice survives a reload.
     await page.locator('body').click({ position: { x: 5, y: 700 } });
     await page.keyboard.press('+');
@@ -46,40 +39,32 @@ test('the default speed is watchable, + and − change it, and the choice is kep
     await page.reload();
     await waitReady(page);
     assert.equal(await page.getByLabel('Speed', { exact: true }).inputValue(), '3');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Max trains as fast as it can; Stop at epoch pauses exactly there', async () => {
-  const { page, context, problems } = await openPage(env, 'stop_at_epoch=40');
-  try {
+  await withPage(env, 'stop_at_epoch=40', { problems: 'none' }, async ({ page }) => {
     assert.equal(await page.getByLabel('Speed', { exact: true }).inputValue(), 'max');
     const t0 = Date.now();
-    await button(page, 'Play').click();
+    await play(page);
     await page.getByTestId('message').getByText('Paused at epoch 40').waitFor({ timeout: 30_000 });
     console.log(`# Max: 40 epochs in ${Date.now() - t0} ms`);
     await waitFigure(page, 'epoch', '==', 40);
     assert.equal(await page.evaluate(() => document.body.dataset.playing), 'false');
     assert.equal(await page.evaluate(() => window.overfitDebug.curves(100).epochsB), 40);
     // Play again does nothing while the stop stands; raised, training goes on to the new stop.
-    await button(page, 'Play').click();
+    await play(page);
     await page.waitForTimeout(500);
     assert.equal(await figure(page, 'epoch'), 40);
     await setControl(page, 'Stop at epoch', 45);
-    await button(page, 'Play').click();
+    await play(page);
     await page.getByTestId('message').getByText('Paused at epoch 45').waitFor({ timeout: 30_000 });
     await waitFigure(page, 'epoch', '==', 45);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the tabs follow the WAI-ARIA tabs pattern', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     const data = page.getByRole('tab', { name: 'Data' });
     await data.focus();
     await page.keyboard.press('ArrowRight');
@@ -90,8 +75,5 @@ test('the tabs follow the WAI-ARIA tabs pattern', async () => {
     assert.equal(await page.evaluate(() => document.body.dataset.tab), 'experiments');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.evaluate(() => document.body.dataset.tab), 'main');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -1,18 +1,12 @@
 // Owns the end-to-end tests of the page shell: clean load (no console, page or CSP errors),
 // accessible controls, the URL hash round trip, and config errors shown without stopping training.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, figure, waitFigure, setControl, stepToEpoch, waitReady, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, figure, waitFigure, setControl, stepToEpoch, play, pause, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const LABELS = [
   'Dataset', 'Classes', 'Noise', 'Points', 'Validation split', 'Seed',
@@ -20,8 +14,7 @@ const LABELS = [
 ];
 
 test('the page loads with no console errors, no page errors and no CSP violations', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     // The page is cross-origin isolated (COOP + COEP) and carries a CSP that allows only 'self'.
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -62,37 +55,25 @@ test('the page loads with no console errors, no page errors and no CSP violation
     assert.equal(await page.locator('#boundary-legend li').count(), 3 + 2, 'three classes + two point kinds');
 
     // A little training, so that errors from the worker, the charts and HMR have time to show.
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await waitFigure(page, 'epoch', '>=', 3);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await playUntilEpoch(page, 3);
     await page.waitForTimeout(500);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the page also renders cleanly in dark mode', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=circles&noise=0.2', { colorScheme: 'dark' });
-  try {
+  await withPage(env, 'dataset=circles&noise=0.2', { problems: 'none', colorScheme: 'dark' }, async ({ page }) => {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const [r, g, b] = bg.match(/\d+/g).map(Number);
     assert.ok(r + g + b < 150, `dark background, got ${bg}`);
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await waitFigure(page, 'epoch', '>=', 20);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await playUntilEpoch(page, 20);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dark-circles-1280x720.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a link with a config restores the controls, and a reload gives the same first epoch', async () => {
   const hash = 'dataset=moons&hidden=16,16&learning_rate=0.03&seed=7';
-  const { page, context, problems } = await openPage(env, hash);
-  try {
+  await withPage(env, hash, { problems: 'none' }, async ({ page }) => {
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'moons');
     assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '16, 16');
     assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.03');
@@ -145,15 +126,11 @@ test('a link with a config restores the controls, and a reload gives the same fi
     assert.ok(await page.getByLabel('Classes', { exact: true }).isEnabled());
     assert.equal(await page.getByLabel('Hidden layers', { exact: true }).inputValue(), '8');
     await page.waitForFunction(() => document.querySelectorAll('#boundary-legend li').length === 5 + 2);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('unknown keys in the link are ignored with a visible note; other core fields round-trip', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=xor&bogus_key=1&noise=abc&dropout=0.25&epochs=30&learning_rate=-1');
-  try {
+  await withPage(env, 'dataset=xor&bogus_key=1&noise=abc&dropout=0.25&epochs=30&learning_rate=-1', { problems: 'none' }, async ({ page }) => {
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'xor');
     assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0.25');
     assert.match(await page.evaluate(() => location.hash), /&dropout=0\.25(&|$)/);
@@ -171,16 +148,12 @@ test('unknown keys in the link are ignored with a visible note; other core field
     assert.equal(await message.getAttribute('role'), 'status');
     const written = await page.evaluate(() => location.hash);
     assert.ok(!written.includes('bogus_key'), written);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a config error names the field and its range, and the old config keeps training', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
+    await play(page);
     await waitFigure(page, 'step', '>', 0);
     await setControl(page, 'Learning rate', -1);
     const message = page.getByTestId('message');
@@ -203,16 +176,12 @@ test('a config error names the field and its range, and the old config keeps tra
     // A list the page cannot parse is caught before it reaches the worker.
     await setControl(page, 'Hidden layers', '64, abc');
     assert.match(await message.textContent(), /Hidden layers: "abc"/);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+    await pause(page);
+  });
 });
 
 test('the Content-Security-Policy blocks requests to other origins, in the page and in its worker', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, async ({ page, context, problems }) => {
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     // A header (not only the meta tag) carries the policy, on the worker's script too.
@@ -237,7 +206,5 @@ test('the Content-Security-Policy blocks requests to other origins, in the page 
     assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
     // The page's own violation report is the only problem recorded.
     assert.ok(problems.every((p) => /CSP violation: connect-src http:\/\/192\.0\.2\.1|192\.0\.2\.1/.test(p)), problems.join('\n'));
-  } finally {
-    await context.close();
-  }
+  });
 });

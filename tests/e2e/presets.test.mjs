@@ -6,21 +6,15 @@
 // The demos run at Max speed: training is deterministic, so the figures at the stop epoch are the
 // same at any pace. Every measured figure is printed (`# demo ...` lines) for the README's table.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { start, openPage, waitReady, ROOT, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, play, ROOT, ARTIFACTS } from './harness.mjs';
 
 const DEMOS = JSON.parse(readFileSync(path.join(ROOT, 'presets/lecture.json'), 'utf8'));
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 /** A figure of the table as the page holds it (its data-value, not the rounded text). */
 const value = async (page, testid) => Number(await page.getByTestId(testid).getAttribute('data-value'));
@@ -48,13 +42,15 @@ async function curvesCsv(page) {
   return lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [head[i], Number(v)])));
 }
 
+/** A demo's link, for `seed` or for its own seed when null. */
+const demoHash = (demo, seed) => `demo=${demo.id}${seed === null ? '' : `&seed=${seed}`}`;
+
 /**
- * Opens a demo from its link (for `seed`, or its own seed when null) and waits until it reads:
- * B paused at the stop epoch (or ended by early stopping) and, for a comparison, A at the stop
- * epoch too. Returns the page and B's (and A's) figures there.
+ * Waits until a demo opened from its link reads: B paused at the stop epoch (or ended by early
+ * stopping) and, for a comparison, A at the stop epoch too. Returns the opened page and B's (and
+ * A's) figures there.
  */
-async function runDemo(demo, seed) {
-  const opened = await openPage(env, `demo=${demo.id}${seed === null ? '' : `&seed=${seed}`}`);
+async function readDemo(opened, demo) {
   const { page } = opened;
   // The card: title, claim, where to look; the view it names.
   const card = page.getByTestId('demo-card');
@@ -198,23 +194,22 @@ const CLAIMS = {
 };
 
 test('the menu lists every lecture demo, each with a claim, a view to look at and a stop epoch', async () => {
-  const { page, context, problems } = await openPage(env);
-  const ids = await page.getByLabel('Lecture demos').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  assert.deepEqual(ids, DEMOS.map((p) => p.id));
-  for (const d of DEMOS) {
-    assert.ok(d.claim && d.look?.where && d.stop > 0, d.id);
-    assert.ok(CLAIMS[d.id], `a test for ${d.id}`);
-  }
-  assert.deepEqual(problems, []);
-  await context.close();
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
+    const ids = await page.getByLabel('Lecture demos').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.deepEqual(ids, DEMOS.map((p) => p.id));
+    for (const d of DEMOS) {
+      assert.ok(d.claim && d.look?.where && d.stop > 0, d.id);
+      assert.ok(CLAIMS[d.id], `a test for ${d.id}`);
+    }
+  });
 });
 
 for (const demo of DEMOS) {
   test(`${demo.id}: "${demo.claim}" holds for its seed and two others`, async () => {
     const own = demo.config.seed ?? 1;
     for (const seed of [null, own + 1, own + 2]) {
-      const run = await runDemo(demo, seed);
-      try {
+      await withPage(env, demoHash(demo, seed), { problems: 'none' }, async (opened) => {
+        const run = await readDemo(opened, demo);
         const extra = await CLAIMS[demo.id](run);
         console.log(`# demo ${JSON.stringify({ id: demo.id, seed: seed ?? own, epoch: run.b.epoch, B: show(run.b), A: show(run.a), ...extra })}`);
         if (seed === null) {
@@ -222,18 +217,14 @@ for (const demo of DEMOS) {
           await run.page.waitForTimeout(700);
           await run.page.screenshot({ path: path.join(ARTIFACTS, `demo-${demo.id}.png`) });
         }
-        assert.deepEqual(run.problems, []);
-      } finally {
-        await run.context.close();
-      }
+      });
     }
   });
 }
 
 test('choosing a demo starts fresh; Back to my settings restores the config from before', async () => {
-  const { page, context, problems } = await openPage(env, 'hidden=16&learning_rate=0.02');
-  try {
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await withPage(env, 'hidden=16&learning_rate=0.02', { problems: 'none' }, async ({ page }) => {
+    await play(page);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch"]').dataset.value) >= 5);
     await page.getByLabel('Lecture demos').selectOption('dropout-rescue');
     await page.getByTestId('demo-card').waitFor();
@@ -247,10 +238,7 @@ test('choosing a demo starts fresh; Back to my settings restores the config from
     assert.equal(await page.getByTestId('demo-card').isHidden(), true);
     assert.equal(await page.evaluate(() => document.body.dataset.compare ?? ''), '');
     assert.equal(await page.getByLabel('Dropout', { exact: true }).inputValue(), '0');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('an embed link shows the demo card, the plots and Play/Pause only', async () => {

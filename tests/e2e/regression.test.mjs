@@ -3,18 +3,12 @@
 // a heatmap for 2D, R² and RMSE in the figures and the CSV); the sliders, the + / − buttons for
 // layers and units, "Regenerate data", and the plane view's two switches.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { start, openPage } from './harness.mjs';
+import { useEnv, withPage, play, pause } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 const hashParam = (page, key) => page.evaluate((k) => new URLSearchParams(location.hash.slice(1)).get(k), key);
 const epochAtLeast = (page, n) => page.waitForFunction((e) => Number(document.querySelector('[data-testid="epoch"]').dataset.value) >= e, n, { timeout: 60_000 });
@@ -32,8 +26,7 @@ async function pixelsNear(page, [r, g, b]) {
 }
 
 test('choosing a 1D regression set switches the loss to MSE and draws the fitted curve with R² and RMSE', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByLabel('Dataset', { exact: true }).selectOption('sine');
     await page.waitForFunction(() => document.body.dataset.plotMode === 'curve');
     assert.equal(await page.getByLabel('Loss', { exact: true }).inputValue(), 'mse');
@@ -41,9 +34,9 @@ test('choosing a 1D regression set switches the loss to MSE and draws the fitted
     assert.equal(await page.getByTestId('score-head').textContent(), 'R² · RMSE');
     // The features do not apply to 1D data; the noise slider does.
     assert.equal(await page.getByRole('group', { name: 'Input features' }).isVisible(), false);
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await play(page);
     await epochAtLeast(page, 40);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await pause(page);
     const draws = Number(await page.evaluate(() => document.body.dataset.boundaryDraws));
     assert.ok(draws > 0, 'the fitted function was drawn');
     // The curve is drawn in the page's text colour across the plot: many dark pixels.
@@ -64,22 +57,18 @@ test('choosing a 1D regression set switches the loss to MSE and draws the fitted
     await page.waitForFunction(() => document.body.dataset.plotMode === 'classes');
     assert.equal(await page.getByLabel('Loss', { exact: true }).inputValue(), 'softmax');
     assert.equal(await page.getByTestId('score-head').textContent(), 'Accuracy');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a 2D regression set is drawn as a heatmap of the predicted value, blue below 0 and orange above', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=gaussians&hidden=32,32');
-  try {
+  await withPage(env, 'dataset=gaussians&hidden=32,32', { problems: 'none' }, async ({ page }) => {
     await page.waitForFunction(() => document.body.dataset.plotMode === 'surface');
     assert.equal(await hashParam(page, 'loss'), 'mse');
     // A link without a loss takes the dataset's own (MSE), with no note about a repaired value.
     assert.doesNotMatch(await page.getByTestId('message').textContent(), /Ignored/);
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await play(page);
     await epochAtLeast(page, 40);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await pause(page);
     await page.waitForTimeout(400);
     // The Okabe–Ito blue (0, 114, 178) and orange (230, 159, 0), faded toward white.
     const blue = await pixelsNear(page, [96, 160, 208]);
@@ -88,15 +77,11 @@ test('a 2D regression set is drawn as a heatmap of the predicted value, blue bel
     assert.ok(blue > 500 && orange > 500, `blue ${blue}, orange ${orange}`);
     const r2 = Number(await page.getByTestId('val-acc').getAttribute('data-value')) / 100;
     assert.ok(r2 > 0.5, `validation R² ${r2}`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('sliders, + / − layer and unit buttons and Regenerate data edit the config and the link', async () => {
-  const { page, context, problems } = await openPage(env, 'hidden=64,64');
-  try {
+  await withPage(env, 'hidden=64,64', { problems: 'none' }, async ({ page }) => {
     // + layer copies the last width; + units doubles from 8 on; − undoes.
     await page.getByRole('button', { name: 'Add a hidden layer' }).click();
     await page.waitForFunction(() => location.hash.includes('hidden=64,64,64'));
@@ -125,18 +110,14 @@ test('sliders, + / − layer and unit buttons and Regenerate data edit the confi
     await page.waitForFunction((r) => Number(document.body.dataset.run) > r, run);
     await page.getByRole('button', { name: 'Regenerate data' }).click();
     await page.waitForFunction((s) => Number(new URLSearchParams(location.hash.slice(1)).get('data_seed')) !== s, seed);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the plane view hides the validation points and discretizes the regions on request', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=circles&points=400');
-  try {
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await withPage(env, 'dataset=circles&points=400', { problems: 'none' }, async ({ page }) => {
+    await play(page);
     await epochAtLeast(page, 10);
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await pause(page);
     await page.waitForTimeout(300);
     const shown = page.getByRole('button', { name: 'Validation points' });
     assert.equal(await shown.getAttribute('aria-pressed'), 'true');
@@ -163,8 +144,5 @@ test('the plane view hides the validation points and discretizes the regions on 
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     assert.equal(await page.getByRole('button', { name: 'Discretize' }).getAttribute('aria-pressed'), 'true');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -3,18 +3,12 @@
 // is noticed and can be replaced; Play, Pause, Step, Reset and config edits clicked in any order
 // at full speed leave exactly one worker and no training loop behind a Pause.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, button, figure, waitFigure, setControl, waitReady, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, figure, waitFigure, setControl, play, pause, waitPaused, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 
 /** The step count of the newest snapshot the page received (not throttled by drawing). */
@@ -30,11 +24,10 @@ async function waitWorkers(page, n, timeout = 5000) {
 }
 
 test('a panic inside wasm is reported, and Restart brings training back with the same config', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await setControl(page, 'Learning rate', 0.02);
     await page.waitForFunction(() => location.hash.includes('learning_rate=0.02'));
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'epoch', '>=', 3);
     assert.equal(page.workers().length, 1);
 
@@ -45,7 +38,7 @@ test('a panic inside wasm is reported, and Restart brings training back with the
     assert.match(text, /Training stopped because the core panicked: .*injected fault 42/, text);
     assert.match(text, /src\/wasm\.rs/, 'the panic names its source location');
     // The failed worker is gone; the page itself still answers and keeps its curves and config.
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     await waitWorkers(page, 0);
     assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.02');
     assert.ok((await figure(page, 'epoch')) >= 3, 'the last figures stay on screen');
@@ -57,19 +50,15 @@ test('a panic inside wasm is reported, and Restart brings training back with the
     await page.waitForFunction(() => (document.querySelector('[data-testid="message"]').textContent ?? '') === '');
     assert.equal(await page.getByLabel('Learning rate', { exact: true }).inputValue(), '0.02');
     assert.match(await page.evaluate(() => location.hash), /learning_rate=0\.02/);
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'val-acc', '>', 50, 60_000);
     assert.equal(page.workers().length, 1, 'exactly one worker after the restart');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a worker that stops answering is reported, and Restart replaces it', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
-    await button(page, 'Play').click();
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
+    await play(page);
     await waitFigure(page, 'step', '>', 100);
     // The worker is busy for a minute: the watchdog must notice within its 10 s (plus a second).
     const t0 = Date.now();
@@ -84,18 +73,14 @@ test('a worker that stops answering is reported, and Restart replaces it', async
     await page.keyboard.press('Escape');
     await page.getByTestId('restart-worker').click();
     await waitReady(page);
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'step', '>', 50, 20_000);
     await waitWorkers(page, 1);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Play, Pause, Step, Reset and config edits in any order at full speed leave one worker and no stray loop', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     // A fixed pseudo-random sequence of 300 actions, sent as fast as the page takes them.
     await page.evaluate(async () => {
       let x = 12345;
@@ -124,7 +109,7 @@ test('Play, Pause, Step, Reset and config edits in any order at full speed leave
     });
     // The last word is Pause: once the worker has handled everything (a ping answered after all
     // earlier messages), training must be at rest and stay there.
-    await button(page, 'Pause').click();
+    await pause(page);
     await page.evaluate(() => window.overfitDebug.sync());
     const rest = await snapshotStep(page);
     await page.waitForTimeout(1500);
@@ -132,7 +117,7 @@ test('Play, Pause, Step, Reset and config edits in any order at full speed leave
     assert.equal(await page.evaluate(() => document.body.dataset.playing), 'false');
     await waitWorkers(page, 1);
     // Play still trains; Pause then Reset brings the step to 0 and keeps it there.
-    await button(page, 'Play').click();
+    await play(page);
     await waitFigure(page, 'step', '>', rest + 50);
     await page.evaluate(async () => {
       document.getElementById('pause').click();
@@ -144,8 +129,5 @@ test('Play, Pause, Step, Reset and config edits in any order at full speed leave
     await page.waitForTimeout(1500);
     assert.equal(await snapshotStep(page), afterReset);
     await waitWorkers(page, 1);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -2,21 +2,13 @@
 // step counter, Step advances one epoch (Shift+Step one mini-batch), a learning-rate change keeps training going while a new
 // architecture rebuilds the model.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { start, openPage, figure, waitFigure, setControl, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, figure, waitFigure, setControl, play, pause, waitPaused, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
-const play = (page) => page.getByRole('button', { name: 'Play', exact: true }).click();
-const pause = (page) => page.getByRole('button', { name: 'Pause', exact: true }).click();
 
 /**
  * Starts recording every value the step figure shows from now on (the page updates it at most
@@ -34,8 +26,7 @@ async function recordSteps(page) {
 const stepValues = (page) => page.evaluate(() => window.__steps.slice());
 
 test('Play trains the default 3-class spiral past 90 % validation accuracy', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'spiral');
     assert.equal(await page.getByLabel('Classes', { exact: true }).inputValue(), '3');
     assert.equal(await figure(page, 'step'), 0);
@@ -53,19 +44,15 @@ test('Play trains the default 3-class spiral past 90 % validation accuracy', asy
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, 'spiral-trained-1920x1080.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Pause stops the step counter', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await play(page);
     await waitFigure(page, 'step', '>', 200);
     await pause(page);
-    await page.waitForFunction(() => document.body.dataset.playing === 'false');
+    await waitPaused(page);
     const a = await figure(page, 'step');
     await page.waitForTimeout(1000);
     const b = await figure(page, 'step');
@@ -76,15 +63,11 @@ test('Pause stops the step counter', async () => {
     await play(page);
     await waitFigure(page, 'step', '>', a);
     await pause(page);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Step advances one epoch, Shift+Step one mini-batch, while paused', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     const step = page.getByRole('button', { name: 'Step', exact: true });
     assert.equal(await figure(page, 'step'), 0);
     await step.click({ modifiers: ['Shift'] });
@@ -106,15 +89,11 @@ test('Step advances one epoch, Shift+Step one mini-batch, while paused', async (
     // Reset goes back to step 0.
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await waitFigure(page, 'step', '==', 0, 10_000);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a learning-rate change keeps training; a Hidden layers change rebuilds', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await play(page);
     await waitFigure(page, 'step', '>', 1000);
     await recordSteps(page);
@@ -148,8 +127,5 @@ test('a learning-rate change keeps training; a Hidden layers change rebuilds', a
     const now = await figure(page, 'step');
     await waitFigure(page, 'step', '>', now);
     await pause(page);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -4,19 +4,13 @@
 // menu wide enough for its names, the plots before the settings on a phone-sized screen, and the
 // curves CSV without a thinning comment on a short run.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { start, openPage, waitFigure, waitReady, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, waitReady, playUntilEpoch, ARTIFACTS } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useEnv();
 
 /** The scales and tick labels the curves module notes on a chart's container. */
 async function chartState(page, id) {
@@ -34,17 +28,11 @@ async function waitScales(page, id, x, y) {
   }, [id, x, y]);
 }
 
-/** Plays until the epoch counter reaches `epochs`, then pauses. */
-async function playTo(page, epochs) {
-  await page.getByRole('button', { name: 'Play', exact: true }).click();
-  await waitFigure(page, 'epoch', '>=', epochs, 60_000);
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await page.waitForFunction(() => document.body.dataset.playing === 'false');
-}
+/** Plays until the epoch counter reaches `epochs`, then pauses and waits until the page says so. */
+const playTo = (page, epochs) => playUntilEpoch(page, epochs, { timeout: 60_000, waitPaused: true });
 
 test('Log loss and Log epochs change the charts and survive a reload', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     const logLoss = page.getByRole('button', { name: 'Log loss', exact: true });
     const logEpochs = page.getByRole('button', { name: 'Log epochs', exact: true });
     assert.equal(await logLoss.getAttribute('aria-pressed'), 'false');
@@ -97,16 +85,12 @@ test('Log loss and Log epochs change the charts and survive a reload', async () 
     await waitScales(page, 'loss-chart', 'linear', 'linear');
     await waitScales(page, 'acc-chart', 'linear', 'linear');
     assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('overfit.chart.v1'))), { logLoss: false, logEpochs: false });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a training loss of exactly 0 is drawn at a floor on the log loss axis', async () => {
   // Hinge loss on blobs reaches a loss of exactly 0 within a few epochs, after positive ones.
-  const { page, context, problems } = await openPage(env, 'dataset=blobs&loss=hinge');
-  try {
+  await withPage(env, 'dataset=blobs&loss=hinge', { problems: 'none' }, async ({ page }) => {
     await page.getByRole('button', { name: 'Log loss', exact: true }).click();
     await waitScales(page, 'loss-chart', 'linear', 'log');
     await playTo(page, 200);
@@ -117,15 +101,11 @@ test('a training loss of exactly 0 is drawn at a floor on the log loss axis', as
       assert.ok(Number(s.floor) > 0 && Number(s.floor) >= 1e-12, `floor ${s.floor}`);
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'curves-log-zero-loss.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('Compare A/B at 1280x720 keeps both charts at least 200 px high', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.getByRole('button', { name: 'Compare A/B' }).click();
     await page.waitForFunction(() => document.body.dataset.compare === 'on');
     await page.getByTestId('compare-panel').waitFor({ state: 'visible' });
@@ -144,15 +124,11 @@ test('Compare A/B at 1280x720 keeps both charts at least 200 px high', async () 
     assert.ok(acc.height >= 200, `accuracy chart ${acc.height} px`);
     // The charts do not overlap: the accuracy chart starts below the loss chart.
     assert.ok(acc.y >= loss.y + loss.height - 1);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('digits: confusion counts at 11 px or more, class names with titles, menu names whole', async () => {
-  const { page, context, problems } = await openPage(env, 'dataset=digits');
-  try {
+  await withPage(env, 'dataset=digits', { problems: 'none' }, async ({ page }) => {
     await playTo(page, 5);
     const confusion = page.locator('#confusion');
     await page.waitForFunction(() => Number(document.getElementById('confusion').dataset.total) > 0);
@@ -201,15 +177,11 @@ test('digits: confusion counts at 11 px or more, class names with titles, menu n
     assert.notEqual(colors.importConfig, colors.play);
     assert.equal(colors.importConfig, colors.exportConfig);
     await page.screenshot({ path: path.join(ARTIFACTS, 'digits-readable.png') });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('at 390x844 the plots come before the settings', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForFunction(() => document.querySelector('.curves').getBoundingClientRect().top < document.querySelector('.settings').getBoundingClientRect().top);
     const top = await page.evaluate(() => Object.fromEntries(['settings', 'view', 'curves'].map((c) => [c, Math.round(document.querySelector(`.${c}`).getBoundingClientRect().top + scrollY)])));
@@ -217,15 +189,11 @@ test('at 390x844 the plots come before the settings', async () => {
     assert.ok(top.curves < top.settings);
     assert.ok(top.view < top.settings);
     await page.screenshot({ path: path.join(ARTIFACTS, 'phone-390x844.png'), fullPage: true });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the curves CSV of a short run has no thinning comment', async () => {
-  const { page, context, problems } = await openPage(env);
-  try {
+  await withPage(env, { problems: 'none' }, async ({ page }) => {
     await playTo(page, 10);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Curves CSV' }).click()]);
     const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
@@ -233,16 +201,12 @@ test('the curves CSV of a short run has no thinning comment', async () => {
     assert.equal(lines.filter((l) => l.startsWith('#')).length, 0);
     assert.match(lines[0], /^epoch,train_loss,val_loss,train_acc,val_acc/);
     assert.ok(lines.length >= 11);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('the curves CSV of a run past 2,049 epochs says it was thinned', async () => {
   // A small network on a few points trains thousands of epochs in seconds.
-  const { page, context, problems } = await openPage(env, 'points=100&hidden=8');
-  try {
+  await withPage(env, 'points=100&hidden=8', { problems: 'none' }, async ({ page }) => {
     await playTo(page, 2100);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Curves CSV' }).click()]);
     const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
@@ -258,8 +222,5 @@ test('the curves CSV of a run past 2,049 epochs says it was thinned', async () =
     assert.equal(epochs.length, kept);
     assert.equal(epochs.at(-1), total);
     assert.ok(epochs.slice(0, -1).every((e) => e % stride === 0));
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  });
 });
