@@ -10,7 +10,7 @@ use serde::Serialize;
 /// The default bound: enough for a smooth curve on any screen.
 pub const DEFAULT_CAPACITY: usize = 2048;
 
-/// The metrics of one finished epoch. `train_acc` and `val_acc` are each split's score: the
+/// The metrics of one finished epoch. `train_score` and `val_score` are each split's score: the
 /// accuracy (a fraction in [0, 1]) for classification, R^2 for regression (1 is a perfect fit, 0
 /// the mean's, below 0 worse), where the RMSE is given too.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -18,9 +18,9 @@ pub struct EpochRecord {
     pub epoch: usize,
     pub step: u64,
     pub train_loss: f32,
-    pub train_acc: f32,
+    pub train_score: f32,
     pub val_loss: f32,
-    pub val_acc: f32,
+    pub val_score: f32,
     /// Root mean squared error of each split (regression only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub train_rmse: Option<f32>,
@@ -28,7 +28,7 @@ pub struct EpochRecord {
     pub val_rmse: Option<f32>,
     pub lr: f32,
     /// Validation accuracy of each ensemble member (empty for a single model).
-    pub members_val_acc: Vec<f32>,
+    pub members_val_score: Vec<f32>,
     /// Validation cross-entropy of each ensemble member (empty for a single model).
     pub members_val_loss: Vec<f32>,
 }
@@ -38,14 +38,21 @@ impl EpochRecord {
     /// classification, `train_r2` and `val_r2` for regression (the CLI's JSON lines).
     pub fn to_named_json(&self, regression: bool) -> serde_json::Value {
         let mut v = serde_json::to_value(self).expect("a record serializes");
-        if let (true, Some(m)) = (regression, v.as_object_mut()) {
-            for (from, to) in [("train_acc", "train_r2"), ("val_acc", "val_r2"), ("members_val_acc", "members_val_r2")] {
-                if let Some(x) = m.remove(from) {
-                    m.insert(to.into(), x);
-                }
-            }
+        if let Some(m) = v.as_object_mut() {
+            rename_scores(m, regression, &["train", "val", "members_val"]);
         }
         v
+    }
+}
+
+/// Renames the score slots `<prefix>_score` of a JSON object to what they hold: `<prefix>_acc`
+/// (classification) or `<prefix>_r2` (regression), for output a person or a script reads.
+pub fn rename_scores(m: &mut serde_json::Map<String, serde_json::Value>, regression: bool, prefixes: &[&str]) {
+    let what = if regression { "r2" } else { "acc" };
+    for p in prefixes {
+        if let Some(x) = m.remove(&format!("{p}_score")) {
+            m.insert(format!("{p}_{what}"), x);
+        }
     }
 }
 
@@ -151,7 +158,7 @@ mod tests {
     use super::*;
 
     fn rec(epoch: usize) -> EpochRecord {
-        EpochRecord { epoch, step: epoch as u64 * 10, train_loss: 1.0, train_acc: 0.5, val_loss: 1.0, val_acc: 0.5, train_rmse: None, val_rmse: None, lr: 0.1, members_val_acc: vec![], members_val_loss: vec![] }
+        EpochRecord { epoch, step: epoch as u64 * 10, train_loss: 1.0, train_score: 0.5, val_loss: 1.0, val_score: 0.5, train_rmse: None, val_rmse: None, lr: 0.1, members_val_score: vec![], members_val_loss: vec![] }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 pub use knobs::{knob, knobs, sweep_schema, Applies, Knob};
 pub use runner::{record_json, run_to_end, Curve, RunRecord, SweepRun};
 pub use spec::{Axis, RunSpec, Sweep};
-pub use summary::{median, summarize};
+pub use summary::{cells, median, summarize, Cell, Figures};
 
 mod knobs;
 mod runner;

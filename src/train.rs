@@ -368,13 +368,13 @@ impl Trainer {
             epoch: self.epoch,
             step: self.step,
             train_loss,
-            train_acc: train.score,
+            train_score: train.score,
             val_loss,
-            val_acc: val.score,
+            val_score: val.score,
             train_rmse: train.rmse,
             val_rmse: val.rmse,
             lr: self.current_lr(),
-            members_val_acc: if self.members.len() > 1 { members.iter().map(|m| m.0).collect() } else { Vec::new() },
+            members_val_score: if self.members.len() > 1 { members.iter().map(|m| m.0).collect() } else { Vec::new() },
             members_val_loss: if self.members.len() > 1 { members.iter().map(|m| m.1).collect() } else { Vec::new() },
         };
         if val_loss.is_finite() && train_loss.is_finite() {

@@ -99,9 +99,29 @@ pub fn repair_config(value: JsValue) -> Result<JsValue, JsValue> {
 /// and regression data switches the loss). A config that does not parse throws, naming the field.
 #[wasm_bindgen]
 pub fn follow_edit(config: JsValue, key: &str) -> Result<JsValue, JsValue> {
-    let mut cfg = config_from_js(config)?;
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(config).map_err(|e| js_error(&format!("config: {e}")))?;
+    // Not validated yet: removed layers' overrides are out of range until the edit is followed.
+    let mut cfg = Config::from_value_unvalidated(&json).map_err(config_error)?;
     cfg.follow_edit(key);
     to_js(&cfg)
+}
+
+/// The summary the Experiments chart draws (`sweep::cells`): per (series value, knob value) the
+/// records' indices and, for the final and the best epoch, each split's loss, score and error
+/// across seeds (each seed's figure, median, min, max). `values` and `series` are the spec's
+/// value lists (`series` null for one series); `records` the records as the page keeps them.
+#[wasm_bindgen]
+pub fn sweep_summary(values: JsValue, series: JsValue, records: JsValue) -> Result<JsValue, JsValue> {
+    fn read<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+        serde_wasm_bindgen::from_value(v).map_err(|e| js_error(&format!("{what}: {e}")))
+    }
+    let values: Vec<serde_json::Value> = read(values, "values")?;
+    let series: Option<Vec<serde_json::Value>> = read(series, "series")?;
+    let records: Vec<crate::sweep::Figures> = read(records, "records")?;
+    // Missing figures as null (not undefined), as JSON writes them.
+    let s = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    serde::Serialize::serialize(&crate::sweep::cells(&values, series.as_deref(), &records), &s).map_err(|e| js_error(&e.to_string()))
 }
 
 /// The core's even thinning (`history::even_indices`): the page's kept runs and charts use the

@@ -29,7 +29,7 @@ fn val_accuracies(cfg: &Config, epochs: usize) -> Vec<f32> {
     let spe = t.steps_per_epoch();
     t.run(epochs * spe);
     assert_eq!(t.history.len(), epochs);
-    t.history.iter().map(|r| r.val_acc).collect()
+    t.history.iter().map(|r| r.val_score).collect()
 }
 
 #[test]
@@ -65,5 +65,5 @@ fn the_decision_grid_computes_the_features_of_its_points() {
     let raw = t.data.val_raw.clone();
     let p = t.predict_raw(&raw);
     let correct = (0..p.rows).filter(|&r| overfit::loss::argmax(p.row(r)) == t.data.val_y[r] as usize).count();
-    assert_eq!(correct as f32 / p.rows as f32, rec.val_acc);
+    assert_eq!(correct as f32 / p.rows as f32, rec.val_score);
 }

@@ -17,7 +17,7 @@ fn final_accuracies(preset: &str, seed: u32) -> (f32, f32) {
     let spe = t.steps_per_epoch();
     t.run(cfg.epochs * spe);
     let last = t.history.last().unwrap();
-    (last.train_acc, last.val_acc)
+    (last.train_score, last.val_score)
 }
 
 fn median(mut v: Vec<f32>) -> f32 {

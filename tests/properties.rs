@@ -146,8 +146,8 @@ fn early_stopping_restores_the_best_epoch() {
     let best = r.best_epoch.unwrap();
     let best_rec = t.history.iter().find(|h| h.epoch == best).unwrap().clone();
     assert_eq!(t.history.last().unwrap().epoch, best + cfg.patience);
-    let (val_loss, val_acc, _) = t.evaluate_split(false, Mode::Eval);
-    assert_eq!(val_acc, best_rec.val_acc);
+    let (val_loss, val_score, _) = t.evaluate_split(false, Mode::Eval);
+    assert_eq!(val_score, best_rec.val_score);
     assert_eq!(val_loss, best_rec.val_loss);
 }
 
@@ -158,11 +158,11 @@ fn an_ensemble_reports_members_and_is_not_worse_than_its_average_member() {
     let spe = t.steps_per_epoch();
     t.run(30 * spe);
     let last = t.history.last().unwrap();
-    assert_eq!(last.members_val_acc.len(), 5);
-    let mean = last.members_val_acc.iter().sum::<f32>() / 5.0;
+    assert_eq!(last.members_val_score.len(), 5);
+    let mean = last.members_val_score.iter().sum::<f32>() / 5.0;
     // Members differ (own init, own bootstrap sample).
-    assert!(last.members_val_acc.iter().any(|&a| a != last.members_val_acc[0]));
-    assert!(last.val_acc >= mean - 0.02, "ensemble {} vs mean member {mean}", last.val_acc);
+    assert!(last.members_val_score.iter().any(|&a| a != last.members_val_score[0]));
+    assert!(last.val_score >= mean - 0.02, "ensemble {} vs mean member {mean}", last.val_score);
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn batch_norm_makes_a_deep_sigmoid_net_trainable() {
         let mut t = Trainer::new(cfg).unwrap();
         let spe = t.steps_per_epoch();
         t.run(20 * spe);
-        t.history.last().unwrap().val_acc
+        t.history.last().unwrap().val_score
     };
     let plain = acc(&base);
     let bn = acc(&Config { norm: Norm::Batch, ..base.clone() });

@@ -75,7 +75,7 @@ fn a_net_fits_each_regression_set_and_reports_r2_and_rmse() {
         let cfg = Config { dataset, loss: Loss::Mse, noise: 0.05, points: 400, hidden: vec![32, 32], epochs: 80, ..Config::default() };
         let t = run(&cfg);
         let last = t.history.last().unwrap();
-        let (rmse, r2) = (last.val_rmse.unwrap(), last.val_acc);
+        let (rmse, r2) = (last.val_rmse.unwrap(), last.val_score);
         println!("{dataset:?}: val R^2 {r2:.3}, RMSE {rmse:.3}, MSE {:.4}", last.val_loss);
         // The record's MSE is the square of its RMSE.
         assert!((rmse * rmse - last.val_loss).abs() < 1e-4 * (1.0 + last.val_loss), "{dataset:?}");
@@ -115,8 +115,8 @@ fn huber_and_l1_train_too_and_ensembles_average_predictions() {
         let cfg = Config { dataset: Dataset::Sine, loss, noise: 0.05, hidden: vec![32, 32], epochs: 60, ensemble: 3, ..Config::default() };
         let t = run(&cfg);
         let last = t.history.last().unwrap();
-        assert_eq!(last.members_val_acc.len(), 3);
-        assert!(last.val_acc > 0.8, "{loss:?}: R^2 {}", last.val_acc);
+        assert_eq!(last.members_val_score.len(), 3);
+        assert!(last.val_score > 0.8, "{loss:?}: R^2 {}", last.val_score);
         // For the convex losses, the loss of the averaged prediction is at most the members'
         // mean loss (Jensen).
         let mean = last.members_val_loss.iter().sum::<f32>() / 3.0;
@@ -170,7 +170,7 @@ fn sweeps_run_on_regression_sets_and_refuse_the_knobs_that_do_not_apply() {
     let s = sweep::Sweep::from_json(&spec("width", "[4, 16]")).unwrap();
     assert_eq!(s.len(), 2);
     let record = sweep::run_to_end(s.runs().remove(1)).unwrap();
-    assert!(record.final_val_acc > 0.0 && record.final_val_acc <= 1.0, "R² {}", record.final_val_acc);
+    assert!(record.final_val_score > 0.0 && record.final_val_score <= 1.0, "R² {}", record.final_val_score);
     let e = sweep::Sweep::from_json(&spec("label_noise", "[0, 0.1]")).unwrap_err();
     assert_eq!(e.field, "knob");
     assert!(e.message.contains("classification"), "{}", e.message);

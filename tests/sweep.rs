@@ -121,7 +121,7 @@ fn the_same_spec_gives_the_same_records_and_the_record_matches_the_run() {
         t.run(t.steps_per_epoch());
     }
     let last = t.history.last().unwrap();
-    assert_eq!((a[3].final_val_loss, a[3].final_train_acc, a[3].epochs), (last.val_loss, last.train_acc, 12));
+    assert_eq!((a[3].final_val_loss, a[3].final_train_score, a[3].epochs), (last.val_loss, last.train_score, 12));
     assert_eq!(a[3].curve.epoch.len(), 12);
     // Different seeds give different runs.
     assert_ne!(a[0].final_val_loss, a[1].final_val_loss);
@@ -211,7 +211,7 @@ fn medians(s: &Sweep, series: Option<&str>) -> Vec<(Value, [f32; 4])> {
             let rs: Vec<&RunRecord> = records.iter().filter(|r| &r.value == v).collect();
             assert_eq!(rs.len(), s.seeds);
             let m = |f: fn(&RunRecord) -> f32| median(rs.iter().map(|r| f(r))).unwrap();
-            (v.clone(), [m(|r| 1.0 - r.final_train_acc), m(|r| 1.0 - r.final_val_acc), m(|r| r.final_train_loss), m(|r| r.final_val_loss)])
+            (v.clone(), [m(|r| 1.0 - r.final_train_score), m(|r| 1.0 - r.final_val_score), m(|r| r.final_train_loss), m(|r| r.final_val_loss)])
         })
         .collect()
 }

@@ -33,8 +33,8 @@ fn default_network_learns_the_3_class_spiral() {
     t.run(40 * spe);
     let last = t.history.last().unwrap();
     assert_eq!(last.epoch, 40);
-    assert!(last.val_acc >= 0.95, "validation accuracy {}", last.val_acc);
-    assert!(last.train_acc >= 0.95, "training accuracy {}", last.train_acc);
+    assert!(last.val_score >= 0.95, "validation accuracy {}", last.val_score);
+    assert!(last.train_score >= 0.95, "training accuracy {}", last.train_score);
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn every_dataset_and_optimizer_learns_something() {
             let last = t.history.last().unwrap();
             assert!(last.train_loss < first.train_loss, "{ds} {opt:?}: loss {} -> {}", first.train_loss, last.train_loss);
             let chance = 1.0 / t.data.classes as f32;
-            assert!(last.val_acc > chance + 0.15, "{ds} {opt:?}: val acc {}", last.val_acc);
+            assert!(last.val_score > chance + 0.15, "{ds} {opt:?}: val acc {}", last.val_score);
         }
     }
 }

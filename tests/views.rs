@@ -150,7 +150,7 @@ fn image_views_evaluate_like_the_curves_with_batch_statistics() {
         let rec = t.history.last().unwrap().clone();
         assert_eq!(rec.epoch, 2);
         let v = t.image_views(48, 32);
-        assert_eq!(diagonal_accuracy(&v.confusion, 3), rec.val_acc, "ensemble {} view {:?}", cfg.ensemble, cfg.test_time);
+        assert_eq!(diagonal_accuracy(&v.confusion, 3), rec.val_score, "ensemble {} view {:?}", cfg.ensemble, cfg.test_time);
         // Running averages give other probabilities: the views must not use them here.
         assert_ne!(t.evaluate_split(false, Mode::Eval).0, rec.val_loss);
     }
@@ -167,5 +167,5 @@ fn the_decision_grid_uses_the_curves_evaluation_mode() {
     let raw = t.data.val_raw.clone();
     let p = t.predict_raw(&raw);
     let k = t.data.classes;
-    assert_eq!(diagonal_accuracy(&confusion(&p, &t.data.val_y), k), rec.val_acc);
+    assert_eq!(diagonal_accuracy(&confusion(&p, &t.data.val_y), k), rec.val_score);
 }

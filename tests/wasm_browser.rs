@@ -31,7 +31,7 @@ fn session_from_a_js_object_trains_and_reports() {
     assert_eq!(get(&r, "steps_per_epoch").as_f64(), Some(14.0));
     let evals = js_sys::Array::from(&get(&r, "evals"));
     assert_eq!(evals.length(), 2);
-    let acc = get(&evals.get(1), "val_acc").as_f64().unwrap();
+    let acc = get(&evals.get(1), "val_score").as_f64().unwrap();
     assert!((0.0..=1.0).contains(&acc));
     assert_eq!(js_sys::Array::from(&s.history().unwrap()).length(), 2);
 }

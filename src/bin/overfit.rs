@@ -202,12 +202,12 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
         "summary": {
             "epochs": t.epoch,
             "steps": t.step,
-            "final_train_acc": last.map(|r| r.train_acc),
-            "final_val_acc": last.map(|r| r.val_acc),
+            "final_train_score": last.map(|r| r.train_score),
+            "final_val_score": last.map(|r| r.val_score),
             "final_train_loss": last.map(|r| r.train_loss),
             "final_val_loss": last.map(|r| r.val_loss),
             "best_epoch": best.map(|r| r.epoch),
-            "best_val_acc": best.map(|r| r.val_acc),
+            "best_val_score": best.map(|r| r.val_score),
             "early_stopped": t.stopped,
             "diverged_at_step": t.diverged_at,
             "parameters": t.model().params.trainable_count(),
@@ -218,13 +218,10 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
             "peak_rss_kib": status_kib("VmHWM:"),
         }
     });
+    // The scores named for what they are: accuracy, or R^2 for regression (with the RMSE).
+    let m = summary["summary"].as_object_mut().expect("an object");
+    overfit::history::rename_scores(m, cfg.dataset.is_regression(), &["final_train", "final_val", "best_val"]);
     if cfg.dataset.is_regression() {
-        // Regression scores are R^2, named so, with the RMSE beside them.
-        let m = summary["summary"].as_object_mut().expect("an object");
-        for (from, to) in [("final_train_acc", "final_train_r2"), ("final_val_acc", "final_val_r2"), ("best_val_acc", "best_val_r2")] {
-            let x = m.remove(from).unwrap_or_default();
-            m.insert(to.into(), x);
-        }
         m.insert("final_train_rmse".into(), serde_json::json!(last.and_then(|r| r.train_rmse)));
         m.insert("final_val_rmse".into(), serde_json::json!(last.and_then(|r| r.val_rmse)));
     }

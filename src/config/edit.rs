@@ -37,6 +37,18 @@ mod tests {
     use crate::config::{Config, Dataset, LayerOverride, Loss};
 
     #[test]
+    fn an_edited_file_with_stale_overrides_reads_then_follows() {
+        // The page sends the edited config as JSON; it is read without the range checks, followed,
+        // and then valid.
+        let json = serde_json::json!({"hidden": [16, 16], "layer_overrides": [{"layer": 3, "dropout": 0.5}]});
+        assert!(Config::from_value(&json).is_err(), "layer 3 of 2 is out of range");
+        let mut c = Config::from_value_unvalidated(&json).expect("the fields read");
+        c.follow_edit("hidden");
+        assert!(c.layer_overrides.is_empty());
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
     fn removing_layers_drops_their_overrides() {
         let mut c = Config { hidden: vec![8, 8, 8], ..Config::default() };
         c.layer_overrides = vec![

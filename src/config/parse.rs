@@ -16,6 +16,14 @@ impl Config {
 
     /// Like `from_json`, from an already parsed JSON value.
     pub fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        let cfg = Config::from_value_unvalidated(value)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Reads every field by its type, as `from_value` does, without `validate()`'s range and
+    /// cross-field checks: for an edit whose consequences (`follow_edit`) make it valid.
+    pub fn from_value_unvalidated(value: &serde_json::Value) -> Result<Config, ConfigError> {
         let map = value.as_object().ok_or_else(|| err("config", "must be a JSON object".into()))?;
         check_list_lengths(map)?;
         // Deserializing one field at a time lets the error name the field even for type errors,
@@ -30,7 +38,6 @@ impl Config {
         if !map.contains_key("loss") {
             cfg.loss = Loss::default_for(cfg.dataset);
         }
-        cfg.validate()?;
         Ok(cfg)
     }
 

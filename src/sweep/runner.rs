@@ -20,13 +20,13 @@ pub struct RunRecord {
     pub steps: u64,
     pub final_train_loss: f32,
     pub final_val_loss: f32,
-    pub final_train_acc: f32,
-    pub final_val_acc: f32,
+    pub final_train_score: f32,
+    pub final_val_score: f32,
     pub best_epoch: usize,
     pub best_train_loss: f32,
     pub best_val_loss: f32,
-    pub best_train_acc: f32,
-    pub best_val_acc: f32,
+    pub best_train_score: f32,
+    pub best_val_score: f32,
     pub early_stopped: bool,
     pub diverged: bool,
     /// Columns of the thinned curve: epoch, train loss, val loss, train acc, val acc.
@@ -38,8 +38,8 @@ pub struct Curve {
     pub epoch: Vec<usize>,
     pub train_loss: Vec<f32>,
     pub val_loss: Vec<f32>,
-    pub train_acc: Vec<f32>,
-    pub val_acc: Vec<f32>,
+    pub train_score: Vec<f32>,
+    pub val_score: Vec<f32>,
 }
 
 /// One run of a sweep in progress: its trainer, advanced a whole epoch at a time (the page calls
@@ -103,8 +103,8 @@ impl SweepRun {
             curve.epoch.push(r.epoch);
             curve.train_loss.push(r.train_loss);
             curve.val_loss.push(r.val_loss);
-            curve.train_acc.push(r.train_acc);
-            curve.val_acc.push(r.val_acc);
+            curve.train_score.push(r.train_score);
+            curve.val_score.push(r.val_score);
         }
         RunRecord {
             run: self.spec.run,
@@ -115,13 +115,13 @@ impl SweepRun {
             steps: t.step,
             final_train_loss: last.map_or(nan, |r| r.train_loss),
             final_val_loss: last.map_or(nan, |r| r.val_loss),
-            final_train_acc: last.map_or(nan, |r| r.train_acc),
-            final_val_acc: last.map_or(nan, |r| r.val_acc),
+            final_train_score: last.map_or(nan, |r| r.train_score),
+            final_val_score: last.map_or(nan, |r| r.val_score),
             best_epoch: best.map_or(0, |r| r.epoch),
             best_train_loss: best.map_or(nan, |r| r.train_loss),
             best_val_loss: best.map_or(nan, |r| r.val_loss),
-            best_train_acc: best.map_or(nan, |r| r.train_acc),
-            best_val_acc: best.map_or(nan, |r| r.val_acc),
+            best_train_score: best.map_or(nan, |r| r.train_score),
+            best_val_score: best.map_or(nan, |r| r.val_score),
             early_stopped: t.stopped,
             diverged: t.diverged_at.is_some(),
             curve,

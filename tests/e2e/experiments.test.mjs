@@ -78,7 +78,7 @@ test('a small sweep on 2 workers: every point, a point opens its run, CSV equals
       assert.equal(Number(cells.run), i);
       assert.equal(Number(cells.width), cli[i].value);
       assert.equal(Number(cells.seed), cli[i].seed);
-      for (const k of ['final_train_loss', 'final_val_loss', 'final_train_acc', 'final_val_acc', 'best_val_loss']) {
+      for (const k of ['final_train_loss', 'final_val_loss', 'final_train_score', 'final_val_score', 'best_val_loss']) {
         assert.ok(Math.abs(Number(cells[k]) - cli[i][k]) <= 1e-6, `run ${i} ${k}: page ${cells[k]}, CLI ${cli[i][k]}`);
       }
     }

@@ -81,7 +81,7 @@ test('a corrupted saved run is dropped and reported; the Runs tab still lists th
       const runs = JSON.parse(localStorage.getItem('overfit.runs.v1'));
       const good = runs[0];
       const noStep = { ...good, id: 'bad-step', step: null };
-      const noCurves = { ...good, id: 'bad-curves', curves: { epoch: [1], trainLoss: ['x'], valLoss: [1], trainAcc: [1], valAcc: [1] } };
+      const noCurves = { ...good, id: 'bad-curves', curves: { epoch: [1], trainLoss: ['x'], valLoss: [1], trainScore: [1], valScore: [1] } };
       localStorage.setItem('overfit.runs.v1', JSON.stringify([noStep, good, noCurves]));
     });
     await page.reload();

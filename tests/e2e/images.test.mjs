@@ -171,8 +171,8 @@ test('digits train past 90 % validation accuracy, and the image views render', a
     const conf = page.locator('#confusion');
     assert.equal(Number(await conf.getAttribute('data-total')), valCount, 'the matrix total equals the validation count');
     const correct = Number(await conf.getAttribute('data-correct'));
-    const valAcc = await figure(page, 'val-acc');
-    assert.ok(Math.abs((100 * correct) / valCount - valAcc) < 0.06, `diagonal ${correct}/${valCount} matches the validation accuracy ${valAcc} %`);
+    const valScore = await figure(page, 'val-acc');
+    assert.ok(Math.abs((100 * correct) / valCount - valScore) < 0.06, `diagonal ${correct}/${valCount} matches the validation accuracy ${valScore} %`);
     assert.match(await page.getByTestId('confusion-note').textContent(), /^539 images · \d+\.\d % correct$/);
     const confusion = await canvasStats(page, 'confusion');
     assert.ok(confusion.painted > 0.3 * confusion.width * confusion.height, `the matrix is painted (${JSON.stringify(confusion)})`);

@@ -29,7 +29,7 @@ async function stat(page, layer, part, name) {
 /** The compare panel's figures of run A or B at its newest epoch. */
 async function panel(page, run) {
   return page.locator(`[data-testid="compare-figures"] p[data-run="${run}"]`).evaluate((p) => ({
-    epoch: Number(p.dataset.epoch), trainAcc: Number(p.dataset.trainAcc), valAcc: Number(p.dataset.valAcc),
+    epoch: Number(p.dataset.epoch), trainScore: Number(p.dataset.trainScore), valScore: Number(p.dataset.valScore),
     trainLoss: Number(p.dataset.trainLoss), valLoss: Number(p.dataset.valLoss),
   }));
 }
@@ -73,7 +73,7 @@ async function readDemo(opened, demo) {
   await page.waitForFunction(() => document.querySelector('[data-testid="val-loss"]').dataset.value !== '');
   await page.waitForTimeout(300);
   const b = {
-    epoch: await value(page, 'epoch'), trainAcc: await value(page, 'train-acc'), valAcc: await value(page, 'val-acc'),
+    epoch: await value(page, 'epoch'), trainScore: await value(page, 'train-acc'), valScore: await value(page, 'val-acc'),
     trainLoss: await value(page, 'train-loss'), valLoss: await value(page, 'val-loss'),
   };
   return { ...opened, a, b };
@@ -86,7 +86,7 @@ const show = (f) => f && Object.fromEntries(Object.entries(f).map(([k, v]) => [k
 /** What each demo's card claims, checked on what the page shows at the stop epoch. */
 const CLAIMS = {
   'zeros-init': async ({ page, b }) => {
-    assert.ok(b.valAcc < 45, `validation ${b.valAcc} %`);
+    assert.ok(b.valScore < 45, `validation ${b.valScore} %`);
     assert.equal(await stat(page, 1, 'act', 'std'), 0, 'every unit of layer 1 outputs the same value');
     return { layer1Std: 0 };
   },
@@ -94,19 +94,19 @@ const CLAIMS = {
     const first = await stat(page, 1, 'act', 'std');
     const last = await stat(page, 6, 'act', 'std');
     assert.ok(first > 0 && last < 0.1 * first, `layer 6 std ${last} vs layer 1 std ${first}`);
-    assert.ok(b.valAcc < 45 && a.valAcc > 90, `B ${b.valAcc} %, A ${a.valAcc} %`);
+    assert.ok(b.valScore < 45 && a.valScore > 90, `B ${b.valScore} %, A ${a.valScore} %`);
     return { stdRatio: last / first };
   },
   'too-large-init': async ({ page, a, b }) => {
     const sat = await stat(page, 3, 'act', 'saturated');
     assert.ok(sat > 50, `layer 3: ${sat} % saturated`);
-    assert.ok(a.valAcc >= b.valAcc + 20, `A ${a.valAcc} %, B ${b.valAcc} %`);
+    assert.ok(a.valScore >= b.valScore + 20, `A ${a.valScore} %, B ${b.valScore} %`);
     return { layer3Saturated: sat };
   },
   'xavier-tanh': async ({ page, b }) => {
     const ratio = (await stat(page, 6, 'act', 'std')) / (await stat(page, 1, 'act', 'std'));
     assert.ok(ratio > 0.2, `last/first activation std ${ratio}`);
-    assert.ok(b.valAcc > 90, `validation ${b.valAcc} %`);
+    assert.ok(b.valScore > 90, `validation ${b.valScore} %`);
     return { stdRatio: ratio };
   },
   'he-relu': async ({ page, b }) => {
@@ -114,15 +114,15 @@ const CLAIMS = {
     const dead = await stat(page, 6, 'act', 'dead');
     assert.ok(ratio > 0.2, `last/first activation std ${ratio}`);
     assert.ok(dead < 40, `layer 6: ${dead} % dead units`);
-    assert.ok(b.valAcc > 90, `validation ${b.valAcc} %`);
+    assert.ok(b.valScore > 90, `validation ${b.valScore} %`);
     return { stdRatio: ratio, layer6Dead: dead };
   },
   'deep-bn': async ({ a, b }) => {
-    assert.ok(a.valAcc < 45, `A (no BatchNorm) ${a.valAcc} %`);
-    assert.ok(b.valAcc >= a.valAcc + 15, `B ${b.valAcc} % vs A ${a.valAcc} %`);
+    assert.ok(a.valScore < 45, `A (no BatchNorm) ${a.valScore} %`);
+    assert.ok(b.valScore >= a.valScore + 15, `B ${b.valScore} % vs A ${a.valScore} %`);
   },
   'bn-batch-2': async ({ a, b }) => {
-    assert.ok(b.valAcc < a.valAcc, `B (batch statistics) ${b.valAcc} % vs A (running averages) ${a.valAcc} %`);
+    assert.ok(b.valScore < a.valScore, `B (batch statistics) ${b.valScore} % vs A (running averages) ${a.valScore} %`);
   },
   'overfit-me': async ({ page, b }) => {
     const rows = await curvesCsv(page);
@@ -140,9 +140,9 @@ const CLAIMS = {
     assert.ok(gap(b) < gap(a), `loss gaps B ${gap(b)} vs A ${gap(a)}`);
   },
   'augmentation-rescue': async ({ a, b }) => {
-    const gapA = a.trainAcc - a.valAcc;
-    const gapB = b.trainAcc - b.valAcc;
-    assert.equal(a.trainAcc, 100, 'A memorized its images');
+    const gapA = a.trainScore - a.valScore;
+    const gapB = b.trainScore - b.valScore;
+    assert.equal(a.trainScore, 100, 'A memorized its images');
     assert.ok(gapA > 30 && gapB <= gapA - 20, `accuracy gaps A ${gapA}, B ${gapB}`);
     assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
   },
@@ -159,7 +159,7 @@ const CLAIMS = {
     assert.equal(m.count, '5');
     assert.ok(Number(m.ensembleLoss) < Number(m.meanLoss), `ensemble ${m.ensembleLoss} vs members' mean ${m.meanLoss}`);
     assert.match(await page.getByTestId('members').textContent(), /Members \(validation\): (\d+\.\d %, ){4}\d+\.\d % · mean \d+\.\d % · ensemble \d+\.\d %; loss: members' mean/);
-    return { membersMeanLoss: Number(m.meanLoss), membersMeanAcc: Number(m.meanAcc), ensembleAcc: b.valAcc };
+    return { membersMeanLoss: Number(m.meanLoss), membersMeanAcc: Number(m.meanAcc), ensembleAcc: b.valScore };
   },
   'softmax-hinge': async ({ a, b }) => {
     assert.equal(b.trainLoss, 0, 'hinge reaches exactly 0');
@@ -176,7 +176,7 @@ const CLAIMS = {
     assert.equal(await page.getByTestId('score-head').textContent(), 'R² · RMSE');
     const rmse = Number(await page.getByTestId('train-acc').getAttribute('data-rmse'));
     assert.ok(Math.abs(rmse * rmse - b.trainLoss) <= 1e-4 + 1e-3 * b.trainLoss, `RMSE² ${rmse * rmse} vs MSE ${b.trainLoss}`);
-    return { ratio: b.trainLoss / b.valLoss, trainR2: b.trainAcc / 100, valR2: b.valAcc / 100 };
+    return { ratio: b.trainLoss / b.valLoss, trainR2: b.trainScore / 100, valR2: b.valScore / 100 };
   },
   'regression-l2': async ({ a, b }) => {
     assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
@@ -186,7 +186,7 @@ const CLAIMS = {
     assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
   },
   'features-circles': async ({ page, a, b }) => {
-    assert.ok(b.valAcc > 95 && a.valAcc < 72, `B ${b.valAcc} %, A ${a.valAcc} %`);
+    assert.ok(b.valScore > 95 && a.valScore < 72, `B ${b.valScore} %, A ${a.valScore} %`);
     // The feature toggles show B's choice.
     const checked = await page.locator('.set-row input:checked').evaluateAll((xs) => xs.map((x) => x.value));
     assert.deepEqual(checked, ['x1_squared', 'x2_squared']);

@@ -32,8 +32,8 @@ test('Play trains the default 3-class spiral past 90 % validation accuracy', asy
     assert.equal(await figure(page, 'step'), 0);
     await play(page);
     await waitFigure(page, 'val-acc', '>', 90, 60_000);
-    const valAcc = await page.getByTestId('val-acc').textContent();
-    assert.match(valAcc, /^\d+\.\d %$/, 'accuracy shown as a percentage');
+    const valScore = await page.getByTestId('val-acc').textContent();
+    assert.match(valScore, /^\d+\.\d %$/, 'accuracy shown as a percentage');
     // Steps per second is measured over a quarter of a second, so it may trail the accuracy.
     await waitFigure(page, 'steps-per-sec', '>', 0, 5_000);
     assert.ok((await figure(page, 'epoch')) >= 1);

@@ -38,9 +38,23 @@ test('the values box, the hash part and the CSV', () => {
   assert.deepEqual(back.spec, { knob: 'width', values: [2, 8], seeds: 2, epochs: 30 });
   assert.match(splitHash('#sweep=%7Bnot').error, /not readable/);
   assert.match(splitHash(`#sweep=${'x'.repeat(9000)}`).error, /longer than/);
-  const rec = (run, value, seed) => ({ run, value, series: null, seed, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_acc: 0.9, final_val_acc: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_acc: 0.9, best_val_acc: 0.8, best_epoch: 3, early_stopped: false, diverged: false });
+  const rec = (run, value, seed) => ({ run, value, series: null, seed, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_score: 0.9, final_val_score: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_score: 0.9, best_val_score: 0.8, best_epoch: 3, early_stopped: false, diverged: false });
   const csv = sweepCsv(spec, [rec(1, 2, 2), rec(0, 2, 1)]).trim().split('\n');
   assert.equal(csv.length, 3);
   assert.match(csv[0], /^run,width,seed,epochs,steps,final_train_loss/);
   assert.match(csv[1], /^0,2,1,3,10,0.5,0.25,0.9,0.8/);
+});
+
+test('sweeps kept by an earlier version, with accuracy-named score slots, still load', async () => {
+  const { SweepStore } = await import('../../www/experiments/sweep-store.js');
+  const old = { run: 0, value: 2, series: null, seed: 1, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_acc: 0.9, final_val_acc: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_acc: 0.9, best_val_acc: 0.8, best_epoch: 3, early_stopped: false, diverged: false, curve: { epoch: [1], train_loss: [1], val_loss: [1], train_acc: [0.5], val_acc: [0.4] } };
+  const data = new Map([['overfit.sweeps.v1', JSON.stringify([{ id: 'a', started: 1, spec: { knob: 'width', values: [2] }, records: [old], state: 'done' }])]]);
+  const storage = { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => data.set(k, v), removeItem: (k) => data.delete(k) };
+  const store = new SweepStore(storage);
+  assert.equal(store.problem, null);
+  const [r] = store.sweeps[0].records;
+  assert.equal(r.final_val_score, 0.8);
+  assert.equal(r.best_train_score, 0.9);
+  assert.deepEqual(r.curve.val_score, [0.4]);
+  assert.ok(!('final_val_acc' in r));
 });

@@ -206,7 +206,7 @@ test('user files are grouped by sub-folder or by name prefix, and limits are nam
 test('the curve history stays bounded and evenly spread over a long run, newest epoch kept', async () => {
   const { CurveHistory } = await import('../../www/training/curve-history.js');
   const h = new CurveHistory(64);
-  const rec = (epoch) => ({ epoch, train_loss: 1 / epoch, val_loss: 2 / epoch, train_acc: 0.5, val_acc: 0.25, members_val_acc: [0.1, 0.2] });
+  const rec = (epoch) => ({ epoch, train_loss: 1 / epoch, val_loss: 2 / epoch, train_score: 0.5, val_score: 0.25, members_val_score: [0.1, 0.2] });
   for (let e = 1; e <= 64; e++) h.push(rec(e));
   assert.equal(h.length, 64);
   assert.equal(h.stride, 1);
@@ -231,7 +231,7 @@ test('the page thins curves with the core\'s rules: the same kept epochs, the sa
   assert.ok(Number.isInteger(capacity) && capacity >= 64, `the core's bound: ${capacity}`);
   for (const [epochs, cap] of [[10, 8], [100, 8], [1000, 16], [5000, 64], [3 * capacity + 7, capacity]]) {
     const h = new CurveHistory(cap);
-    for (let e = 1; e <= epochs; e++) h.push({ epoch: e, train_loss: 1, val_loss: 1, train_acc: 0, val_acc: 0, members_val_acc: [] });
+    for (let e = 1; e <= epochs; e++) h.push({ epoch: e, train_loss: 1, val_loss: 1, train_score: 0, val_score: 0, members_val_score: [] });
     assert.deepEqual(h.epoch, Array.from(coreKeptEpochs(epochs, cap)), `${epochs} epochs, bound ${cap}`);
   }
   for (let n = 0; n <= 300; n += 7) {

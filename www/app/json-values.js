@@ -7,6 +7,22 @@ export function clone(value) {
 }
 
 /** Deep equality of JSON-like values. */
+/**
+ * Returns `v` with the keys of every object in it renamed by `names` ({old: new}), at any depth,
+ * a key kept where its new name is already present; for values stored by an earlier version of
+ * the page.
+ */
+export function renameKeys(v, names, depth = 0) {
+  if (depth > 8 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => renameKeys(x, names, depth + 1));
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    const to = Object.hasOwn(names, k) && !Object.hasOwn(v, names[k]) ? names[k] : k;
+    out[to] = renameKeys(x, names, depth + 1);
+  }
+  return out;
+}
+
 export function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -28,16 +28,16 @@ export function createStatus(page) {
       if (state.regression) {
         // R² (kept as 100 R²) and the RMSE of each split.
         const text = (r2, rmse) => `${(r2 / 100).toFixed(3)} · ${rmse == null ? '–' : formatLoss(rmse)}`;
-        setFigure(ui.trainAcc, text(h.trainAcc[n - 1], h.trainRmse[n - 1]), h.trainAcc[n - 1]);
-        setFigure(ui.valAcc, text(h.valAcc[n - 1], h.valRmse[n - 1]), h.valAcc[n - 1]);
-        ui.trainAcc.dataset.rmse = String(h.trainRmse[n - 1]);
-        ui.valAcc.dataset.rmse = String(h.valRmse[n - 1]);
+        setFigure(ui.trainScore, text(h.trainScore[n - 1], h.trainRmse[n - 1]), h.trainScore[n - 1]);
+        setFigure(ui.valScore, text(h.valScore[n - 1], h.valRmse[n - 1]), h.valScore[n - 1]);
+        ui.trainScore.dataset.rmse = String(h.trainRmse[n - 1]);
+        ui.valScore.dataset.rmse = String(h.valRmse[n - 1]);
       } else {
-        setFigure(ui.trainAcc, formatPercent(h.trainAcc[n - 1]), h.trainAcc[n - 1]);
-        setFigure(ui.valAcc, formatPercent(h.valAcc[n - 1]), h.valAcc[n - 1]);
+        setFigure(ui.trainScore, formatPercent(h.trainScore[n - 1]), h.trainScore[n - 1]);
+        setFigure(ui.valScore, formatPercent(h.valScore[n - 1]), h.valScore[n - 1]);
       }
     } else {
-      for (const el of [ui.trainLoss, ui.valLoss, ui.trainAcc, ui.valAcc]) setFigure(el, '–', '');
+      for (const el of [ui.trainLoss, ui.valLoss, ui.trainScore, ui.valScore]) setFigure(el, '–', '');
     }
     // The ensemble's members, each on its own bootstrap sample, next to the averaged prediction.
     // The members' mean stands beside the ensemble: averaging probabilities never gives a higher
@@ -46,10 +46,10 @@ export function createStatus(page) {
       const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       const meanAcc = mean(h.lastMembers);
       const meanLoss = mean(h.lastMembersLoss);
-      const text = `Members (validation): ${h.lastMembers.map(formatPercent).join(', ')} · mean ${formatPercent(meanAcc)} · ensemble ${formatPercent(h.valAcc[n - 1])}`
+      const text = `Members (validation): ${h.lastMembers.map(formatPercent).join(', ')} · mean ${formatPercent(meanAcc)} · ensemble ${formatPercent(h.valScore[n - 1])}`
         + `; loss: members' mean ${formatLoss(meanLoss)}, ensemble ${formatLoss(h.valLoss[n - 1])}`;
       if (ui.members.textContent !== text) ui.members.textContent = text;
-      Object.assign(ui.members.dataset, { meanAcc: String(meanAcc), meanLoss: String(meanLoss), ensembleLoss: String(h.valLoss[n - 1]), ensembleAcc: String(h.valAcc[n - 1]) });
+      Object.assign(ui.members.dataset, { meanAcc: String(meanAcc), meanLoss: String(meanLoss), ensembleLoss: String(h.valLoss[n - 1]), ensembleAcc: String(h.valScore[n - 1]) });
       ui.members.dataset.count = String(h.lastMembers.length);
       ui.members.hidden = false;
     } else {

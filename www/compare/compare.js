@@ -241,14 +241,14 @@ export class Compare {
     const figures = (h) => {
       const n = h?.length ?? 0;
       if (n === 0) return null;
-      return { epoch: h.epoch[n - 1], trainAcc: h.trainAcc[n - 1], valAcc: h.valAcc[n - 1], trainLoss: h.trainLoss[n - 1], valLoss: h.valLoss[n - 1] };
+      return { epoch: h.epoch[n - 1], trainScore: h.trainScore[n - 1], valScore: h.valScore[n - 1], trainLoss: h.trainLoss[n - 1], valLoss: h.valLoss[n - 1] };
     };
     const row = (name, h) => {
       const f = figures(h);
       if (!f) return `${name}: no epoch yet`;
-      const gap = f.trainAcc - f.valAcc;
+      const gap = f.trainScore - f.valScore;
       const lossGap = f.valLoss - f.trainLoss;
-      return `${name} at epoch ${f.epoch}: training ${formatPercent(f.trainAcc)}, validation ${formatPercent(f.valAcc)}, gap ${Number.isFinite(gap) ? gap.toFixed(1) : '–'} points; `
+      return `${name} at epoch ${f.epoch}: training ${formatPercent(f.trainScore)}, validation ${formatPercent(f.valScore)}, gap ${Number.isFinite(gap) ? gap.toFixed(1) : '–'} points; `
         + `loss ${formatLoss(f.trainLoss)} / ${formatLoss(f.valLoss)} (gap ${formatLoss(lossGap)})`;
     };
     // Each run's line keys (training solid, validation dashed or dotted) in its chart colours.

@@ -11,7 +11,7 @@ import { clone } from '../app/json-values.js';
 import { downloadBlob, downloadText } from '../export/downloads.js';
 import { mark, bump } from '../app/test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
-import { SweepChart, figure } from './sweep-chart.js';
+import { SweepChart } from './sweep-chart.js';
 import { Planner } from './planner.js';
 import { drawRunCurve } from '../plots/run-curve.js';
 import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
@@ -19,6 +19,12 @@ import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from
 import presets from '../../presets/experiments.json';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
+
+/** The fields of a record the core's summary reads (src/sweep/summary.rs `Figures`). */
+function figuresOf(r) {
+  const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score } = r;
+  return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score };
+}
 
 export function createExperiments(page) {
   const el = {
@@ -227,22 +233,39 @@ export function createExperiments(page) {
     return page.state.schema?.dataset(spec.config ?? {})?.regression ? REGRESSION_METRIC_TEXT : METRIC_TEXT;
   }
 
-  function draw() {
+  /** Draws are numbered: a summary that comes back after a newer draw was asked for is dropped. */
+  let drawId = 0;
+
+  async function draw() {
     renderStatus();
+    const id = ++drawId;
     if (!shown) return chart.draw({ spec: null });
-    const spec = { knob: shown.spec.knob, values: shown.spec.values, series: shown.spec.series ?? null };
+    const sweep = shown;
+    const spec = { knob: sweep.spec.knob, values: sweep.spec.values, series: sweep.spec.series ?? null };
+    const records = sweep.records.slice();
+    // The medians and ranges are the core's (src/sweep/summary.rs), asked of the planner; only
+    // the figures travel, not the curves.
+    let cells;
+    try {
+      cells = (await ask({ type: 'summary', values: spec.values, series: spec.series?.values ?? null, records: records.map(figuresOf) })).cells;
+    } catch (e) {
+      if (id === drawId) say(`The sweep's summary could not be computed: ${e.message}`);
+      return;
+    }
+    if (id !== drawId) return;
     const metric = el.metric.value || 'error';
     const which = el.which.value || 'final';
     chart.draw({
       spec,
       knob: knobOf(spec.knob),
-      records: shown.records,
+      records,
+      cells,
       metric,
       which,
       labels: {
         knob: KNOB_TEXT[spec.knob]?.label ?? spec.knob,
         series: KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
-        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(shown.spec)[metric].axis}`,
+        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(sweep.spec)[metric].axis}`,
       },
     });
     bump('sweepDraws');
@@ -297,7 +320,7 @@ export function createExperiments(page) {
     const knob = KNOB_TEXT[shown.spec.knob]?.label ?? shown.spec.knob;
     const series = shown.spec.series ? `, ${KNOB_TEXT[shown.spec.series.knob]?.label ?? shown.spec.series.knob} ${record.series}` : '';
     const pct = (v) => (v == null ? '–' : `${(v * 100).toFixed(1)} %`);
-    el.detailTitle.textContent = `Run ${record.run + 1}: ${knob} ${record.value}${series}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_acc)}, validation ${pct(record.final_val_acc)} · best validation ${pct(record.best_val_acc)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}`;
+    el.detailTitle.textContent = `Run ${record.run + 1}: ${knob} ${record.value}${series}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_score)}, validation ${pct(record.final_val_score)} · best validation ${pct(record.best_val_score)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}`;
     el.detail.hidden = false;
     el.detail.dataset.run = String(record.run);
     el.use.disabled = !cfgRun;

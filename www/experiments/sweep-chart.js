@@ -9,40 +9,25 @@
 import { cssVar, pixelRatio } from '../plots/canvas.js';
 
 /** Colours of the series (a second knob) in order; one series uses the page's train/val colours. */
-const SERIES_COLOURS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#1f9aa8'];
+const SERIES_COLORS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#1f9aa8'];
 
-/** The figure a metric reads from a record for a split ("train" or "val"), or null. */
-export function figure(record, metric, which, split) {
-  const acc = record[`${which}_${split}_acc`];
-  const loss = record[`${which}_${split}_loss`];
-  const v = metric === 'loss' ? loss : metric === 'accuracy' ? acc : acc == null ? null : 1 - acc;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
+/** The core's name of each metric the chart offers (the score slot holds accuracy or R²). */
+const SLOT = { loss: 'loss', accuracy: 'score', error: 'error' };
 
-/** The median of the non-null numbers, or null. */
-export function median(values) {
-  const v = values.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const k = v.length;
-  return k % 2 ? v[(k - 1) / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
-}
-
-/** Per series and value: the seeds' figures and their median, min and max (train and val). */
-export function summarize(spec, records, metric, which) {
-  const seriesValues = spec.series ? spec.series.values : [null];
-  return seriesValues.map((s) => ({
-    series: s,
-    cells: spec.values.map((v) => {
-      const rs = records.filter((r) => same(r.value, v) && same(r.series ?? null, s));
-      const cell = { value: v, records: rs };
-      for (const split of ['train', 'val']) {
-        const ys = rs.map((r) => figure(r, metric, which, split));
-        const finite = ys.filter((y) => y !== null);
-        cell[split] = { ys, median: median(ys), min: finite.length ? Math.min(...finite) : null, max: finite.length ? Math.max(...finite) : null };
-      }
-      return cell;
-    }),
-  }));
+/**
+ * Groups the core's summary cells (wasm `sweep_summary`, src/sweep/summary.rs) by series for
+ * one metric and moment: per cell its value, its records, and per split the seeds' figures with
+ * their median, min and max, all computed by the core.
+ */
+export function groupCells(cells, records, metric, which) {
+  const groups = [];
+  for (const c of cells) {
+    let g = groups.find((x) => same(x.series, c.series ?? null));
+    if (!g) groups.push((g = { series: c.series ?? null, cells: [] }));
+    const at = c[which];
+    g.cells.push({ value: c.value, records: c.runs.map((i) => records[i]), train: at.train[SLOT[metric]], val: at.val[SLOT[metric]] });
+  }
+  return groups;
 }
 
 const same = (a, b) => (a === null || b === null ? a === b : String(a) === String(b));
@@ -107,10 +92,10 @@ export class SweepChart {
     return this.dots.find((d) => d.record.run === run && d.split === 'val') ?? null;
   }
 
-  /** Draws `{spec, knob, seriesKnob, records, metric, which, labels}`. */
+  /** Draws `{spec, knob, records, cells, metric, which, labels}` (`cells`: the core's summary). */
   draw(state) {
     this.state = state;
-    const { spec, knob, records, metric, which, labels } = state;
+    const { spec, knob, records, cells, metric, which, labels } = state;
     const canvas = this.canvas;
     const dpr = pixelRatio();
     const w = Math.max(200, canvas.clientWidth || 600);
@@ -126,7 +111,7 @@ export class SweepChart {
     ctx.fillRect(0, 0, w, h);
     this.dots = [];
     if (!spec) return;
-    const groups = summarize(spec, records, metric, which);
+    const groups = groupCells(cells ?? [], records, metric, which);
     const scale = xScale(spec.values, knob);
     const pad = { l: 52, r: 12, t: 36, b: 40 };
     const pw = w - pad.l - pad.r;
@@ -144,7 +129,7 @@ export class SweepChart {
       xOf = (v) => pad.l + (n === 1 ? 0.5 : 0.04 + (0.92 * (t(v) - lo)) / span) * pw;
     }
     // y range from every dot.
-    const all = records.flatMap((r) => ['train', 'val'].map((s) => figure(r, metric, which, s))).filter((y) => y !== null);
+    const all = groups.flatMap((g) => g.cells.flatMap((c) => [...c.train.ys, ...c.val.ys])).filter((y) => y !== null && Number.isFinite(y));
     let y0 = metric === 'loss' ? 0 : 0;
     let y1 = all.length ? Math.max(...all) : 1;
     if (metric !== 'loss') y1 = Math.min(1, Math.max(0.05, y1 * 1.08));
@@ -188,9 +173,9 @@ export class SweepChart {
     ctx.fillText(labels.metric, 0, 0);
     ctx.restore();
     // Series.
-    const colours = (i) => (groups.length === 1
+    const colors = (i) => (groups.length === 1
       ? { train: cssVar('--train', '#34425f'), val: cssVar('--val', '#c0398f') }
-      : { train: SERIES_COLOURS[i % SERIES_COLOURS.length], val: SERIES_COLOURS[i % SERIES_COLOURS.length] });
+      : { train: SERIES_COLORS[i % SERIES_COLORS.length], val: SERIES_COLORS[i % SERIES_COLORS.length] });
     const alpha = (c, a) => {
       const m = /^#([0-9a-f]{6})$/i.exec(c.trim());
       if (!m) return c;
@@ -198,7 +183,7 @@ export class SweepChart {
       return `rgba(${x >> 16},${(x >> 8) & 255},${x & 255},${a})`;
     };
     groups.forEach((g, i) => {
-      const c = colours(i);
+      const c = colors(i);
       const cells = g.cells.filter((cell) => cell.train.median !== null && cell.val.median !== null);
       // The generalization gap between the median lines.
       if (cells.length > 1) {
@@ -210,17 +195,17 @@ export class SweepChart {
         ctx.fill();
       }
       for (const split of ['train', 'val']) {
-        const colour = c[split];
+        const color = c[split];
         const band = g.cells.filter((cell) => cell[split].min !== null);
         if (band.length > 1) {
-          ctx.fillStyle = alpha(colour, 0.14);
+          ctx.fillStyle = alpha(color, 0.14);
           ctx.beginPath();
           band.forEach((cell, j) => (j ? ctx.lineTo : ctx.moveTo).call(ctx, xOf(cell.value), yOf(cell[split].max)));
           [...band].reverse().forEach((cell) => ctx.lineTo(xOf(cell.value), yOf(cell[split].min)));
           ctx.closePath();
           ctx.fill();
         }
-        ctx.strokeStyle = colour;
+        ctx.strokeStyle = color;
         ctx.lineWidth = 2;
         ctx.setLineDash(split === 'train' ? [5, 3] : []);
         ctx.beginPath();
@@ -230,16 +215,16 @@ export class SweepChart {
         // One dot per seed, spread a little sideways so seeds do not hide each other.
         for (const cell of g.cells) {
           cell.records.forEach((r, k) => {
-            const y = figure(r, metric, which, split);
-            if (y === null) return;
+            const y = cell[split].ys[k];
+            if (y === null || !Number.isFinite(y)) return;
             const x = xOf(cell.value) + (k - (cell.records.length - 1) / 2) * 3;
             ctx.beginPath();
             ctx.arc(x, yOf(y), 3.2, 0, 2 * Math.PI);
             if (split === 'val') {
-              ctx.fillStyle = colour;
+              ctx.fillStyle = color;
               ctx.fill();
             } else {
-              ctx.strokeStyle = colour;
+              ctx.strokeStyle = color;
               ctx.lineWidth = 1.4;
               ctx.stroke();
             }
@@ -252,18 +237,18 @@ export class SweepChart {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     const items = groups.length === 1
-      ? [['training (median; dots: seeds)', colours(0).train, [5, 3]], ['validation', colours(0).val, []], ['shaded: the gap', null, null]]
-      : [[`${labels.series}:`, null, null], ...groups.map((g, i) => [label(g.series), colours(i).val, []]), ['solid: validation, dashed: training', null, null]];
+      ? [['training (median; dots: seeds)', colors(0).train, [5, 3]], ['validation', colors(0).val, []], ['shaded: the gap', null, null]]
+      : [[`${labels.series}:`, null, null], ...groups.map((g, i) => [label(g.series), colors(i).val, []]), ['solid: validation, dashed: training', null, null]];
     let lx = pad.l;
     let ly = 10;
-    for (const [text, colour, dash] of items) {
-      const width = (colour ? 22 : 0) + ctx.measureText(text).width + 10;
+    for (const [text, color, dash] of items) {
+      const width = (color ? 22 : 0) + ctx.measureText(text).width + 10;
       if (lx + width > w - 4 && lx > pad.l) {
         lx = pad.l;
         ly += 13;
       }
-      if (colour) {
-        ctx.strokeStyle = colour;
+      if (color) {
+        ctx.strokeStyle = color;
         ctx.lineWidth = 2;
         ctx.setLineDash(dash);
         ctx.beginPath();
@@ -273,9 +258,9 @@ export class SweepChart {
         ctx.setLineDash([]);
         lx += 22;
       }
-      ctx.fillStyle = colour ? fg : muted;
+      ctx.fillStyle = color ? fg : muted;
       ctx.fillText(text, lx, ly);
-      lx += width - (colour ? 22 : 0);
+      lx += width - (color ? 22 : 0);
     }
   }
 }

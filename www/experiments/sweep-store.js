@@ -4,6 +4,7 @@
 // run); and the spec's forms in the URL hash (`sweep=` beside the config) and in a JSON file.
 // Pure apart from the storage handed in, so the Node tests import it.
 
+import { renameKeys } from '../app/json-values.js';
 const KEY = 'overfit.sweeps.v1';
 export const MAX_SWEEPS = 5;
 /** The longest `sweep=` hash part read (a spec is a few hundred characters). */
@@ -12,8 +13,8 @@ export const MAX_HASH_CHARS = 8000;
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNum = (v) => v === null || (typeof v === 'number' && Number.isFinite(v));
 const FIGURES = [
-  'final_train_loss', 'final_val_loss', 'final_train_acc', 'final_val_acc',
-  'best_train_loss', 'best_val_loss', 'best_train_acc', 'best_val_acc',
+  'final_train_loss', 'final_val_loss', 'final_train_score', 'final_val_score',
+  'best_train_loss', 'best_val_loss', 'best_train_score', 'best_val_score',
 ];
 
 /** Whether a stored record has the shape the view reads. */
@@ -22,6 +23,11 @@ export function validRecord(r) {
     && Number.isSafeInteger(r.seed) && Number.isSafeInteger(r.epochs) && FIGURES.every((k) => isNum(r[k]))
     && (r.curve === undefined || r.curve === null || (isObject(r.curve) && Array.isArray(r.curve.epoch)));
 }
+
+/** The record fields of kept sweeps stored by an earlier version, and their names now. */
+const EARLIER_NAMES = Object.fromEntries(
+  ['final_train', 'final_val', 'best_train', 'best_val', 'train', 'val'].map((p) => [`${p}_acc`, `${p}_score`]),
+);
 
 export class SweepStore {
   constructor(storage = defaultStorage()) {
@@ -33,7 +39,8 @@ export class SweepStore {
   #load() {
     if (!this.storage) return [];
     try {
-      const v = JSON.parse(this.storage.getItem(KEY) ?? '[]');
+      // Kept before the score slots were named for what they hold (accuracy or R²).
+      const v = renameKeys(JSON.parse(this.storage.getItem(KEY) ?? '[]'), EARLIER_NAMES);
       if (!Array.isArray(v)) throw new Error('not a list');
       const good = v.filter((s) => isObject(s) && typeof s.id === 'string' && isObject(s.spec) && Array.isArray(s.records))
         .map((s) => ({ ...s, records: s.records.filter(validRecord) }));

@@ -2,8 +2,9 @@
 // worker: it owns one wasm `SweepSession` for the sweep it serves and trains the runs it is handed,
 // one at a time, to their end. It posts a progress message at most every ~0.5 s and one small
 // record (the core's JSON text, the same `overfit sweep` prints) per finished run: no snapshots,
-// so the pool's throughput is the cores'. It also answers `plan` (check and expand a spec) and
-// `schema` (the knobs) for the Experiments view. Cancelling a sweep terminates the worker.
+// so the pool's throughput is the cores'. As the Experiments planner (planner.js) it answers
+// `plan` (check and expand a spec), `schema` (the knobs) and `summary` (the chart's medians and
+// ranges, computed by the core). Cancelling a sweep terminates the worker.
 
 import { loadWasm } from '../wasm-loader.js';
 
@@ -47,6 +48,8 @@ onmessage = async ({ data: msg }) => {
   try {
     if (msg.type === 'schema') {
       postMessage({ type: 'schema', id: msg.id, sweep: wasm.sweep_schema() });
+    } else if (msg.type === 'summary') {
+      postMessage({ type: 'summary', id: msg.id, cells: wasm.sweep_summary(msg.values, msg.series, msg.records) });
     } else if (msg.type === 'plan') {
       postMessage({ type: 'plan', id: msg.id, plan: wasm.sweep_runs(msg.spec) });
     } else if (msg.type === 'run') {

@@ -51,7 +51,7 @@ export function historyCsv(h, regression = false) {
   const score = regression ? 'r2' : 'acc';
   const head = ['epoch', 'train_loss', 'val_loss', `train_${score}`, `val_${score}`, ...(regression ? ['train_rmse', 'val_rmse'] : []), ...members.map((_, j) => `member${j + 1}_val_${score}`)];
   const rows = h.epoch.map((e, i) => [
-    e, h.trainLoss[i], h.valLoss[i], h.trainAcc[i] / 100, h.valAcc[i] / 100,
+    e, h.trainLoss[i], h.valLoss[i], h.trainScore[i] / 100, h.valScore[i] / 100,
     ...(regression ? [h.trainRmse?.[i] ?? '', h.valRmse?.[i] ?? ''] : []),
     ...members.map((col) => (col[i] == null ? '' : col[i] / 100)),
   ].join(','));

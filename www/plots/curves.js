@@ -332,7 +332,7 @@ class Chart {
 
 /**
  * The loss and accuracy charts. `update(history)` takes the page's history columns:
- * {epoch, trainLoss, valLoss, trainAcc, valAcc, members} (accuracies in percent; members is one
+ * {epoch, trainLoss, valLoss, trainScore, valScore, members} (accuracies in percent; members is one
  * column of validation accuracies per ensemble member, empty for a single model). The page's
  * toggle buttons `[data-log="loss"]` (the loss axis) and `[data-log="epochs"]` (the epoch axis of
  * both charts) switch the log scales; their state shows in `aria-pressed`.
@@ -381,7 +381,7 @@ export class Curves {
     const meta = o ? { label: o.label, kind: o.kind } : null;
     const mainLabel = o?.mainLabel ?? '';
     this.loss.setData([h.epoch, h.trainLoss, h.valLoss], o ? [o.history.epoch, o.history.trainLoss, o.history.valLoss] : null, meta, mainLabel);
-    this.acc.setData([h.epoch, h.trainAcc, h.valAcc, ...(h.members ?? [])], o ? [o.history.epoch, o.history.trainAcc, o.history.valAcc] : null, meta, mainLabel);
+    this.acc.setData([h.epoch, h.trainScore, h.valScore, ...(h.members ?? [])], o ? [o.history.epoch, o.history.trainScore, o.history.valScore] : null, meta, mainLabel);
   }
 
   /** The score chart shows accuracy (classification) or R² (regression, `true`). */

@@ -5,13 +5,14 @@
 // or unavailable storage drops the oldest runs or disables saving with a message, never throws.
 
 import { evenIndices } from '../training/curve-history.js';
+import { renameKeys } from '../app/json-values.js';
 
 const RUNS_KEY = 'overfit.runs.v1';
 const CONFIG_KEY = 'overfit.config.v1';
 export const MAX_RUNS = 20;
 export const CURVE_POINTS = 200;
 
-const COLUMNS = ['epoch', 'trainLoss', 'valLoss', 'trainAcc', 'valAcc'];
+const COLUMNS = ['epoch', 'trainLoss', 'valLoss', 'trainScore', 'valScore'];
 
 /** The page's localStorage, or null where it is unavailable (private modes, sandboxed frames). */
 function defaultStorage() {
@@ -47,8 +48,8 @@ export function isRun(r) {
   if (typeof r.id !== 'string' || typeof r.hash !== 'string' || typeof r.status !== 'string' || typeof r.started !== 'string') return false;
   if (!r.config || typeof r.config !== 'object' || Array.isArray(r.config)) return false;
   if (!isCount(r.step) || !isCount(r.epoch)) return false;
-  if (r.final === undefined || !isFigures(r.final, ['trainAcc', 'valAcc', 'trainLoss', 'valLoss'])) return false;
-  if (r.best === undefined || !isFigures(r.best, ['epoch', 'valAcc', 'valLoss'])) return false;
+  if (r.final === undefined || !isFigures(r.final, ['trainScore', 'valScore', 'trainLoss', 'valLoss'])) return false;
+  if (r.best === undefined || !isFigures(r.best, ['epoch', 'valScore', 'valLoss'])) return false;
   // Runs kept before the arithmetic was recorded have none.
   if (r.arithmetic !== undefined && r.arithmetic !== null && r.arithmetic !== 'fused' && r.arithmetic !== 'separate') return false;
   const c = r.curves;
@@ -80,7 +81,8 @@ export class SavedRuns {
         this.dropped = 1;
         return [];
       }
-      const good = parsed.filter(isRun);
+      // Kept before the score slots were named for what they hold (accuracy or R²).
+      const good = parsed.map((r) => renameKeys(r, { trainAcc: 'trainScore', valAcc: 'valScore' })).filter(isRun);
       this.dropped = parsed.length - good.length;
       return good.slice(0, MAX_RUNS);
     } catch {
@@ -165,8 +167,8 @@ export function runRecord({ id, started, config, hash, history, report, status, 
     arithmetic: arithmetic === 'fused' || arithmetic === 'separate' ? arithmetic : null,
     step: report?.step ?? 0,
     epoch: report?.epoch ?? 0,
-    final: n > 0 ? { trainAcc: history.trainAcc[n - 1], valAcc: history.valAcc[n - 1], trainLoss: history.trainLoss[n - 1], valLoss: history.valLoss[n - 1] } : null,
-    best: best === null ? null : { epoch: history.epoch[best], valAcc: history.valAcc[best], valLoss: history.valLoss[best] },
+    final: n > 0 ? { trainScore: history.trainScore[n - 1], valScore: history.valScore[n - 1], trainLoss: history.trainLoss[n - 1], valLoss: history.valLoss[n - 1] } : null,
+    best: best === null ? null : { epoch: history.epoch[best], valScore: history.valScore[best], valLoss: history.valLoss[best] },
     curves: thinColumns(history),
   };
 }

@@ -44,7 +44,7 @@ function sparkline(canvas, curves, colors) {
   if (n < 2) return;
   const x0 = curves.epoch[0];
   const x1 = curves.epoch[n - 1];
-  for (const [key, color, dash] of [['trainAcc', colors.train, []], ['valAcc', colors.val, [3, 2]]]) {
+  for (const [key, color, dash] of [['trainScore', colors.train, []], ['valScore', colors.val, [3, 2]]]) {
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.5;
     ctx.setLineDash(dash);
@@ -105,8 +105,8 @@ export class RunsView {
       meta.className = 'run-meta';
       const when = new Date(run.started);
       const time = Number.isNaN(when.getTime()) ? '' : `${when.toLocaleDateString()} ${when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · `;
-      const best = run.best ? ` · best validation ${formatPercent(run.best.valAcc)} (epoch ${run.best.epoch})` : '';
-      const final = run.final ? ` · final ${formatPercent(run.final.trainAcc)} training, ${formatPercent(run.final.valAcc)} validation` : '';
+      const best = run.best ? ` · best validation ${formatPercent(run.best.valScore)} (epoch ${run.best.epoch})` : '';
+      const final = run.final ? ` · final ${formatPercent(run.final.trainScore)} training, ${formatPercent(run.final.valScore)} validation` : '';
       meta.textContent = `${time}${run.epoch} epochs, ${formatInt(run.step)} steps${final}${best} · ${STATUS[run.status] ?? run.status}${run.arithmetic ? ` · ${run.arithmetic} arithmetic` : ''}`;
       text.append(title, meta);
       const show = document.createElement('button');

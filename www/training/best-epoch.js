@@ -27,7 +27,7 @@ export function createBestEpoch(page) {
     const i = h.epoch.lastIndexOf(best);
     // Chance is one class in `classes` guessed at random, or for regression R² = 0 (the mean).
     const chance = state.regression ? 0 : state.classes > 0 ? 100 / state.classes : 0;
-    if (i >= 0 && !(h.valAcc[i] > chance + ABOVE_CHANCE_POINTS)) return null;
+    if (i >= 0 && !(h.valScore[i] > chance + ABOVE_CHANCE_POINTS)) return null;
     return best;
   }
 

@@ -33,8 +33,8 @@ export class CurveHistory {
     this.epoch = [];
     this.trainLoss = [];
     this.valLoss = [];
-    this.trainAcc = [];
-    this.valAcc = [];
+    this.trainScore = [];
+    this.valScore = [];
     /** Root mean squared errors (regression; null for classification). */
     this.trainRmse = [];
     this.valRmse = [];
@@ -52,10 +52,10 @@ export class CurveHistory {
 
   /** The columns that hold one value per kept epoch. */
   columns() {
-    return [this.epoch, this.trainLoss, this.valLoss, this.trainAcc, this.valAcc, this.trainRmse, this.valRmse, ...this.members];
+    return [this.epoch, this.trainLoss, this.valLoss, this.trainScore, this.valScore, this.trainRmse, this.valRmse, ...this.members];
   }
 
-  /** Adds one epoch record of the core ({epoch, train_loss, ..., members_val_acc}). */
+  /** Adds one epoch record of the core ({epoch, train_loss, ..., members_val_score}). */
   push(e) {
     const n = this.epoch.length;
     // The previous newest epoch stays only if it falls on the stride.
@@ -63,11 +63,11 @@ export class CurveHistory {
     this.epoch.push(e.epoch);
     this.trainLoss.push(e.train_loss);
     this.valLoss.push(e.val_loss);
-    this.trainAcc.push(100 * e.train_acc);
-    this.valAcc.push(100 * e.val_acc);
+    this.trainScore.push(100 * e.train_score);
+    this.valScore.push(100 * e.val_score);
     this.trainRmse.push(e.train_rmse ?? null);
     this.valRmse.push(e.val_rmse ?? null);
-    const m = e.members_val_acc ?? [];
+    const m = e.members_val_score ?? [];
     while (this.members.length < m.length) this.members.push(new Array(this.epoch.length - 1).fill(null));
     this.members.forEach((col, j) => col.push(j < m.length ? 100 * m[j] : null));
     this.lastMembers = Array.from(m, (a) => 100 * a);

@@ -26,11 +26,11 @@ export function readReport(r) {
   return out;
 }
 
-/** One epoch record as a plain object (members_val_acc and members_val_loss are empty for a single model). */
+/** One epoch record as a plain object (members_val_score and members_val_loss are empty for a single model). */
 export function readEval(e) {
   return {
-    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc,
-    lr: e.lr, members_val_acc: Array.from(e.members_val_acc ?? []), members_val_loss: Array.from(e.members_val_loss ?? []),
+    epoch: e.epoch, step: e.step, train_loss: e.train_loss, train_score: e.train_score, val_loss: e.val_loss, val_score: e.val_score,
+    lr: e.lr, members_val_score: Array.from(e.members_val_score ?? []), members_val_loss: Array.from(e.members_val_loss ?? []),
     // Regression only: the root mean squared error of each split.
     ...(e.train_rmse == null ? {} : { train_rmse: e.train_rmse, val_rmse: e.val_rmse }),
   };
