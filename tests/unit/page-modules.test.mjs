@@ -257,3 +257,27 @@ test('pacing holds a run a little ahead of the other until the other has ended',
   // Before the held run's first snapshot: the minimum slack.
   assert.equal(holdEpoch(null, run(0, true)), 2);
 });
+
+test('ARCHITECTURE.md names every source file of the core and the page', async () => {
+  const { readdirSync: list, readFileSync: read } = await import('node:fs');
+  const root = new URL('../../', import.meta.url);
+  const map = read(new URL('ARCHITECTURE.md', root), 'utf8').split('\n');
+  const missing = [];
+  for (const dir of ['src', 'www']) {
+    for (const f of list(new URL(`${dir}/`, root), { recursive: true })) {
+      const file = `${dir}/${String(f)}`;
+      if (!/\.(rs|js|py|css|svg)$/.test(file)) continue;
+      const folder = file.slice(0, file.lastIndexOf('/') + 1);
+      const base = file.slice(folder.length);
+      // Named in full, or by its name on a line that names its folder.
+      const named = map.some((line) => line.includes(`\`${file}\``) || (line.includes(folder) && line.includes(`\`${base}\``)));
+      if (!named) missing.push(file);
+    }
+  }
+  assert.deepEqual(missing, [], 'files the code map does not name');
+  // And every file it names in full is there.
+  const { existsSync } = await import('node:fs');
+  const named = [...map.join('\n').matchAll(/`((?:src|www|tests|scripts|bench)\/[\w./-]+\.\w+)`/g)].map((m) => m[1]);
+  assert.ok(named.length > 100, `${named.length} paths named`);
+  assert.deepEqual(named.filter((p) => !existsSync(new URL(p, root))), [], 'paths the code map names that are not in the tree');
+});
