@@ -253,6 +253,45 @@ pub struct DatasetFacts {
     /// to it picks when the current loss is not allowed.
     pub losses: Vec<String>,
     pub default_loss: String,
+    /// The config fields this dataset ignores (`applies_to`): the page hides their controls.
+    pub ignores: Vec<&'static str>,
+}
+
+/// Whether config field `key` applies to dataset `d`. The page shows a field's control only
+/// where it applies (`DatasetFacts::ignores`), and a sweep refuses a knob on a field that does
+/// not; fields not named here apply to every dataset.
+pub fn applies_to(key: &str, d: Dataset) -> bool {
+    match key {
+        "classes" => d.fixed_classes().is_none(),
+        "noise" => d.is_generated(),
+        // A dataset of a fixed size (few_points) ignores `points`.
+        "points" => d.is_generated() && d.fixed_points().is_none(),
+        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
+            d.is_image()
+        }
+        // Regression targets have no labels to flip.
+        "label_noise" => !d.is_regression(),
+        "image_size" => d.has_image_size(),
+        "color" => d.has_color(),
+        "clutter" => d.has_clutter(),
+        "features" => d.point_dims() == 2,
+        _ => true,
+    }
+}
+
+/// The datasets field `key` applies to, in words, for a message that refuses it elsewhere.
+pub fn applies_where(key: &str) -> &'static str {
+    match key {
+        "points" => "generated datasets of a settable size",
+        "noise" => "generated datasets",
+        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
+            "image datasets"
+        }
+        "label_noise" => "classification datasets",
+        "features" => "2D point datasets",
+        "classes" => "datasets whose number of classes is a setting",
+        _ => "datasets that have this setting",
+    }
 }
 
 /// The facts of one dataset.
@@ -276,6 +315,7 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
         fixed_points: d.fixed_points(),
         losses: Loss::ALL.iter().filter(|l| l.is_regression() == d.is_regression()).map(|l| name_of(l)).collect(),
         default_loss: name_of(&Loss::default_for(d)),
+        ignores: FIELDS.iter().map(|f| f.key).filter(|k| !applies_to(k, d)).collect(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! worker) and the page (one Web Worker per run in flight) both run `SweepRun`, so the same spec
 //! gives the same numbers in both.
 
-pub use knobs::{knob, knobs, sweep_schema, Applies, Knob};
+pub use knobs::{knob, knobs, sweep_schema, Knob};
 pub use runner::{record_json, run_to_end, Curve, RunRecord, SweepRun};
 pub use spec::{Axis, RunSpec, Sweep};
 pub use summary::{cells, median, summarize, Cell, Figures};

@@ -4,21 +4,8 @@
 use super::{DEFAULT_EPOCHS, DEFAULT_PATIENCE, DEFAULT_SEEDS, MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, MAX_VALUES};
 use crate::config::{err, Config, ConfigError, Norm};
 use crate::schema::{self, tidy, Kind, MAX_LAYERS, MAX_WIDTH};
-use serde::Serialize;
 use serde_json::{json, Value};
 
-/// Which datasets a knob applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Applies {
-    Any,
-    /// Generated 2D data and generated images (`points` applies).
-    Generated,
-    /// Image datasets (augmentation, images per class).
-    Image,
-    /// Classification data (label noise: regression targets have no labels to flip).
-    Classification,
-}
 
 /// One knob a sweep can turn.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +18,6 @@ pub struct Knob {
     pub kind: Kind,
     /// Whether its values are usually log-spaced (the page's default step and axis).
     pub log: bool,
-    pub applies: Applies,
 }
 
 /// The kind of the config field `field`, as the schema states it.
@@ -41,29 +27,28 @@ fn kind_of(field: &str) -> Kind {
 
 /// Every knob, in the order the page lists them. Ranges come from the schema's fields.
 pub fn knobs() -> Vec<Knob> {
-    let k = |name, fields, kind, log, applies| Knob { name, fields, kind, log, applies };
+    let k = |name, fields, kind, log| Knob { name, fields, kind, log };
     vec![
         // Every hidden layer's width (a linear classifier gets one hidden layer of that width).
-        k("width", &["hidden"], Kind::Int { min: 1, max: MAX_WIDTH as u64 }, true, Applies::Any),
+        k("width", &["hidden"], Kind::Int { min: 1, max: MAX_WIDTH as u64 }, true),
         // The number of hidden layers, each as wide as the config's first (64 if it has none).
-        k("depth", &["hidden"], Kind::Int { min: 0, max: MAX_LAYERS as u64 }, false, Applies::Any),
-        k("points", &["points"], kind_of("points"), true, Applies::Generated),
-        k("train_per_class", &["train_per_class"], kind_of("train_per_class"), true, Applies::Image),
-        k("label_noise", &["label_noise"], kind_of("label_noise"), false, Applies::Classification),
-        k("l2", &["l2"], kind_of("l2"), true, Applies::Any),
-        k("l1", &["l1"], kind_of("l1"), true, Applies::Any),
-        k("dropout", &["dropout"], kind_of("dropout"), false, Applies::Any),
-        k("batch_size", &["batch_size"], kind_of("batch_size"), true, Applies::Any),
-        k("learning_rate", &["learning_rate"], kind_of("learning_rate"), true, Applies::Any),
+        k("depth", &["hidden"], Kind::Int { min: 0, max: MAX_LAYERS as u64 }, false),
+        k("points", &["points"], kind_of("points"), true),
+        k("train_per_class", &["train_per_class"], kind_of("train_per_class"), true),
+        k("label_noise", &["label_noise"], kind_of("label_noise"), false),
+        k("l2", &["l2"], kind_of("l2"), true),
+        k("l1", &["l1"], kind_of("l1"), true),
+        k("dropout", &["dropout"], kind_of("dropout"), false),
+        k("batch_size", &["batch_size"], kind_of("batch_size"), true),
+        k("learning_rate", &["learning_rate"], kind_of("learning_rate"), true),
         // One strength s from 0 to 1 for several augmentations at once (see `apply`).
         k(
             "augmentation",
             &["hflip", "crop_pad", "brightness", "contrast"],
             Kind::Real { min: 0.0, max: 1.0, min_exclusive: false },
             false,
-            Applies::Image,
         ),
-        k("norm", &["norm"], kind_of("norm"), false, Applies::Any),
+        k("norm", &["norm"], kind_of("norm"), false),
     ]
 }
 
@@ -73,11 +58,11 @@ pub fn knob(name: &str) -> Option<Knob> {
 }
 
 /// The knobs and the sweep's limits as JSON, for the page: `{knobs: [{name, fields, type, min,
-/// max, min_exclusive?, options?, log, applies}], limits: {...}, defaults: {...}}`.
+/// max, min_exclusive?, options?, log}], limits: {...}, defaults: {...}}`.
 pub fn sweep_schema() -> Value {
     let knobs: Vec<Value> = knobs()
         .iter()
-        .map(|k| schema::with_kind(json!({"name": k.name, "fields": k.fields, "log": k.log, "applies": k.applies}), k.kind))
+        .map(|k| schema::with_kind(json!({"name": k.name, "fields": k.fields, "log": k.log}), k.kind))
         .collect();
     json!({
         "knobs": knobs,
@@ -150,24 +135,12 @@ pub(super) fn apply(cfg: &mut Config, knob: &str, v: &Value) {
     }
 }
 
-/// Whether the knob applies to the base config's dataset; the error names `field`.
+/// Whether the knob applies to the base config's dataset (every field it sets applies there,
+/// `schema::applies_to`, the rule that also hides the page's controls); the error names `field`.
 pub(super) fn check_applies(k: &Knob, base: &Config, field: &str) -> Result<(), ConfigError> {
-    let ok = match k.applies {
-        Applies::Any => true,
-        // A dataset of a fixed size (few_points) ignores `points`.
-        Applies::Generated => base.dataset.is_generated() && base.dataset.fixed_points().is_none(),
-        Applies::Image => base.dataset.is_image(),
-        Applies::Classification => !base.dataset.is_regression(),
-    };
-    if ok {
-        Ok(())
-    } else {
-        let what = match k.applies {
-            Applies::Image => "image datasets",
-            Applies::Classification => "classification datasets",
-            _ => "generated datasets of a settable size",
-        };
-        Err(err(field, format!("{} applies to {what} only, not to {:?}", k.name, base.dataset).to_lowercase()))
+    match k.fields.iter().find(|f| !schema::applies_to(f, base.dataset)) {
+        None => Ok(()),
+        Some(f) => Err(err(field, format!("{} applies to {} only, not to {:?}", k.name, schema::applies_where(f), base.dataset).to_lowercase())),
     }
 }
 

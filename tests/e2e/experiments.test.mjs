@@ -151,7 +151,7 @@ const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const medErr = (records, value, series = null, split = 'val') => median(records.filter((r) => r.value === value && (r.series ?? null) === series).map((r) => 1 - r[`final_${split}_acc`]));
+const medErr = (records, value, series = null, split = 'val') => median(records.filter((r) => r.value === value && (r.series ?? null) === series).map((r) => 1 - r[`final_${split}_score`]));
 
 test('the capacity preset: validation error falls, then rises again, on three seeds', async () => {
   await withPage(env, { problems: 'none' }, async ({ page }) => {

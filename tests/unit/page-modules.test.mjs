@@ -63,11 +63,24 @@ test('no range, option list, dataset fact or limit is written again in www/', ()
     [/default_loss\s*\?\?|\.loss\s*=\s*schema\.dataset/, 'the rule for a missing loss'],
     [/function median\b|const median\b/, 'the sweep\'s medians'],
     [/normalizeOverrides\([^)]*\.length/, 'the rule for overrides of removed layers'],
+    [/showWhen:[^\n]*(dataset\(c\)|isImage)/, 'which controls apply to a dataset'],
   ];
   for (const f of files) {
     const text = readFileSync(new URL(String(f), dir), 'utf8');
     for (const [re, what] of forbidden) assert.ok(!re.test(text), `www/${f} writes ${what} again`);
   }
+});
+
+test('a control shows exactly where the core says its field applies to the dataset', () => {
+  const always = fields.filter((f) => !FIELD_TEXT.find((t) => t.key === f.key)?.showWhen);
+  for (const d of schema.datasets.values()) {
+    const config = { ...defaults, dataset: d.name };
+    for (const f of always) assert.equal(f.applies(config), !d.ignores.includes(f.key), `${f.key} on ${d.name}`);
+  }
+  // Spot checks of the core's rule.
+  const ignores = (name) => schema.dataset({ dataset: name }).ignores;
+  assert.ok(ignores('few_points').includes('points') && ignores('sine').includes('label_noise') && ignores('spiral').includes('hflip'));
+  assert.ok(!ignores('digits').includes('hflip') && !ignores('spiral').includes('points'));
 });
 
 test('the dataset facts come from the core', () => {

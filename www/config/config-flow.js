@@ -53,7 +53,8 @@ export function createConfigFlow(page) {
       slots: {
         dataset: { element: ui.userImages, showWhen: (c) => c.dataset === 'user' },
         hidden: { element: ui.layerButtons, showWhen: () => true },
-        data_seed: { element: ui.regenerate, showWhen: (c) => state.schema.dataset(c)?.generated },
+        // Regenerate data: for data the core generates (its dataset fact).
+        data_seed: { element: ui.regenerate, showWhen: (c) => state.schema.isGenerated(c) },
       },
     });
     wireShapeButtons();

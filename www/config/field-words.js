@@ -56,8 +56,9 @@ const anyLayer = (c, key, test) => layerValues(c, key).some(test);
  *   options  for choice fields: value -> [text, title]; the title is the option's tooltip,
  *   step     the number input's step (its min and max come from the schema),
  *   slider   optional 'linear' or 'log2': a range slider beside the number (log2: powers of two),
- *   showWhen     optional predicate (config, schema): the control is hidden when it is false (its
- *                value stays in the config and the link),
+ *   showWhen     optional predicate (config, schema) on other settings: the control is hidden when
+ *                it is false (its value stays in the config and the link); which fields a dataset
+ *                ignores is the core's (Schema.applies), not written here,
  *   enabledWhen  optional predicate (config, schema): the control is disabled when it is false,
  *   tooltip  what the control does and, where there is one, its formula.
  */
@@ -86,18 +87,15 @@ export const FIELD_TEXT = [
   },
   {
     key: 'classes', label: 'Classes', step: 1,
-    showWhen: (c, s) => !s.dataset(c).fixed_classes,
     enabledWhen: (c, s) => s.dataset(c).free_classes,
     tooltip: 'Number of classes: spiral arms, blobs, or shapes (at most 5); for your images it is the number of class folders or prefixes; the other datasets have a fixed number.',
   },
   {
     key: 'noise', label: 'Noise', step: 0.05, slider: 'linear',
-    showWhen: (c, s) => s.dataset(c).generated,
     tooltip: 'How much random jitter is added to the generated samples, from 0 (clean) to 1 (very noisy); for regression sets the standard deviation of the Gaussian noise added to each target.',
   },
   {
     key: 'points', label: 'Points', step: 50,
-    showWhen: (c, s) => s.dataset(c).generated && !s.dataset(c).fixed_points,
     tooltip: 'Total number of generated samples (points or images), split into training and validation sets.',
   },
   {
@@ -106,27 +104,22 @@ export const FIELD_TEXT = [
   },
   {
     key: 'train_per_class', label: 'Training images per class', step: 1,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Keep at most this many training images of each class (0 = all that the split leaves); a few images per class make overfitting easy.',
   },
   {
     key: 'label_noise', label: 'Label noise', step: 0.05,
-    showWhen: (c, s) => !s.dataset(c).regression,
     tooltip: 'Fraction of training labels replaced by a random class; validation labels stay clean.',
   },
   {
     key: 'image_size', label: 'Image size', step: 1,
-    showWhen: (c, s) => s.dataset(c).sized,
     tooltip: 'Side of the square images in pixels (8 to 32); your own images are cropped to a square and resized to it.',
   },
   {
     key: 'color', label: 'Colour',
-    showWhen: (c, s) => s.dataset(c).color,
     tooltip: 'Colour images (3 channels, RGB) instead of grey (1 channel, luminance 0.299 R + 0.587 G + 0.114 B).',
   },
   {
     key: 'clutter', label: 'Clutter', step: 0.1,
-    showWhen: (c, s) => s.dataset(c).clutter,
     tooltip: 'Amount of random background strokes drawn behind the shape or arrow, from 0 (none) to 1.',
   },
   {
@@ -149,7 +142,6 @@ export const FIELD_TEXT = [
       sin_x1: ['sin x₁', 'The sine of the first coordinate.'],
       sin_x2: ['sin x₂', 'The sine of the second coordinate.'],
     },
-    showWhen: (c, s) => s.dataset(c).dims === 2,
     tooltip: 'What the network sees of each 2D point, computed before pre-processing: the coordinates x₁, x₂ and, as in TensorFlow Playground, x₁², x₂², x₁x₂, sin x₁, sin x₂. With x₁² and x₂² even a linear classifier separates the circles.',
   },
   {
@@ -164,17 +156,14 @@ export const FIELD_TEXT = [
   // ---- Augmentation (image datasets only) ----
   {
     key: 'hflip', label: 'Horizontal flip', step: 0.1,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Probability of mirroring each training image left–right, drawn per image and batch (0 = off). It changes the label of an arrow.',
   },
   {
     key: 'vflip', label: 'Vertical flip', step: 0.1,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Probability of mirroring each training image top–bottom, drawn per image and batch (0 = off).',
   },
   {
     key: 'crop_pad', label: 'Crop padding', step: 1,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Random crop: pad each training image by this many pixels on every side, then cut out a window of the original size at a random position (0 = off; less than half the image size).',
   },
   {
@@ -183,22 +172,19 @@ export const FIELD_TEXT = [
       zero: ['Zeros', 'The padded border is black (0).'],
       reflect: ['Reflect', 'The image is mirrored at its edge (without repeating the edge pixel).'],
     },
-    showWhen: (c, s) => s.isImage(c) && c.crop_pad > 0,
+    showWhen: (c) => c.crop_pad > 0,
     tooltip: 'How a random crop fills the border it pads: with zeros, or with the image mirrored at its edge.',
   },
   {
     key: 'translate', label: 'Translate', step: 1,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Shift each training image by a random whole number of pixels, up to this many in x and in y, filling with zeros (0 = off).',
   },
   {
     key: 'brightness', label: 'Brightness', step: 0.05,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Brightness jitter: add one uniform random value from [−b, b] to every pixel of a training image (0 = off).',
   },
   {
     key: 'contrast', label: 'Contrast', step: 0.05,
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'Contrast jitter: scale each pixel’s deviation from the image mean by a random factor from [1 − c, 1 + c] (0 = off).',
   },
   {
@@ -208,7 +194,6 @@ export const FIELD_TEXT = [
       flip: ['Flip averaging', 'Average the class probabilities of the image and its left–right mirror.'],
       center_crop: ['Centre crop', 'Evaluate the centre (size − 2 × crop padding) window, scaled back up to full size.'],
     },
-    showWhen: (c, s) => s.isImage(c),
     tooltip: 'How validation images are evaluated: as they are; averaging the probabilities of the image and its mirror; or the centre (size − 2 × crop padding) window scaled back up.',
   },
 
@@ -472,8 +457,10 @@ export function fieldsFor(schema) {
       slider: t.slider ?? null,
       showWhen: t.showWhen ? (c) => Boolean(t.showWhen(c, schema)) : null,
       enabledWhen: t.enabledWhen ? (c) => Boolean(t.enabledWhen(c, schema)) : null,
+      // Where the field applies: the core says which fields a dataset ignores; the words add
+      // conditions on other settings (momentum only with the momentum optimizer, ...).
       applies(c) {
-        return !this.showWhen || this.showWhen(c);
+        return schema.applies(key, c) && (!this.showWhen || this.showWhen(c));
       },
       tooltip: note ? `${t.tooltip} ${note}` : t.tooltip,
       spec,
