@@ -21,3 +21,31 @@ export function formatLoss(v) {
 export function formatInt(v) {
   return intFormat.format(v);
 }
+
+/**
+ * Writes a number with at most `digits` significant digits and no trailing zeros ('0.12', '340',
+ * 3 digits: '0.123'); a value that is not finite gives '–'.
+ */
+export function formatSignificant(v, digits = 3) {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : '–';
+}
+
+/** Writes a number with `decimals` decimals ('0.40'); a value that is not finite gives '–'. */
+export function formatFixed(v, decimals) {
+  return Number.isFinite(v) ? v.toFixed(decimals) : '–';
+}
+
+/** Writes a fraction (0-1) as a whole percentage ('3 %'); a value that is not finite gives '–'. */
+export function formatShare(v) {
+  return Number.isFinite(v) ? `${Math.round(100 * v)} %` : '–';
+}
+
+/** Writes a fraction (0-1) as a percentage with one decimal ('97.3 %'). */
+export function formatFraction(v) {
+  return formatPercent(100 * v);
+}
+
+/** Writes R² with three decimals ('0.929'), the page's one form of it. */
+export function formatR2(v) {
+  return formatFixed(v, 3);
+}

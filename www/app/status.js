@@ -2,7 +2,7 @@
 // losses, accuracies, ensemble members) and the message area (faults with their Restart button, config errors, why a
 // run stopped, passing notices, notes about a link).
 
-import { formatInt, formatLoss, formatPercent } from './format.js';
+import { formatInt, formatLoss, formatPercent, formatR2 } from './format.js';
 import { mark } from './test-markers.js';
 
 function setFigure(el, text, value) {
@@ -27,7 +27,7 @@ export function createStatus(page) {
       setFigure(ui.valLoss, formatLoss(h.valLoss[n - 1]), h.valLoss[n - 1]);
       if (state.regression) {
         // R² (kept as 100 R²) and the RMSE of each split.
-        const text = (r2, rmse) => `${(r2 / 100).toFixed(3)} · ${rmse == null ? '–' : formatLoss(rmse)}`;
+        const text = (r2, rmse) => `${formatR2(r2 / 100)} · ${rmse == null ? '–' : formatLoss(rmse)}`;
         setFigure(ui.trainScore, text(h.trainScore[n - 1], h.trainRmse[n - 1]), h.trainScore[n - 1]);
         setFigure(ui.valScore, text(h.valScore[n - 1], h.valRmse[n - 1]), h.valScore[n - 1]);
         ui.trainScore.dataset.rmse = String(h.trainRmse[n - 1]);

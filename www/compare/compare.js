@@ -18,7 +18,7 @@ import { holdEpoch } from './pacing.js';
 import { mark, unmark } from '../app/test-markers.js';
 import { TrainingWorker } from '../training/worker-handle.js';
 import { formatValue } from '../config/url-hash.js';
-import { formatLoss, formatPercent } from '../app/format.js';
+import { formatFixed, formatLoss, formatPercent } from '../app/format.js';
 
 /**
  * The fields in which two configs differ: [{key, label, a, b}], in the controls' order. `fields`
@@ -248,7 +248,7 @@ export class Compare {
       if (!f) return `${name}: no epoch yet`;
       const gap = f.trainScore - f.valScore;
       const lossGap = f.valLoss - f.trainLoss;
-      return `${name} at epoch ${f.epoch}: training ${formatPercent(f.trainScore)}, validation ${formatPercent(f.valScore)}, gap ${Number.isFinite(gap) ? gap.toFixed(1) : '–'} points; `
+      return `${name} at epoch ${f.epoch}: training ${formatPercent(f.trainScore)}, validation ${formatPercent(f.valScore)}, gap ${formatFixed(gap, 1)} points; `
         + `loss ${formatLoss(f.trainLoss)} / ${formatLoss(f.valLoss)} (gap ${formatLoss(lossGap)})`;
     };
     // Each run's line keys (training solid, validation dashed or dotted) in its chart colours.

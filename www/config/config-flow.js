@@ -13,6 +13,7 @@ import { demoFromHash } from '../lecture/demos.js';
 import { Schema } from './schema.js';
 import { bump, mark } from '../app/test-markers.js';
 import { parseHash, serializeHash } from './url-hash.js';
+import { formatFixed } from '../app/format.js';
 
 /** The largest config file the page reads, and how deeply its JSON may nest. */
 const MAX_IMPORT_BYTES = 1 << 20;
@@ -210,7 +211,7 @@ export function createConfigFlow(page) {
       page.status.renderMessage();
     };
     if (file.size > MAX_IMPORT_BYTES) {
-      refuse(`${file.name} is ${(file.size / (1 << 20)).toFixed(1)} MB; a config file is at most ${MAX_IMPORT_BYTES >> 20} MB.`);
+      refuse(`${file.name} is ${formatFixed(file.size / (1 << 20), 1)} MB; a config file is at most ${MAX_IMPORT_BYTES >> 20} MB.`);
       return;
     }
     let parsed;

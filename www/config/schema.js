@@ -3,6 +3,8 @@
 // The worker's `ready` message carries the schema; nothing here is written again in JS. Pure (no
 // DOM), so the worker, the main thread and the Node unit tests can use it.
 
+import { formatSignificant } from '../app/format.js';
+
 /** Facts for a dataset name the core does not know (a stale link): nothing applies. */
 const UNKNOWN_DATASET = Object.freeze({
   name: '', image: false, generated: false, free_classes: false, fixed_classes: null, max_classes: 2,
@@ -61,13 +63,11 @@ export class Schema {
   }
 }
 
-/** Writes a number with at most three significant digits (an f32 read as a double loses its tail). */
-const short = (v) => String(Number(v.toPrecision(3)));
 
 /** The definition of "saturated" from the core's bands; a neutral sentence before they are known. */
 export function saturationWords(bands) {
   const tanh = bands?.tanh;
   const sigmoid = bands?.sigmoid;
   if (!tanh || !sigmoid) return 'saturated: unit-samples near a flat end of tanh or sigmoid';
-  return `saturated: unit-samples with |tanh| > ${short(tanh.mid + tanh.beyond)}, or sigmoid within ${short(sigmoid.mid - sigmoid.beyond)} of 0 or 1`;
+  return `saturated: unit-samples with |tanh| > ${formatSignificant(tanh.mid + tanh.beyond)}, or sigmoid within ${formatSignificant(sigmoid.mid - sigmoid.beyond)} of 0 or 1`;
 }

@@ -4,6 +4,8 @@
 // the File handles in memory only so that a new size or colour setting can decode them again.
 // Nothing is uploaded; every file or class name shown goes through textContent.
 
+import { formatInt } from '../app/format.js';
+
 // The limits (most and fewest images and classes, most bytes of pixels) are the core's: they
 // arrive with the schema (src/schema.rs `limits`, from src/data/user.rs) and are checked here
 // before anything is decoded, so a set the core would refuse is never copied.
@@ -11,7 +13,7 @@
 /** Images decoded at the same time (createImageBitmap decodes off the main thread). */
 const PARALLEL = 8;
 
-const count = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const count = (n, one, many = `${one}s`) => `${formatInt(n)} ${n === 1 ? one : many}`;
 
 /**
  * Assigns each chosen file a class. `mode` is 'folder' (the class is the first sub-folder under
@@ -50,7 +52,7 @@ export function groupFiles(files, mode) {
  */
 export function limitProblem(images, classes, limits, bytes = 0) {
   const maxImages = limits.user_images_max;
-  if (images > maxImages) return `Too many images: ${count(images, 'image file')}; the limit is ${maxImages.toLocaleString('en-US')}`;
+  if (images > maxImages) return `Too many images: ${count(images, 'image file')}; the limit is ${formatInt(maxImages)}`;
   if (classes > limits.user_classes_max) return `Too many classes: ${classes}; the limit is ${limits.user_classes_max}`;
   if (classes < limits.user_classes_min) {
     return `Need at least ${limits.user_classes_min} classes, found ${classes}: choose a folder with one sub-folder per class, or files named like cat_01.png and dog_01.png`;
@@ -235,7 +237,7 @@ export class UserImages {
     let data;
     try {
       data = await decodeEntries(group.entries, group.names, size, color, (done) => {
-        if (generation === this.generation) this.say(`Decoding ${done.toLocaleString('en-US')} of ${count(total, 'image')}…`, 'busy');
+        if (generation === this.generation) this.say(`Decoding ${formatInt(done)} of ${count(total, 'image')}…`, 'busy');
       });
     } catch (e) {
       if (generation === this.generation) this.say(`Could not decode the images: ${e instanceof Error ? e.message : String(e)}. Nothing was replaced.`, 'error');

@@ -17,6 +17,7 @@ import { drawRunCurve } from '../plots/run-curve.js';
 import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
 import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
 import presets from '../../presets/experiments.json';
+import { formatFixed, formatFraction, formatInt } from '../app/format.js';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
 
@@ -212,7 +213,7 @@ export function createExperiments(page) {
       say(`Cancelled: ${done} of ${n} runs finished.${errors}`);
     } else if (shown.state === 'done') {
       const steps = shown.records.reduce((a, r) => a + r.steps, 0);
-      const secs = shown.ms ? ` in ${(shown.ms / 1000).toFixed(1)} s (${Math.round(steps / (shown.ms / 1000)).toLocaleString()} steps/s)` : '';
+      const secs = shown.ms ? ` in ${formatFixed(shown.ms / 1000, 1)} s (${formatInt(steps / (shown.ms / 1000))} steps/s)` : '';
       say(`${done} runs finished${secs}. Click a dot to see that run's curves.${errors}`);
     } else {
       say(`${done} runs.`);
@@ -319,7 +320,7 @@ export function createExperiments(page) {
     const cfgRun = shown.runs?.[record.run];
     const knob = KNOB_TEXT[shown.spec.knob]?.label ?? shown.spec.knob;
     const series = shown.spec.series ? `, ${KNOB_TEXT[shown.spec.series.knob]?.label ?? shown.spec.series.knob} ${record.series}` : '';
-    const pct = (v) => (v == null ? '–' : `${(v * 100).toFixed(1)} %`);
+    const pct = (v) => (v == null ? '–' : formatFraction(v));
     el.detailTitle.textContent = `Run ${record.run + 1}: ${knob} ${record.value}${series}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_score)}, validation ${pct(record.final_val_score)} · best validation ${pct(record.best_val_score)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}`;
     el.detail.hidden = false;
     el.detail.dataset.run = String(record.run);

@@ -7,6 +7,7 @@
 // the canvas itself.
 
 import { cssVar, pixelRatio } from '../plots/canvas.js';
+import { formatSignificant } from '../app/format.js';
 
 /** Colours of the series (a second knob) in order; one series uses the page's train/val colours. */
 const SERIES_COLORS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#1f9aa8'];
@@ -51,7 +52,7 @@ function niceTicks(lo, hi, n = 5) {
 function label(v) {
   if (typeof v !== 'number') return String(v);
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(0);
-  return String(Number(v.toPrecision(4)));
+  return formatSignificant(v, 4);
 }
 
 export class SweepChart {

@@ -4,13 +4,14 @@
 // library per histogram would cost more than the bars.)
 
 import { cssVar, fitCanvas } from './canvas.js';
+import { formatSignificant } from '../app/format.js';
 
 /** Formats a statistic compactly: 3 significant digits, exponent form for tiny values. */
 export function fmt(v) {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  return a < 0.001 || a >= 10000 ? v.toExponential(1) : String(+v.toPrecision(3));
+  return a < 0.001 || a >= 10000 ? v.toExponential(1) : formatSignificant(v, 3);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import { CanvasView, cssVar, pixelRatio } from './canvas.js';
 import { argmaxRow, blit, fitGrid, fitText, paintAtlas } from './pixels.js';
+import { formatShare } from '../app/format.js';
 
 export class ImageGrid extends CanvasView {
   /** `canvas` is drawn on; `note` (an element) receives a one-line summary. */
@@ -125,7 +126,7 @@ export class ImageGrid extends CanvasView {
     if (px >= 0 && py >= 0 && col < l.cols && i < this.count) {
       const truth = this.name(this.labels[i]);
       title = this.pred && i < this.pred.length
-        ? `Validation image ${i + 1}: predicted ${this.name(this.pred[i])} (${(100 * this.conf[i]).toFixed(0)} %), true ${truth}`
+        ? `Validation image ${i + 1}: predicted ${this.name(this.pred[i])} (${formatShare(this.conf[i])}), true ${truth}`
         : `Validation image ${i + 1}: true ${truth}`;
     }
     if (this.canvas.title !== title) this.canvas.title = title;

@@ -9,6 +9,7 @@ import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
 import { LayerLinesChart } from './layer-lines.js';
 import { bump, mark } from '../app/test-markers.js';
+import { formatShare } from '../app/format.js';
 
 /** The tooltip of each statistic under the lab's histograms, by its short label. */
 const STAT_TITLES = {
@@ -29,7 +30,7 @@ function optionText(table, value) {
 
 /** A fraction as a whole percentage. */
 function pct(v) {
-  return `${(100 * (v ?? 0)).toFixed(0)}\u202f%`;
+  return formatShare(v ?? 0).replace(' ', '\u202f');
 }
 
 export class InitLab {

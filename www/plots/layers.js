@@ -7,6 +7,7 @@
 import { cssVar } from './canvas.js';
 import { drawHistogram, fmt } from './histogram.js';
 import { saturationWords } from '../config/schema.js';
+import { formatShare } from '../app/format.js';
 
 /** The history keeps at most this many entries; when full, every other entry is dropped. */
 const MAX_ENTRIES = 500;
@@ -162,7 +163,7 @@ export class LayersView {
           if (stat === 'mean' || stat === 'std') setStat(part.spans[stat], `${label} ${fmt(v)}`, v);
           // A snapshot without this statistic shows a dash rather than a wrong number.
           else if (!Number.isFinite(v)) setStat(part.spans[stat], `${label} \u2013`, NaN);
-          else setStat(part.spans[stat], `${label} ${(100 * v).toFixed(0)}\u202f%`, 100 * v);
+          else setStat(part.spans[stat], `${label} ${formatShare(v).replace(' ', '\u202f')}`, 100 * v);
         }
       }
     });

@@ -2,6 +2,7 @@
 // the accessible description of a unit and the legend's note on saturation.
 
 import { ACTIVATION_TEXT, FIELD_TEXT } from '../config/field-words.js';
+import { formatFixed, formatShare, formatSignificant } from '../app/format.js';
 
 /** The words the settings use for the input features and activations (config/field-words.js). */
 const FEATURE_LABELS = Object.fromEntries(
@@ -22,7 +23,7 @@ export function activationLabel(name) {
 /** Writes a number with two significant digits and a true minus sign ('−0.12', '3.4', '120'). */
 export function shortNumber(v) {
   if (!Number.isFinite(v)) return '–';
-  const s = String(Number(v.toPrecision(2)));
+  const s = formatSignificant(v, 2);
   return s.replace('-', '−');
 }
 
@@ -48,22 +49,13 @@ export function sourceName(layer, u) {
   return `unit ${u + 1}`;
 }
 
-/** Writes a share (0-1) as a whole percentage ('3 %'); a value that is not finite gives '–'. */
-function wholePercent(v) {
-  return Number.isFinite(v) ? `${Math.round(100 * v)} %` : '–';
-}
-
-/** Writes a number with two decimals; a value that is not finite gives '–'. */
-function twoDecimals(v) {
-  return Number.isFinite(v) ? v.toFixed(2) : '–';
-}
 
 /**
  * Returns the accessible description of a unit from its name and statistics {mean, std,
  * saturated, dead}: 'Layer 2, unit 5: mean 0.12, std 0.40, 3 % saturated, 0 % dead'.
  */
 export function describeUnit(name, s) {
-  return `${name}: mean ${twoDecimals(s.mean)}, std ${twoDecimals(s.std)}, ${wholePercent(s.saturated)} saturated, ${wholePercent(s.dead)} dead`;
+  return `${name}: mean ${formatFixed(s.mean, 2)}, std ${formatFixed(s.std, 2)}, ${formatShare(s.saturated)} saturated, ${formatShare(s.dead)} dead`;
 }
 
 /** Returns what the saturated ends of a layer's scale mean, or '' when it has none. */

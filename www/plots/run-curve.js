@@ -3,6 +3,7 @@
 // written above the lines.
 
 import { cssVar, pixelRatio } from './canvas.js';
+import { formatSignificant } from '../app/format.js';
 
 /** Draws `curve` ({epoch, train_loss, val_loss}, columns of equal length) on `canvas`. */
 export function drawRunCurve(canvas, curve) {
@@ -32,7 +33,7 @@ export function drawRunCurve(canvas, curve) {
   const Y = (v) => h - 18 - ((h - 26) * (v - y0)) / (y1 - y0 || 1);
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = cssVar('--muted', '#5a6374');
-  ctx.fillText(`loss ${y0.toPrecision(2)}–${y1.toPrecision(3)} per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
+  ctx.fillText(`loss ${formatSignificant(y0, 2)}–${formatSignificant(y1, 3)} per epoch, ${x0}–${x1}; solid: validation, dashed: training`, pad, 10);
   for (const key of ['train_loss', 'val_loss']) {
     ctx.strokeStyle = colors[key];
     ctx.lineWidth = 1.6;
