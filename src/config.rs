@@ -523,7 +523,7 @@ pub(crate) fn err(field: &str, message: String) -> ConfigError {
 }
 
 pub use crate::schema::{MAX_LAYERS, MAX_WIDTH};
-pub use parse::{json_error, MAX_OVERRIDES};
+pub use parse::{json_error, recorded_arithmetic, MAX_OVERRIDES, RECORDED_KEYS};
 pub use validate::{MAX_DATA_BYTES, MAX_MEMORY_BYTES, MAX_PARAMS};
 
 mod edit;

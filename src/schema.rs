@@ -399,6 +399,8 @@ pub fn schema() -> Value {
     json!({
         "fields": fields,
         "datasets": datasets,
+        // Keys a config file may carry beside the fields: what its run recorded (the arithmetic).
+        "recorded": crate::config::RECORDED_KEYS,
         "limits": {
             "max_layers": MAX_LAYERS,
             "max_width": MAX_WIDTH,

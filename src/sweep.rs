@@ -9,11 +9,13 @@ pub use knobs::{knob, knobs, sweep_schema, Knob};
 pub use runner::{record_json, run_to_end, Curve, RunRecord, SweepRun};
 pub use spec::{Axis, RunSpec, Sweep};
 pub use summary::{cells, median, summarize, Cell, Figures};
+pub use threads::{choose_threads, ThreadChoice};
 
 mod knobs;
 mod runner;
 mod spec;
 mod summary;
+mod threads;
 
 /// The most runs one sweep may expand to.
 pub const MAX_RUNS: usize = 500;

@@ -181,6 +181,35 @@ fn the_cli_gives_the_same_records_on_one_and_on_three_threads() {
 }
 
 #[test]
+fn the_cli_runs_no_more_threads_than_runs_and_says_so() {
+    let out = cli(&["sweep", "-", "--threads", "256"], Some(r#"{"knob": "l2", "values": [0, 0.01], "seeds": 1, "epochs": 2}"#));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 threads instead of 256") && err.contains("2 runs"), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!((summary["summary"]["threads"].clone(), summary["summary"]["threads_asked"].clone()), (json!(2), json!(256)));
+    assert!(summary["summary"]["run_memory_bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_config_exported_by_the_page_serves_as_a_sweep_config_and_a_bad_arithmetic_is_named() {
+    // The page's export records the arithmetic beside the fields: a sweep takes it as its config.
+    let ok = cli(&["sweep", "-", "--threads", "1"], Some(r#"{"knob": "l2", "values": [0], "seeds": 1, "epochs": 1, "config": {"arithmetic": "separate", "dataset": "moons"}}"#));
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let bad = cli(&["sweep", "-"], Some(r#"{"knob": "l2", "values": [0], "config": {"arithmetic": "bogus"}}"#));
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("arithmetic") && err.contains("separate or fused"), "{err}");
+    // The lenient reading (links and the page's imports) names it too, and keeps the rest.
+    let (cfg, problems) = overfit::config::Config::from_value_lenient(&json!({"arithmetic": "bogus", "dataset": "moons"}));
+    assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), vec!["arithmetic"]);
+    assert_eq!(cfg.dataset, overfit::config::Dataset::Moons);
+    let (_, none) = overfit::config::Config::from_value_lenient(&json!({"arithmetic": "fused"}));
+    assert!(none.is_empty());
+}
+
+#[test]
 fn a_bad_spec_exits_2_with_the_field() {
     let out = cli(&["sweep", "-"], Some(r#"{"knob": "width", "values": [0]}"#));
     assert_eq!(out.status.code(), Some(2));

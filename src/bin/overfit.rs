@@ -232,10 +232,16 @@ fn train(cfg: &Config, steps: u64, print_every: usize) -> Result<(), String> {
 /// Runs every run of a sweep on `threads` threads, each taking the next run not yet taken, and
 /// prints each run's record as one JSON line as it finishes (in order of finishing; `run` says
 /// which), then `{"summary": {...}}` with the medians per value, the wall time and steps/s.
-fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String> {
-    use overfit::sweep::{record_json, run_to_end, summarize};
+fn run_sweep(sweep: &overfit::sweep::Sweep, asked: usize) -> Result<(), String> {
+    use overfit::sweep::{choose_threads, record_json, run_to_end, summarize};
     use std::sync::atomic::{AtomicUsize, Ordering};
     let runs = sweep.runs();
+    // At most one thread per run, and no more than fit in memory: say so when that is fewer.
+    let choice = choose_threads(asked, &runs, available_memory_bytes());
+    if let Some(why) = &choice.reason {
+        eprintln!("overfit: sweep: {} thread{} instead of {}: {why}", choice.threads, if choice.threads == 1 { "" } else { "s" }, choice.asked);
+    }
+    let threads = choice.threads;
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
     let start = std::time::Instant::now();
@@ -280,6 +286,8 @@ fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String
             "series": sweep.series.as_ref().map(|s| &s.knob),
             "runs": records.len(),
             "threads": threads,
+            "threads_asked": choice.asked,
+            "run_memory_bytes": choice.run_bytes,
             "seconds": seconds,
             "steps": steps,
             "steps_per_sec": steps as f64 / seconds.max(1e-9),
@@ -292,6 +300,15 @@ fn run_sweep(sweep: &overfit::sweep::Sweep, threads: usize) -> Result<(), String
     });
     println!("{summary}");
     Ok(())
+}
+
+/// The memory the machine has available for new work (MemAvailable in /proc/meminfo), in bytes;
+/// None where the system does not say.
+fn available_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn flag<T: std::str::FromStr>(flags: &[(String, String)], name: &str, default: T, lo: T, hi: T) -> Result<T, String>
@@ -474,15 +491,16 @@ fn take_arithmetic(args: &mut Vec<String>) -> Result<(), String> {
 }
 
 /// The page's exported config records the arithmetic its run used (`"arithmetic": "fused"` or
-/// `"separate"`, not a config field): it is removed here and, unless `--arithmetic` was given,
-/// chosen, so the CLI reproduces the page's curve bit for bit. Fused on a CPU without FMA runs
-/// separate with a warning (the curve then differs in the last bits).
+/// `"separate"`, not a config field; the core reads it, `config::recorded_arithmetic`): unless
+/// `--arithmetic` was given it is chosen, so the CLI reproduces the page's curve bit for bit.
+/// Fused on a CPU without FMA runs separate with a warning (the curve then differs in the last
+/// bits).
 fn take_recorded_arithmetic(value: &mut serde_json::Value) -> Result<(), String> {
-    let Some(recorded) = value.as_object_mut().and_then(|o| o.remove("arithmetic")) else {
+    let Some(map) = value.as_object() else { return Ok(()) };
+    let Some(mode) = overfit::config::recorded_arithmetic(map).map_err(|e| e.to_string())? else {
         return Ok(());
     };
-    let name = recorded.as_str().unwrap_or_default();
-    let mode = overfit::arithmetic::Arithmetic::parse(name).ok_or_else(|| format!("config: arithmetic: separate or fused, got {recorded}"))?;
+    let name = mode.name();
     if ARITHMETIC_CHOSEN.load(std::sync::atomic::Ordering::Relaxed) {
         return Ok(());
     }

@@ -4,6 +4,28 @@
 
 use super::{Loss, err, Config, ConfigError, MAX_FEATURES, MAX_LAYERS};
 
+/// Keys a config file may carry beside the fields: what its run recorded, not settings.
+/// `arithmetic` is the GEMM mode the page's run used ("separate" or "fused").
+pub const RECORDED_KEYS: [&str; 1] = ["arithmetic"];
+
+/// The arithmetic a config records (None when it records none); any other value than "separate"
+/// or "fused" is an error naming `arithmetic`. The one rule for the CLI, sweeps and the page.
+pub fn recorded_arithmetic(map: &serde_json::Map<String, serde_json::Value>) -> Result<Option<crate::arithmetic::Arithmetic>, ConfigError> {
+    match map.get("arithmetic") {
+        None => Ok(None),
+        Some(v) => v
+            .as_str()
+            .and_then(crate::arithmetic::Arithmetic::parse)
+            .map(Some)
+            .ok_or_else(|| err("arithmetic", format!("the recorded arithmetic is separate or fused, got {v}"))),
+    }
+}
+
+/// The object without its recorded keys.
+fn without_recorded(map: &serde_json::Map<String, serde_json::Value>) -> serde_json::Map<String, serde_json::Value> {
+    map.iter().filter(|(k, _)| !RECORDED_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 impl Config {
     /// Parses a JSON object strictly; missing fields take their defaults (a missing `loss` the
     /// dataset's: `Loss::default_for`). The first unknown,
@@ -25,6 +47,9 @@ impl Config {
     /// cross-field checks: for an edit whose consequences (`follow_edit`) make it valid.
     pub fn from_value_unvalidated(value: &serde_json::Value) -> Result<Config, ConfigError> {
         let map = value.as_object().ok_or_else(|| err("config", "must be a JSON object".into()))?;
+        recorded_arithmetic(map)?;
+        let map = &without_recorded(map);
+        let value = &serde_json::Value::Object(map.clone());
         check_list_lengths(map)?;
         // Deserializing one field at a time lets the error name the field even for type errors,
         // which serde_json reports only with a line and column.
@@ -48,6 +73,10 @@ impl Config {
         let Some(map) = value.as_object() else {
             return (Config::default(), vec![err("config", "must be a JSON object".into())]);
         };
+        if let Err(e) = recorded_arithmetic(map) {
+            problems.push(e);
+        }
+        let map = &without_recorded(map);
         let mut good = serde_json::Map::new();
         for (key, v) in map {
             if let Err(e) = check_list_lengths(&std::iter::once((key.clone(), v.clone())).collect()) {

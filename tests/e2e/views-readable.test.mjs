@@ -199,7 +199,7 @@ test('the curves CSV of a short run has no thinning comment', async () => {
     const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
     console.log(`curves CSV: ${lines.length} lines, first "${lines[0]}"`);
     assert.equal(lines.filter((l) => l.startsWith('#')).length, 0);
-    assert.match(lines[0], /^epoch,train_loss,val_loss,train_score,val_score/);
+    assert.match(lines[0], /^epoch,train_loss,val_loss,train_acc,val_acc/);
     assert.ok(lines.length >= 11);
   });
 });

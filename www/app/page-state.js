@@ -33,6 +33,8 @@ export function createPageState() {
     classes: 0,
     /** Notes about the link (unknown keys, unreadable values) stay until the next edit. */
     linkNotes: [],
+    /** Where the config being applied leniently came from, for its notes ('the link', a file name). */
+    configSource: 'the link',
     /** The config the worker rejected last, until a config is accepted. */
     configError: null,
     /** Why training stopped by itself (divergence, early stopping), until the next run. */

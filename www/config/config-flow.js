@@ -70,6 +70,7 @@ export function createConfigFlow(page) {
     const demo = demoFromHash(location.hash);
     if (demo && page.demos.load(demo.id, { seed: demo.seed })) return;
     const { given, config, unknown, problems } = parseHash(page.experiments.takeHash(location.hash), state.schema);
+    state.configSource = 'the link';
     state.linkNotes = [
       ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),
       ...problems.map((p) => `Ignored a value in the link: ${p}.`),
@@ -172,7 +173,7 @@ export function createConfigFlow(page) {
       controls.set(config);
       state.linkNotes = [
         ...state.linkNotes,
-        ...problems.map((p) => `Ignored a value in the link: ${p.field}: ${p.message}; using the default.`),
+        ...problems.map((p) => `Ignored a value in ${state.configSource ?? 'the link'}: ${p.field}: ${p.message}; using the default.`),
       ];
     }
     state.configError = null;
@@ -229,12 +230,16 @@ export function createConfigFlow(page) {
       refuse(`${file.name} nests deeper than ${MAX_IMPORT_DEPTH} levels; no config field does.`);
       return;
     }
-    const known = Object.fromEntries(Object.entries(parsed).filter(([k]) => state.schema.has(k)));
-    // "arithmetic" is the mode the exported run used (www/sharing.js), not a setting.
-    state.linkNotes = Object.keys(parsed).filter((k) => !state.schema.has(k) && k !== 'arithmetic').slice(0, 20).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
+    // The file's own fields and what its run recorded (the arithmetic, checked by the core) go
+    // to the core, which fills the rest by its rules (a missing loss is the dataset's).
+    const known = (k) => state.schema.has(k) || state.schema.recorded.includes(k);
+    const given = Object.fromEntries(Object.entries(parsed).filter(([k]) => known(k)));
+    state.linkNotes = Object.keys(parsed).filter((k) => !known(k)).slice(0, 20).map((k) => `Ignored unknown setting "${k}" in ${file.name}.`);
     state.configError = null;
+    state.configSource = file.name;
     page.status.renderMessage();
-    setConfig({ ...clone(state.defaults), ...known }, true);
+    const shown = Object.fromEntries(Object.entries(given).filter(([k]) => state.schema.has(k)));
+    setConfig({ ...clone(state.defaults), ...shown }, true, given);
   }
 
   return {

@@ -16,6 +16,8 @@ export class Schema {
   constructor(json) {
     this.fields = json.fields;
     this.limits = json.limits;
+    /** Keys a config file may carry beside the fields (what its run recorded: the arithmetic). */
+    this.recorded = json.recorded ?? [];
     this.byKey = new Map(this.fields.map((f) => [f.key, f]));
     this.datasets = new Map(json.datasets.map((d) => [d.name, d]));
   }

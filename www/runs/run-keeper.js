@@ -26,6 +26,7 @@ export function createRunKeeper(page) {
         state.notice = `Using the settings of the run from ${new Date(run.started).toLocaleString()}.`;
         page.status.renderMessage();
         const { given, config } = parseHash(`#${run.hash}`, state.schema);
+        state.configSource = 'the kept run';
         page.config.setConfig(config, true, given);
       },
       onClear: () => {
