@@ -48,7 +48,7 @@ test('the values box, the hash part and the CSV', () => {
 test('sweeps kept by an earlier version, with accuracy-named score slots, still load', async () => {
   const { SweepStore } = await import('../../www/experiments/sweep-store.js');
   const old = { run: 0, value: 2, series: null, seed: 1, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_acc: 0.9, final_val_acc: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_acc: 0.9, best_val_acc: 0.8, best_epoch: 3, early_stopped: false, diverged: false, curve: { epoch: [1], train_loss: [1], val_loss: [1], train_acc: [0.5], val_acc: [0.4] } };
-  const data = new Map([['overfit.sweeps.v1', JSON.stringify([{ id: 'a', started: 1, spec: { knob: 'width', values: [2] }, records: [old], state: 'done' }])]]);
+  const data = new Map([['overfit.sweeps.v1', JSON.stringify([{ id: 'a', started: '2026-01-01T00:00:00.000Z', spec: { knob: 'width', values: [2] }, records: [old], state: 'done' }])]]);
   const storage = { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => data.set(k, v), removeItem: (k) => data.delete(k) };
   const store = new SweepStore(storage);
   assert.equal(store.problem, null);

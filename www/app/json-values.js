@@ -23,6 +23,12 @@ export function renameKeys(v, names, depth = 0) {
   return out;
 }
 
+/**
+ * The limits of a file the page imports (a config or a sweep): its size in bytes and how deep
+ * its JSON may nest (no config field nests deeper than 3 levels, a sweep's config one more).
+ */
+export const IMPORT_LIMITS = Object.freeze({ bytes: 1 << 20, depth: 8 });
+
 export function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -7,17 +7,17 @@ import { onlyIdleFieldsDiffer } from '../compare/compare.js';
 import { buildControls } from './controls.js';
 import { fieldsFor } from './field-words.js';
 import { addLayer, removeLayer, resizeUnits } from './network-shape.js';
-import { clone, nestsDeeperThan, same } from '../app/json-values.js';
+import { IMPORT_LIMITS, clone, nestsDeeperThan, same } from '../app/json-values.js';
 import { clearNotes } from '../app/page-state.js';
-import { demoFromHash } from '../lecture/demos.js';
+import { demoFromHash, isDemo } from '../lecture/demos.js';
 import { Schema } from './schema.js';
 import { bump, mark } from '../app/test-markers.js';
 import { parseHash, serializeHash } from './url-hash.js';
 import { formatFixed } from '../app/format.js';
 
 /** The largest config file the page reads, and how deeply its JSON may nest. */
-const MAX_IMPORT_BYTES = 1 << 20;
-const MAX_IMPORT_DEPTH = 8;
+const MAX_IMPORT_BYTES = IMPORT_LIMITS.bytes;
+const MAX_IMPORT_DEPTH = IMPORT_LIMITS.depth;
 
 export function createConfigFlow(page) {
   const { ui, state } = page;
@@ -67,16 +67,27 @@ export function createConfigFlow(page) {
 
   /** Reads the URL hash into the controls and sends the config to the worker (or opens a demo). */
   function loadHash() {
-    const demo = demoFromHash(location.hash);
-    if (demo && page.demos.load(demo.id, { seed: demo.seed })) return;
+    const demo = demoFromHash(location.hash, state.schema.field('seed'));
+    if (demo && isDemo(demo.id) && page.demos.load(demo.id, { seed: demo.seed })) {
+      // A bad seed is named; the demo runs with its own.
+      if (demo.problem) {
+        state.linkNotes = [`Ignored a value in the demo link: ${demo.problem}.`];
+        page.status.renderMessage();
+      }
+      return;
+    }
+    const demoNotes = demo ? [`The link names a lecture demo "${demo.id}" that does not exist: the Lecture demos menu lists them.`] : [];
     const { given, config, unknown, problems } = parseHash(page.experiments.takeHash(location.hash), state.schema);
     state.configSource = 'the link';
     state.linkNotes = [
-      ...unknown.map((k) => `Ignored unknown setting "${k}" in the link.`),
+      ...demoNotes,
+      ...unknown.filter((k) => !(demo && (k === 'demo' || k === 'seed'))).map((k) => `Ignored unknown setting "${k}" in the link.`),
       ...problems.map((p) => `Ignored a value in the link: ${p}.`),
     ];
     page.status.renderMessage();
     setConfig(config, true, given);
+    // A demo that does not exist: the menu of those that do has the focus, one click away.
+    if (demo) page.demos.showMenu();
   }
 
   /**

@@ -7,7 +7,7 @@
 // worker; the spec is checked and expanded there, never here.
 
 import { byId } from '../app/dom.js';
-import { clone } from '../app/json-values.js';
+import { IMPORT_LIMITS, clone, nestsDeeperThan } from '../app/json-values.js';
 import { downloadBlob, downloadText } from '../export/downloads.js';
 import { mark, bump } from '../app/test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
@@ -26,6 +26,9 @@ function figuresOf(r) {
   const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score } = r;
   return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score };
 }
+
+/** "1 run", "3 runs". */
+const runs = (n) => `${formatInt(n)} ${n === 1 ? 'run' : 'runs'}`;
 
 export function createExperiments(page) {
   const el = {
@@ -78,6 +81,8 @@ export function createExperiments(page) {
       if (wasmBytes > Number(document.body.dataset.sweepWasmBytes || 0)) mark('sweepWasmBytes', wasmBytes);
       progress.delete(record.run);
       mark('sweepRecords', shown.records.length);
+      // Kept as the runs finish, so a reload mid-sweep keeps them (at most once a second).
+      keepSoon();
       queueDraw();
     },
     onProgress: (index, epoch) => {
@@ -102,6 +107,15 @@ export function createExperiments(page) {
       queueDraw();
     },
   });
+
+  let keepTimer = null;
+  function keepSoon() {
+    if (keepTimer) return;
+    keepTimer = setTimeout(() => {
+      keepTimer = null;
+      if (shown?.state === 'running') store.save(storable(shown));
+    }, 1000);
+  }
 
   function storable(s) {
     return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null };
@@ -201,8 +215,16 @@ export function createExperiments(page) {
     });
   }
 
+  /** What loading the kept sweeps dropped, said beside the status until a sweep runs. */
+  let storeNote = null;
+
   function renderStatus() {
     if (!shown) return;
+    statusText();
+    if (storeNote) say(`${el.status.textContent} ${storeNote}`);
+  }
+
+  function statusText() {
     const n = shown.runs.length;
     const done = shown.records.length;
     const errors = shown.errors.length ? ` ${shown.errors.length} run(s) failed: ${shown.errors.slice(0, 2).join('; ')}.` : '';
@@ -210,13 +232,15 @@ export function createExperiments(page) {
       const inFlight = [...progress.entries()].slice(0, 4).map(([i, e]) => `run ${i + 1} at epoch ${e}`).join(', ');
       say(`Running ${n} runs on ${shown.workers} worker${shown.workers === 1 ? '' : 's'}: ${done} done${inFlight ? ` (${inFlight})` : ''}.${errors}`);
     } else if (shown.state === 'cancelled') {
-      say(`Cancelled: ${done} of ${n} runs finished.${errors}`);
+      say(`Cancelled: ${done} of ${n} ${n === 1 ? 'run' : 'runs'} finished.${errors}`);
+    } else if (shown.state === 'interrupted') {
+      say(`Interrupted by a reload: ${runs(done)} finished${n ? ` of ${n}` : ''}; press Run sweep to run it again.${errors}`);
     } else if (shown.state === 'done') {
       const steps = shown.records.reduce((a, r) => a + r.steps, 0);
       const secs = shown.ms ? ` in ${formatFixed(shown.ms / 1000, 1)} s (${formatInt(steps / (shown.ms / 1000))} steps/s)` : '';
-      say(`${done} runs finished${secs}. Click a dot to see that run's curves.${errors}`);
+      say(`${runs(done)} finished${secs}. Click a dot to see that run's curves.${errors}`);
     } else {
-      say(`${done} runs.`);
+      say(`${runs(done)}.`);
     }
   }
 
@@ -280,6 +304,7 @@ export function createExperiments(page) {
     if (!schema) return;
     pool.cancel(false);
     const spec = formSpec();
+    storeNote = null;
     let plan;
     try {
       plan = (await ask({ type: 'plan', spec })).plan;
@@ -347,7 +372,7 @@ export function createExperiments(page) {
 
   function renderSaved() {
     el.saved.replaceChildren(option('', store.sweeps.length ? `Kept sweeps (${store.sweeps.length})…` : 'No kept sweeps'),
-      ...store.sweeps.map((s) => option(s.id, `${new Date(s.started).toLocaleString()} · ${KNOB_TEXT[s.spec.knob]?.label ?? s.spec.knob} · ${s.records.length} runs${s.state === 'cancelled' ? ' (cancelled)' : ''}`)));
+      ...store.sweeps.map((s) => option(s.id, `${new Date(s.started).toLocaleString()} · ${KNOB_TEXT[s.spec.knob]?.label ?? s.spec.knob} · ${runs(s.records.length)}${s.state === 'done' ? '' : ` (${s.state})`}`)));
     mark('sweepsKept', store.sweeps.length);
   }
 
@@ -367,11 +392,50 @@ export function createExperiments(page) {
     draw();
   }
 
-  /** Opens a spec (from a file or a link): the form, and the main config from its config. */
-  function loadSpec(spec, source) {
+  /**
+   * Opens a spec (from a file, a link or a preset) once the core has checked it, with the
+   * current config where the spec has none: the form, and the main config from the spec's
+   * config. A spec the core refuses changes nothing and is named with the message `overfit
+   * sweep` prints for the same spec. Returns whether it was loaded.
+   */
+  async function loadSpec(spec, source) {
+    if (nestsDeeperThan(spec, IMPORT_LIMITS.depth)) {
+      refuse(`${source} nests deeper than ${IMPORT_LIMITS.depth} levels; no sweep field does`, 'sweep');
+      return false;
+    }
+    const hasConfig = spec.config !== undefined;
+    let plan;
+    try {
+      plan = (await ask({ type: 'plan', spec: hasConfig ? spec : { ...spec, config: clone(page.state.applied ?? page.state.config ?? {}) } })).plan;
+    } catch (e) {
+      refuse(`${source}: ${e.message}`, e.field ?? 'sweep');
+      return false;
+    }
+    delete document.body.dataset.sweepError;
     fillForm(spec);
-    if (spec.config && typeof spec.config === 'object') page.config.setConfig({ ...clone(page.state.defaults), ...clone(spec.config) }, true);
+    if (hasConfig) page.config.setConfig(clone(plan.spec.config), true);
     say(`Loaded the sweep from ${source}; press Run sweep to run it.`);
+    mark('sweepLoaded', source);
+    return true;
+  }
+
+  /** Says why a sweep was refused and marks its field for the tests. */
+  function refuse(text, field) {
+    say(`Refused ${text}.`.replace(/\.\.$/, '.'));
+    mark('sweepError', field);
+  }
+
+  /** Asks the core about every kept sweep's spec; drops those it refuses and says so. */
+  async function checkKept() {
+    const refused = [];
+    for (const s of store.sweeps) {
+      try {
+        await ask({ type: 'plan', spec: { ...s.spec, config: s.spec.config ?? {} } });
+      } catch (e) {
+        refused.push({ id: s.id, message: e.message });
+      }
+    }
+    store.dropRefused(refused);
   }
 
   function writeHash() {
@@ -413,14 +477,15 @@ export function createExperiments(page) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    if (file.size > 1 << 20) return say(`${file.name} is larger than 1 MB; a sweep file is a small JSON object.`);
+    if (file.size > IMPORT_LIMITS.bytes) return refuse(`${file.name}: it is larger than ${IMPORT_LIMITS.bytes >> 20} MB; a sweep file is a small JSON object`, 'sweep');
+    let spec;
     try {
-      const spec = JSON.parse(await file.text());
+      spec = JSON.parse(await file.text());
       if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('not an object');
-      loadSpec(spec, file.name);
     } catch (e) {
-      say(`${file.name} is not a sweep file: ${e.message}`);
+      return refuse(`${file.name}: not a sweep file (${e.message})`, 'sweep');
     }
+    await loadSpec(spec, file.name);
   });
 
   /** The first time the tab opens: the knobs from the core, the form, the kept sweeps. */
@@ -429,14 +494,19 @@ export function createExperiments(page) {
       const s = await ask({ type: 'schema' });
       schema = s;
       buildForm();
+      await checkKept();
       renderSaved();
-      if (pending) fillForm(pending);
-      pending = null;
       el.run.disabled = false;
-      mark('sweepReady', true);
       if (store.problem) say(store.problem);
       else say('Choose a knob and its values, or a lecture experiment, and press Run sweep. The rest of the config is the current one.');
-      if (store.sweeps[0] && !shown) showKept(store.sweeps[0].id);
+      if (store.sweeps[0] && !shown) {
+        storeNote = store.problem;
+        await showKept(store.sweeps[0].id);
+      }
+      // A spec from the link is checked by the core before the form shows it.
+      if (pending) await loadSpec(pending, 'the link');
+      pending = null;
+      mark('sweepReady', true);
     })().catch((e) => {
       opened = null;
       say(`${e.message}. Open the tab again to retry.`);
@@ -459,7 +529,7 @@ export function createExperiments(page) {
     const { rest, spec, error } = splitHash(hash);
     if (error) say(`Ignored ${error}.`);
     if (spec) {
-      if (schema) fillForm(spec);
+      if (schema) loadSpec(spec, 'the link');
       else pending = spec;
       queueMicrotask(() => page.tabs.show('experiments'));
     }

@@ -17,17 +17,66 @@ const FIGURES = [
   'best_train_loss', 'best_val_loss', 'best_train_score', 'best_val_score',
 ];
 
+const CURVE_COLUMNS = ['epoch', 'train_loss', 'val_loss', 'train_score', 'val_score'];
+/** The most records a kept sweep holds and the most points of a kept curve (the core's bounds are
+ * 500 runs and 64 points; these only keep a damaged store from costing memory). */
+const MAX_RECORDS = 1000;
+const MAX_CURVE_POINTS = 256;
+const isScalar = (v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
+/** The states a kept sweep can be in: finished, cancelled, or cut short by a reload ('running' when stored). */
+const STATES = ['done', 'cancelled', 'interrupted', 'running'];
+
+/** Whether a curve is absent or has equal columns of figures. */
+function validCurve(c) {
+  if (c === undefined || c === null) return true;
+  if (!isObject(c) || !Array.isArray(c.epoch) || c.epoch.length > MAX_CURVE_POINTS) return false;
+  return CURVE_COLUMNS.every((k) => Array.isArray(c[k]) && c[k].length === c.epoch.length && c[k].every(isNum));
+}
+
 /** Whether a stored record has the shape the view reads. */
 export function validRecord(r) {
-  return isObject(r) && Number.isSafeInteger(r.run) && r.run >= 0 && (typeof r.value === 'number' || typeof r.value === 'string')
+  return isObject(r) && Number.isSafeInteger(r.run) && r.run >= 0 && isScalar(r.value)
+    && (r.series === undefined || r.series === null || isScalar(r.series))
     && Number.isSafeInteger(r.seed) && Number.isSafeInteger(r.epochs) && FIGURES.every((k) => isNum(r[k]))
-    && (r.curve === undefined || r.curve === null || (isObject(r.curve) && Array.isArray(r.curve.epoch)));
+    && validCurve(r.curve);
+}
+
+/**
+ * A stored sweep checked field by field: null when it cannot be shown (its spec is not a knob
+ * with a list of values, or its id, time or state are not what the view writes); otherwise the
+ * sweep with its bad records left out (`dropped` counts them) and a stored state of 'running'
+ * (the page was reloaded mid-sweep) read as 'interrupted'. The spec's values are the core's to
+ * check (the view asks the planner when the sweep is shown).
+ */
+export function checkStoredSweep(s) {
+  if (!isObject(s) || typeof s.id !== 'string' || s.id.length > 100 || typeof s.started !== 'string') return null;
+  const spec = s.spec;
+  if (!isObject(spec) || typeof spec.knob !== 'string' || !Array.isArray(spec.values) || !spec.values.every(isScalar)) return null;
+  if (spec.series !== undefined && spec.series !== null
+    && !(isObject(spec.series) && typeof spec.series.knob === 'string' && Array.isArray(spec.series.values) && spec.series.values.every(isScalar))) return null;
+  if (!STATES.includes(s.state) || !Array.isArray(s.records) || s.records.length > MAX_RECORDS) return null;
+  if (!(s.ms === undefined || s.ms === null || (Number.isFinite(s.ms) && s.ms >= 0))) return null;
+  const records = s.records.filter(validRecord);
+  return {
+    id: s.id, started: s.started, spec, records, ms: s.ms ?? null,
+    state: s.state === 'running' ? 'interrupted' : s.state,
+    dropped: s.records.length - records.length,
+  };
 }
 
 /** The record fields of kept sweeps stored by an earlier version, and their names now. */
 const EARLIER_NAMES = Object.fromEntries(
   ['final_train', 'final_val', 'best_train', 'best_val', 'train', 'val'].map((p) => [`${p}_acc`, `${p}_score`]),
 );
+
+/** The sentence about what a damaged store lost, or null when nothing was dropped. */
+function damage(sweeps, records) {
+  const parts = [];
+  if (sweeps > 0) parts.push(`${sweeps} kept sweep${sweeps === 1 ? '' : 's'}`);
+  if (records > 0) parts.push(`${records} run${records === 1 ? '' : 's'} of the kept sweeps`);
+  if (parts.length === 0) return null;
+  return `${parts.join(' and ')} could not be read (damaged or from another version) and ${sweeps + records === 1 ? 'was' : 'were'} dropped.`;
+}
 
 export class SweepStore {
   constructor(storage = defaultStorage()) {
@@ -42,9 +91,18 @@ export class SweepStore {
       // Kept before the score slots were named for what they hold (accuracy or R²).
       const v = renameKeys(JSON.parse(this.storage.getItem(KEY) ?? '[]'), EARLIER_NAMES);
       if (!Array.isArray(v)) throw new Error('not a list');
-      const good = v.filter((s) => isObject(s) && typeof s.id === 'string' && isObject(s.spec) && Array.isArray(s.records))
-        .map((s) => ({ ...s, records: s.records.filter(validRecord) }));
-      if (good.length < v.length) this.problem = `${v.length - good.length} stored sweep(s) could not be read and were dropped.`;
+      const good = [];
+      let badRecords = 0;
+      for (const raw of v.slice(0, 4 * MAX_SWEEPS)) {
+        const s = checkStoredSweep(raw);
+        // A second sweep with an id already kept is a damaged copy: the first one stays.
+        if (!s || good.some((g) => g.id === s.id)) continue;
+        badRecords += s.dropped;
+        delete s.dropped;
+        good.push(s);
+      }
+      const badSweeps = v.length - good.length;
+      this.problem = damage(badSweeps, badRecords);
       return good.slice(0, MAX_SWEEPS);
     } catch {
       this.problem = 'The stored sweeps could not be read and were dropped.';
@@ -52,9 +110,44 @@ export class SweepStore {
     }
   }
 
-  /** Keeps a sweep (replacing one with the same id), newest first, within the bounds. */
+  /**
+   * Drops kept sweeps the core refused (`problems`: [{id, message}]) and says so with the first
+   * message, the one `overfit sweep` prints for the same spec.
+   */
+  dropRefused(problems) {
+    if (problems.length === 0) return;
+    const ids = new Set(problems.map((p) => p.id));
+    this.sweeps = this.sweeps.filter((s) => !ids.has(s.id));
+    this.#write();
+    const n = problems.length;
+    this.problem = [this.problem, `${n} kept sweep${n === 1 ? ' was' : 's were'} dropped: ${problems[0].message}.`].filter(Boolean).join(' ');
+  }
+
+  /**
+   * Keeps a sweep (replacing one with the same id), newest first, within the bounds: a sweep
+   * with no finished run is not kept (a cancelled one only takes a slot if runs finished), and
+   * when the bound is reached the oldest sweep that did not finish goes before any that did.
+   */
   save(sweep) {
-    this.sweeps = [sweep, ...this.sweeps.filter((s) => s.id !== sweep.id)].slice(0, MAX_SWEEPS);
+    const others = this.sweeps.filter((s) => s.id !== sweep.id);
+    if (sweep.records.length === 0 && sweep.state !== 'done') {
+      if (others.length !== this.sweeps.length) {
+        this.sweeps = others;
+        this.#write();
+      }
+      return;
+    }
+    let kept = [sweep, ...others];
+    while (kept.length > MAX_SWEEPS) {
+      const unfinished = kept.findLastIndex((s, i) => i > 0 && s.state !== 'done');
+      kept.splice(unfinished > 0 ? unfinished : kept.length - 1, 1);
+    }
+    this.sweeps = kept;
+    this.#write();
+  }
+
+  /** Writes the kept sweeps; when storage is full, drops curves, then the oldest sweeps. */
+  #write() {
     if (!this.storage) return;
     // Full storage: drop the oldest sweeps' curves, then the oldest sweeps, until it fits.
     for (let attempt = 0; attempt < 2 * MAX_SWEEPS + 1; attempt++) {

@@ -27,13 +27,28 @@ export function demoLink(id, { embed = false, seed = null } = {}) {
   return url.href;
 }
 
-/** Reads `demo=ID&seed=S` from a hash; null when the hash names no demo. */
-export function demoFromHash(hash) {
+/**
+ * Reads `demo=ID&seed=S` from a hash: {id, seed, problem}, null when the hash names no demo.
+ * The seed is checked against the schema's `seed` field (`seedSpec`: a whole number in its
+ * range); a bad one is left out (the demo runs with its own seed) and named in `problem`.
+ */
+export function demoFromHash(hash, seedSpec = null) {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   const id = params.get('demo');
   if (!id) return null;
-  const seed = params.has('seed') ? Number(params.get('seed')) : null;
-  return { id, seed: Number.isInteger(seed) && seed >= 0 ? seed : null };
+  if (!params.has('seed')) return { id, seed: null, problem: null };
+  const text = params.get('seed');
+  const v = text.trim() === '' ? NaN : Number(text);
+  const lo = seedSpec?.min ?? 0;
+  const hi = seedSpec?.max ?? Number.MAX_SAFE_INTEGER;
+  if (Number.isInteger(v) && v >= lo && v <= hi) return { id, seed: v, problem: null };
+  const shown = text.length > 30 ? `${text.slice(0, 27)}…` : text;
+  return { id, seed: null, problem: `seed: "${shown}" is not a whole number from ${lo} to ${hi}; the demo runs with its own seed` };
+}
+
+/** Whether a lecture demo is called `id`. */
+export function isDemo(id) {
+  return presets.some((p) => p.id === id);
 }
 
 export function createDemos(page) {
@@ -126,6 +141,15 @@ export function createDemos(page) {
   return {
     load,
     back,
+    /** Opens the Lecture demos menu's list (after a link named a demo that does not exist). */
+    showMenu() {
+      ui.preset.focus();
+      try {
+        ui.preset.showPicker?.();
+      } catch {
+        // Opening the list needs a user's gesture in some browsers; the focus stays on it.
+      }
+    },
     /** The demo showing, or null. */
     get current() {
       return current?.demo ?? null;
