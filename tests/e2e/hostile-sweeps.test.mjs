@@ -21,6 +21,8 @@ async function openExperiments(page) {
 const waitSweep = (page, state, timeout = 120_000) => page.waitForFunction((s) => document.body.dataset.sweep === s, state, { timeout });
 const sweepStatus = (page) => page.getByTestId('sweep-status').textContent();
 const message = (page) => page.getByTestId('message').textContent();
+/** The problems a page recorded, less the fetches a reload or a terminated worker aborted. */
+const unexpected = (problems) => problems.filter((p) => !/^requestfailed: \S+ net::ERR_ABORTED$/.test(p));
 
 /** What `overfit sweep` prints on stderr for a spec, without its "overfit: " prefix. */
 function cliRefusal(spec) {
@@ -67,7 +69,7 @@ test('cancelled sweeps do not evict a finished one, and a reload mid-sweep keeps
     assert.ok(options.some((o) => /1 run \(interrupted\)/.test(o)), options.join(' | '));
     // Cancel and the reload end the pool's workers, some while they still fetch the wasm: those aborted
     // fetches are the only problems.
-    assert.deepEqual(problems.filter((p) => !/requestfailed: .*\.wasm net::ERR_ABORTED/.test(p)), []);
+    assert.deepEqual(unexpected(problems), []);
   });
 });
 
@@ -82,7 +84,7 @@ test('damaged kept sweeps are dropped and counted, and the view keeps working', 
     // Well formed, but a value the core refuses: dropped with the core's message.
     { ...good, id: 's4', spec: { ...good.spec, knob: 'width', values: [0] } },
   ];
-  await withPage(env, 'dataset=circles', { problems: 'none' }, async ({ page }) => {
+  await withPage(env, 'dataset=circles', async ({ page, problems }) => {
     await page.evaluate((s) => localStorage.setItem('overfit.sweeps.v1', JSON.stringify(s)), stored);
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
@@ -98,15 +100,17 @@ test('damaged kept sweeps are dropped and counted, and the view keeps working', 
     await waitSweep(page, 'running');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await waitSweep(page, 'cancelled');
+    assert.deepEqual(unexpected(problems), []);
   });
   // The sweep the core refuses is dropped with the message overfit sweep prints.
-  await withPage(env, 'dataset=circles', { problems: 'none' }, async ({ page }) => {
+  await withPage(env, 'dataset=circles', async ({ page, problems }) => {
     await page.evaluate((s) => localStorage.setItem('overfit.sweeps.v1', JSON.stringify(s)), [stored[4]]);
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
     await openExperiments(page);
     const expected = cliRefusal(stored[4].spec);
     assert.equal(await sweepStatus(page), `1 kept sweep was dropped: ${expected}.`.replace(/\.\.$/, '.'));
+    assert.deepEqual(unexpected(problems), []);
   });
 });
 
