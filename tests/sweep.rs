@@ -221,6 +221,42 @@ fn a_bad_spec_exits_2_with_the_field() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn a_sweep_file_that_cannot_be_read_or_parsed_is_named_as_the_sweep() {
+    // Not JSON, on standard input or in a file: the message names the sweep, not a config.
+    let out = cli(&["sweep", "-"], Some("[1, 2"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: not valid JSON: "), "{err}");
+    let path = std::env::temp_dir().join(format!("overfit-sweep-not-json-{}.json", std::process::id()));
+    std::fs::write(&path, "{\"knob\": ").unwrap();
+    let out = cli(&["sweep", path.to_str().unwrap()], None);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: not valid JSON: "), "{err}");
+    // A file that is not there.
+    let missing = "/nonexistent/overfit-no-such-sweep.json";
+    let out = cli(&["sweep", missing], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with(&format!("overfit: sweep: cannot read {missing}: ")), "{err}");
+    // Too large to be a sweep.
+    let out = cli(&["sweep", "-"], Some(&" ".repeat((1 << 20) + 10)));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: standard input is larger than 1 MB; a sweep file"), "{err}");
+    // A config file keeps its own name in the same errors.
+    let out = cli(&["train", "-"], Some("[1, 2"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: config: not valid JSON: "), "{err}");
+    let out = cli(&["train", missing], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with(&format!("overfit: config: cannot read {missing}: ")), "{err}");
+}
+
 /// The presets of the Experiments view, by id.
 fn preset(id: &str) -> Sweep {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/presets/experiments.json")).unwrap();
