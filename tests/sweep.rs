@@ -55,6 +55,33 @@ fn ranges_are_log_or_linear_and_integer_knobs_round_without_repeats() {
 }
 
 #[test]
+fn an_integer_knob_takes_integral_floats_as_integers_and_refuses_fractions() {
+    let s = sweep(json!({"knob": "width", "values": [3.0, 8], "series": {"knob": "depth", "values": [2.0]}, "seeds": 1, "epochs": 1}));
+    assert_eq!(s.axis.values, vec![json!(3), json!(8)], "3.0 is read as 3");
+    assert_eq!(s.series.as_ref().unwrap().values, vec![json!(2)]);
+    let runs = s.runs();
+    assert_eq!(runs[0].value, json!(3));
+    assert_eq!(runs[0].config.hidden, vec![3, 3]);
+    // The record says 3, as if the spec had written 3.
+    let record: Value = serde_json::from_str(&overfit::sweep::record_json(&run_to_end(runs[0].clone()).unwrap())).unwrap();
+    assert_eq!((record["value"].clone(), record["series"].clone()), (json!(3), json!(2)));
+    assert_eq!(record["value"].to_string(), "3");
+    // A range's count may be an integral float too.
+    let r = sweep(json!({"knob": "width", "values": {"from": 2.0, "to": 8.0, "count": 3.0, "scale": "log"}, "seeds": 1}));
+    assert_eq!(r.axis.values, vec![json!(2), json!(4), json!(8)]);
+    // 3 and 3.0 are the same value.
+    let (f, m) = error(json!({"knob": "width", "values": [3, 3.0]}));
+    assert!(f == "values" && m.contains("value 2 (3.0) is given twice"), "{m}");
+    // A fraction is still refused, with the integer range.
+    let (f, m) = error(json!({"knob": "width", "values": [3.5]}));
+    assert_eq!((f.as_str(), m.as_str()), ("values", "value 1 (3.5): width must be an integer from 1 to 1024"));
+    let (f, m) = error(json!({"knob": "points", "values": [200, 300.25]}));
+    assert!(f == "values" && m.starts_with("value 2 (300.25): points must be an integer from "), "{m}");
+    let (f, m) = error(json!({"knob": "width", "values": {"from": 2, "to": 8, "count": 2.5}}));
+    assert!(f == "values" && m.contains("count must be an integer"), "{m}");
+}
+
+#[test]
 fn a_series_knob_gives_a_grid_and_augmentation_sets_several_fields() {
     let s = sweep(json!({"knob": "batch_size", "values": [2, 64], "series": {"knob": "norm", "values": ["batch", "layer"]}, "seeds": 1}));
     let cells: Vec<(usize, String)> = s.runs().iter().map(|r| (r.config.batch_size, format!("{:?}", r.config.norm))).collect();
