@@ -55,6 +55,33 @@ fn ranges_are_log_or_linear_and_integer_knobs_round_without_repeats() {
 }
 
 #[test]
+fn an_integer_knob_takes_integral_floats_as_integers_and_refuses_fractions() {
+    let s = sweep(json!({"knob": "width", "values": [3.0, 8], "series": {"knob": "depth", "values": [2.0]}, "seeds": 1, "epochs": 1}));
+    assert_eq!(s.axis.values, vec![json!(3), json!(8)], "3.0 is read as 3");
+    assert_eq!(s.series.as_ref().unwrap().values, vec![json!(2)]);
+    let runs = s.runs();
+    assert_eq!(runs[0].value, json!(3));
+    assert_eq!(runs[0].config.hidden, vec![3, 3]);
+    // The record says 3, as if the spec had written 3.
+    let record: Value = serde_json::from_str(&overfit::sweep::record_json(&run_to_end(runs[0].clone()).unwrap())).unwrap();
+    assert_eq!((record["value"].clone(), record["series"].clone()), (json!(3), json!(2)));
+    assert_eq!(record["value"].to_string(), "3");
+    // A range's count may be an integral float too.
+    let r = sweep(json!({"knob": "width", "values": {"from": 2.0, "to": 8.0, "count": 3.0, "scale": "log"}, "seeds": 1}));
+    assert_eq!(r.axis.values, vec![json!(2), json!(4), json!(8)]);
+    // 3 and 3.0 are the same value.
+    let (f, m) = error(json!({"knob": "width", "values": [3, 3.0]}));
+    assert!(f == "values" && m.contains("value 2 (3.0) is given twice"), "{m}");
+    // A fraction is still refused, with the integer range.
+    let (f, m) = error(json!({"knob": "width", "values": [3.5]}));
+    assert_eq!((f.as_str(), m.as_str()), ("values", "value 1 (3.5): width must be an integer from 1 to 1024"));
+    let (f, m) = error(json!({"knob": "points", "values": [200, 300.25]}));
+    assert!(f == "values" && m.starts_with("value 2 (300.25): points must be an integer from "), "{m}");
+    let (f, m) = error(json!({"knob": "width", "values": {"from": 2, "to": 8, "count": 2.5}}));
+    assert!(f == "values" && m.contains("count must be an integer"), "{m}");
+}
+
+#[test]
 fn a_series_knob_gives_a_grid_and_augmentation_sets_several_fields() {
     let s = sweep(json!({"knob": "batch_size", "values": [2, 64], "series": {"knob": "norm", "values": ["batch", "layer"]}, "seeds": 1}));
     let cells: Vec<(usize, String)> = s.runs().iter().map(|r| (r.config.batch_size, format!("{:?}", r.config.norm))).collect();
@@ -219,6 +246,42 @@ fn a_bad_spec_exits_2_with_the_field() {
     assert_eq!(out.status.code(), Some(2));
     let out = cli(&["sweep", "-"], Some("[1, 2"));
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_sweep_file_that_cannot_be_read_or_parsed_is_named_as_the_sweep() {
+    // Not JSON, on standard input or in a file: the message names the sweep, not a config.
+    let out = cli(&["sweep", "-"], Some("[1, 2"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: not valid JSON: "), "{err}");
+    let path = std::env::temp_dir().join(format!("overfit-sweep-not-json-{}.json", std::process::id()));
+    std::fs::write(&path, "{\"knob\": ").unwrap();
+    let out = cli(&["sweep", path.to_str().unwrap()], None);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: not valid JSON: "), "{err}");
+    // A file that is not there.
+    let missing = "/nonexistent/overfit-no-such-sweep.json";
+    let out = cli(&["sweep", missing], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with(&format!("overfit: sweep: cannot read {missing}: ")), "{err}");
+    // Too large to be a sweep.
+    let out = cli(&["sweep", "-"], Some(&" ".repeat((1 << 20) + 10)));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: sweep: standard input is larger than 1 MB; a sweep file"), "{err}");
+    // A config file keeps its own name in the same errors.
+    let out = cli(&["train", "-"], Some("[1, 2"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("overfit: config: not valid JSON: "), "{err}");
+    let out = cli(&["train", missing], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with(&format!("overfit: config: cannot read {missing}: ")), "{err}");
 }
 
 /// The presets of the Experiments view, by id.

@@ -69,27 +69,53 @@ fn parse_flags(args: &[String], allowed: &[&str]) -> Result<(Vec<String>, Vec<(S
 /// refused before it is parsed (`/dev/zero` or `yes |` must not fill the memory).
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
-/// Reads at most MAX_CONFIG_BYTES from `input`; more is an error naming the limit.
-fn read_bounded(input: impl std::io::Read, what: &str) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(input, MAX_CONFIG_BYTES + 1), &mut bytes)
-        .map_err(|e| format!("config: cannot read {what}: {e}"))?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(format!("config: {what} is larger than {} MB; a config file is a small JSON object", MAX_CONFIG_BYTES >> 20));
-    }
-    String::from_utf8(bytes).map_err(|_| format!("config: {what} is not UTF-8 text"))
+/// What a file the CLI reads holds: its errors begin with `config:` or `sweep:`, so a message
+/// names the kind of file that is wrong.
+#[derive(Clone, Copy)]
+enum FileKind {
+    Config,
+    Sweep,
 }
 
+impl FileKind {
+    fn name(self) -> &'static str {
+        match self {
+            FileKind::Config => "config",
+            FileKind::Sweep => "sweep",
+        }
+    }
+}
+
+/// Reads at most MAX_CONFIG_BYTES from `input`; more is an error naming the limit.
+fn read_bounded(input: impl std::io::Read, what: &str, kind: FileKind) -> Result<String, String> {
+    let label = kind.name();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(input, MAX_CONFIG_BYTES + 1), &mut bytes)
+        .map_err(|e| format!("{label}: cannot read {what}: {e}"))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("{label}: {what} is larger than {} MB; a {label} file is a small JSON object", MAX_CONFIG_BYTES >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{label}: {what} is not UTF-8 text"))
+}
+
+/// Reads and parses a config file (`-` is standard input; no path is the empty object).
 fn read_config(path: Option<&String>) -> Result<serde_json::Value, String> {
+    read_json(path, FileKind::Config)
+}
+
+/// Reads and parses a JSON file of the given kind, whose name begins every error of reading or
+/// parsing it, and takes the arithmetic it records.
+fn read_json(path: Option<&String>, kind: FileKind) -> Result<serde_json::Value, String> {
+    let label = kind.name();
     let text = match path.map(String::as_str) {
         None => return Ok(serde_json::json!({})),
-        Some("-") => read_bounded(std::io::stdin(), "standard input")?,
+        Some("-") => read_bounded(std::io::stdin(), "standard input", kind)?,
         Some(p) => {
-            let file = std::fs::File::open(p).map_err(|e| format!("config: cannot read {p}: {e}"))?;
-            read_bounded(file, p)?
+            let file = std::fs::File::open(p).map_err(|e| format!("{label}: cannot read {p}: {e}"))?;
+            read_bounded(file, p, kind)?
         }
     };
-    let mut value = serde_json::from_str(&text).map_err(|e| format!("config: not valid JSON: {e}"))?;
+    let mut value = serde_json::from_str(&text).map_err(|e| format!("{label}: not valid JSON: {e}"))?;
     take_recorded_arithmetic(&mut value)?;
     Ok(value)
 }
@@ -165,7 +191,7 @@ fn run(args: &[String]) -> Result<(), String> {
             let [path] = pos.as_slice() else {
                 return Err(format!("sweep takes one SWEEP.json (or '-')\n{USAGE}"));
             };
-            let value = read_config(Some(path))?;
+            let value = read_json(Some(path), FileKind::Sweep)?;
             let sweep = overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())?;
             run_sweep(&sweep, threads)
         }

@@ -118,17 +118,19 @@ impl Config {
         int("stop_at_epoch", self.stop_at_epoch)?;
         int("patience", self.patience)?;
         int("ensemble", self.ensemble)?;
-        if self.loss == Loss::Logistic && self.num_classes() != 2 {
-            return Err(err(
-                "loss",
-                format!("logistic needs exactly 2 classes, the data has {}", self.num_classes()),
-            ));
-        }
+        // Whether the loss fits the kind of data comes first: a regression set counts as one
+        // class, so the class count of logistic would otherwise hide the real mistake there.
         if self.loss.is_regression() != self.dataset.is_regression() {
             let name = schema::dataset_facts(self.dataset).name;
             let allowed = if self.dataset.is_regression() { "mse, l1 or huber" } else { "softmax, hinge or logistic" };
             let kind = if self.dataset.is_regression() { "a regression set (real-valued targets)" } else { "a classification set" };
             return Err(err("loss", format!("{name} is {kind}: choose {allowed}")));
+        }
+        if self.loss == Loss::Logistic && self.num_classes() != 2 {
+            return Err(err(
+                "loss",
+                format!("logistic needs exactly 2 classes, the data has {}", self.num_classes()),
+            ));
         }
         let points = self.sample_count();
         let n_val = (points as f32 * self.val_fraction).round() as usize;
@@ -221,5 +223,33 @@ impl Config {
         }
         let outs = crate::loss::outputs(self.loss, self.num_classes());
         total.saturating_add(n_in * outs + outs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dataset;
+    use crate::schema::Choices;
+
+    /// On every regression set each classification loss, logistic included, gets the regression
+    /// set's message naming `loss`, not a count of classes.
+    #[test]
+    fn a_classification_loss_on_a_regression_set_names_the_regression_losses() {
+        let regression: Vec<Dataset> = Dataset::ALL.iter().copied().filter(|d| d.is_regression()).collect();
+        assert!(regression.contains(&Dataset::Sine) && regression.contains(&Dataset::Plane), "{regression:?}");
+        for dataset in regression {
+            let name = schema::dataset_facts(dataset).name;
+            for loss in [Loss::Softmax, Loss::Hinge, Loss::Logistic] {
+                let cfg = Config { dataset, loss, ..Config::default() };
+                let e = cfg.validate().expect_err("a classification loss on a regression set");
+                assert_eq!(e.field, "loss", "{dataset:?} {loss:?}");
+                assert_eq!(e.message, format!("{name} is a regression set (real-valued targets): choose mse, l1 or huber"), "{dataset:?} {loss:?}");
+            }
+        }
+        // On a classification set logistic still needs two classes.
+        let cfg = Config { dataset: Dataset::Spiral, classes: 3, loss: Loss::Logistic, ..Config::default() };
+        let e = cfg.validate().expect_err("logistic on 3 classes");
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("loss", "logistic needs exactly 2 classes, the data has 3"));
     }
 }

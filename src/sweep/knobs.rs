@@ -71,10 +71,22 @@ pub fn sweep_schema() -> Value {
     })
 }
 
-/// Checks one value against the knob's range; returns it in canonical form.
+/// A JSON number that is a whole number at or above 0, written as an integer (3) or as an
+/// integral float (3.0); None for anything else (3.5, -1, a string).
+pub(super) fn whole_number(v: &Value) -> Option<u64> {
+    if let Some(x) = v.as_u64() {
+        return Some(x);
+    }
+    // Every f64 at or above 2^64 is integral but does not fit; the cast would saturate.
+    let x = v.as_f64()?;
+    (x.is_finite() && x.fract() == 0.0 && x >= 0.0 && x < u64::MAX as f64).then_some(x as u64)
+}
+
+/// Checks one value against the knob's range; returns it in canonical form (an integral float
+/// of an integer knob as the integer: 3.0 is 3).
 pub(super) fn check_value(k: &Knob, v: &Value) -> Result<Value, String> {
     match k.kind {
-        Kind::Int { min, max } => match v.as_u64() {
+        Kind::Int { min, max } => match whole_number(v) {
             Some(x) if x >= min && x <= max => Ok(json!(x)),
             _ => Err(format!("must be an integer from {min} to {max}")),
         },
@@ -147,6 +159,19 @@ pub(super) fn check_applies(k: &Knob, base: &Config, field: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An integer knob takes an integral float as the integer and refuses any other number.
+    #[test]
+    fn an_integer_knob_takes_integral_floats_as_integers() {
+        let width = knob("width").unwrap();
+        assert_eq!(check_value(&width, &json!(3.0)), Ok(json!(3)));
+        assert_eq!(check_value(&width, &json!(3)), Ok(json!(3)));
+        for bad in [json!(3.5), json!(0.0), json!(-2.0), json!(1e300), json!("3")] {
+            assert_eq!(check_value(&width, &bad), Err("must be an integer from 1 to 1024".to_string()), "{bad}");
+        }
+        let depth = knob("depth").unwrap();
+        assert_eq!(check_value(&depth, &json!(-0.0)), Ok(json!(0)));
+    }
 
     /// A knob that reads its kind from the schema must get one `check_value` handles: an integer
     /// range, a real range or a choice.

@@ -2,7 +2,7 @@
 //! knob, seeds, run length, base config), and its expansion into one config per run (value ×
 //! optional series value × seed).
 
-use super::knobs::{apply, check_applies, check_value, knob, knobs, Knob};
+use super::knobs::{apply, check_applies, check_value, knob, knobs, whole_number, Knob};
 use super::{DEFAULT_EPOCHS, DEFAULT_PATIENCE, DEFAULT_SEEDS, MAX_EPOCHS, MAX_RUNS, MAX_SEEDS, MAX_VALUES};
 use crate::config::{err, Config, ConfigError};
 use crate::schema::Kind;
@@ -90,7 +90,7 @@ fn read_axis(knob_v: Option<&Value>, values_v: Option<&Value>, prefix: &str) -> 
 
 /// A range `{from, to, count, scale}` as a list: `count` values from `from` to `to` inclusive,
 /// geometric ("log", the default for log knobs) or arithmetic ("linear"); integer knobs round
-/// and drop repeats.
+/// and drop repeats. The count may be written as an integral float (5.0), as a value may.
 fn expand_range(k: &Knob, range: &serde_json::Map<String, Value>, field: &str) -> Result<Vec<Value>, ConfigError> {
     for key in range.keys() {
         if !["from", "to", "count", "scale"].contains(&key.as_str()) {
@@ -110,7 +110,7 @@ fn expand_range(k: &Knob, range: &serde_json::Map<String, Value>, field: &str) -
     let (from, to) = (num("from")?, num("to")?);
     let count = match range.get("count") {
         None => 2,
-        Some(v) => match v.as_u64() {
+        Some(v) => match whole_number(v) {
             Some(c) if (1..=MAX_VALUES as u64).contains(&c) => c as usize,
             _ => return Err(err(field, format!("range: count must be an integer from 1 to {MAX_VALUES}, got {v}"))),
         },
