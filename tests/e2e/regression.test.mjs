@@ -104,7 +104,8 @@ test('sliders, + / − layer and unit buttons and Regenerate data edit the confi
     // Regenerate data: a fresh data seed, in the link, and new samples.
     const run = Number(await page.evaluate(() => document.body.dataset.run));
     await page.getByRole('button', { name: 'Regenerate data' }).click();
-    await page.waitForFunction(() => /data_seed=\d+/.test(location.hash));
+    // The link holds data_seed=0 until the fresh seed arrives: wait for the fresh one.
+    await page.waitForFunction(() => Number(new URLSearchParams(location.hash.slice(1)).get('data_seed')) > 0);
     const seed = Number(await hashParam(page, 'data_seed'));
     assert.ok(seed > 0, `data seed ${seed}`);
     await page.waitForFunction((r) => Number(document.body.dataset.run) > r, run);
