@@ -47,20 +47,21 @@ impl Config {
     /// cross-field checks: for an edit whose consequences (`follow_edit`) make it valid.
     pub fn from_value_unvalidated(value: &serde_json::Value) -> Result<Config, ConfigError> {
         let map = value.as_object().ok_or_else(|| err("config", "must be a JSON object".into()))?;
-        recorded_arithmetic(map)?;
-        let map = &without_recorded(map);
-        let value = &serde_json::Value::Object(map.clone());
+        // Long lists are refused before anything is copied.
         check_list_lengths(map)?;
+        recorded_arithmetic(map)?;
+        let map = without_recorded(map);
         // Deserializing one field at a time lets the error name the field even for type errors,
         // which serde_json reports only with a line and column.
-        for (key, v) in map {
+        for (key, v) in &map {
             let mut one = serde_json::Map::new();
             one.insert(key.clone(), v.clone());
             serde_json::from_value::<Config>(serde_json::Value::Object(one))
                 .map_err(|e| err(key, clean_serde_message(&e.to_string())))?;
         }
-        let mut cfg: Config = serde_json::from_value(value.clone()).map_err(|e| json_error(&e.to_string()))?;
-        if !map.contains_key("loss") {
+        let loss_given = map.contains_key("loss");
+        let mut cfg: Config = serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| json_error(&e.to_string()))?;
+        if !loss_given {
             cfg.loss = Loss::default_for(cfg.dataset);
         }
         Ok(cfg)
