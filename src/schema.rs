@@ -11,6 +11,12 @@ use crate::config::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
+pub use datasets::{applies_to, applies_where, dataset_facts, DatasetFacts};
+pub use keys::{data_key, weights_key};
+
+mod datasets;
+mod keys;
+
 /// The control group a field belongs to (the page shows one collapsible section per group).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -224,103 +230,8 @@ pub fn real_range(key: &str) -> (f32, f32, bool) {
     }
 }
 
-/// What the page and the core know about a dataset before generating it.
-#[derive(Clone, Debug, Serialize)]
-pub struct DatasetFacts {
-    pub name: String,
-    /// Samples are images: the image views and augmentation apply.
-    pub image: bool,
-    /// Generated from the seed: `points` and `noise` apply.
-    pub generated: bool,
-    /// The number of classes is a setting (`classes`), up to `max_classes`.
-    pub free_classes: bool,
-    /// The fixed number of classes of a dataset whose classes are not a setting.
-    pub fixed_classes: Option<usize>,
-    pub max_classes: usize,
-    /// `image_size`, `color` and `clutter` apply.
-    pub sized: bool,
-    pub color: bool,
-    pub clutter: bool,
-    /// The side of the images when it is fixed (digits: 8).
-    pub fixed_size: Option<usize>,
-    /// Real-valued targets: one output, a regression loss (mse, l1, huber), R^2 and RMSE.
-    pub regression: bool,
-    /// Raw coordinates of a point: 1 (x), 2 (x1, x2), or 0 for images.
-    pub dims: usize,
-    /// The number of samples when `points` does not apply (few_points: 20).
-    pub fixed_points: Option<usize>,
-    /// The losses this dataset allows (regression or classification ones), and the one a switch
-    /// to it picks when the current loss is not allowed.
-    pub losses: Vec<String>,
-    pub default_loss: String,
-    /// The config fields this dataset ignores (`applies_to`): the page hides their controls.
-    pub ignores: Vec<&'static str>,
-}
-
-/// Whether config field `key` applies to dataset `d`. The page shows a field's control only
-/// where it applies (`DatasetFacts::ignores`), and a sweep refuses a knob on a field that does
-/// not; fields not named here apply to every dataset.
-pub fn applies_to(key: &str, d: Dataset) -> bool {
-    match key {
-        "classes" => d.fixed_classes().is_none(),
-        "noise" => d.is_generated(),
-        // A dataset of a fixed size (few_points) ignores `points`.
-        "points" => d.is_generated() && d.fixed_points().is_none(),
-        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
-            d.is_image()
-        }
-        // Regression targets have no labels to flip.
-        "label_noise" => !d.is_regression(),
-        "image_size" => d.has_image_size(),
-        "color" => d.has_color(),
-        "clutter" => d.has_clutter(),
-        "features" => d.point_dims() == 2,
-        _ => true,
-    }
-}
-
-/// The datasets field `key` applies to, in words, for a message that refuses it elsewhere.
-pub fn applies_where(key: &str) -> &'static str {
-    match key {
-        "points" => "generated datasets of a settable size",
-        "noise" => "generated datasets",
-        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
-            "image datasets"
-        }
-        "label_noise" => "classification datasets",
-        "features" => "2D point datasets",
-        "classes" => "datasets whose number of classes is a setting",
-        _ => "datasets that have this setting",
-    }
-}
-
-/// The facts of one dataset.
-pub fn dataset_facts(d: Dataset) -> DatasetFacts {
-    DatasetFacts {
-        name: name_of(&d),
-        image: d.is_image(),
-        generated: d.is_generated(),
-        free_classes: d.has_free_classes(),
-        fixed_classes: d.fixed_classes(),
-        max_classes: d.max_classes(),
-        sized: d.has_image_size(),
-        color: d.has_color(),
-        clutter: d.has_clutter(),
-        fixed_size: match d {
-            Dataset::Digits => Some(8),
-            _ => None,
-        },
-        regression: d.is_regression(),
-        dims: d.point_dims(),
-        fixed_points: d.fixed_points(),
-        losses: Loss::ALL.iter().filter(|l| l.is_regression() == d.is_regression()).map(|l| name_of(l)).collect(),
-        default_loss: name_of(&Loss::default_for(d)),
-        ignores: FIELDS.iter().map(|f| f.key).filter(|k| !applies_to(k, d)).collect(),
-    }
-}
-
 /// The snake_case name of an enum value, as in the JSON.
-fn name_of<T: Serialize>(v: &T) -> String {
+pub(crate) fn name_of<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(Value::String(s)) => s,
         _ => String::new(),
@@ -420,41 +331,6 @@ pub fn schema() -> Value {
             "history_capacity": crate::history::DEFAULT_CAPACITY,
         },
     })
-}
-
-/// The JSON text of the data fields of a config: two configs with equal keys train on the same
-/// samples (same split, same labels, same inputs) for the same seed.
-pub fn data_key(c: &Config) -> String {
-    let v = serde_json::to_value(c).expect("a config serializes");
-    let mut parts: Vec<Value> = FIELDS
-        .iter()
-        .filter(|f| f.effect == Effect::Data && f.key != "classes")
-        .map(|f| match f.key {
-            // Only 2D points have input features (images and 1D points ignore them), and a
-            // dataset of a fixed size ignores `points`.
-            "features" if c.dataset.point_dims() != 2 => Value::Null,
-            "points" if c.dataset.fixed_points().is_some() => Value::Null,
-            // A data seed of 0 means "the run's seed".
-            "data_seed" if c.data_seed == 0 => v["seed"].clone(),
-            key => v[key].clone(),
-        })
-        .collect();
-    // The number of classes the data really has (digits ignores `classes`).
-    parts.push(json!(c.num_classes()));
-    Value::Array(parts).to_string()
-}
-
-/// The JSON text of what decides the initial weights: the data, every parameter's shape and the
-/// initialization. Two configs with equal keys start from the same weights for the same seed.
-pub fn weights_key(c: &Config) -> String {
-    let layers: Vec<Value> = (0..c.hidden.len())
-        .map(|l| {
-            let pieces = if c.layer_activation(l) == Activation::Maxout { c.maxout_k } else { 1 };
-            json!([c.hidden[l], pieces, c.layer_norm(l)])
-        })
-        .collect();
-    let outputs = crate::loss::outputs(c.loss, c.num_classes());
-    json!([data_key(c), layers, outputs, c.init, c.init_scale, c.norm_position, c.ensemble]).to_string()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
