@@ -14,12 +14,12 @@ use std::time::Instant;
 
 /// The demos that are not steps of the path, each as a step of its own: its claim as a rule.
 fn off_path_steps() -> Vec<Value> {
-    let lower_val_b = json!({"cases": [{"choice": "b-lower", "when": ["a.val_loss / b.val_loss > 1.2"]}], "otherwise": "no"});
+    let lower_val_b = json!({"cases": [{"choice": "b-lower", "when": ["a.val_loss / b.val_loss > 1"]}], "otherwise": "no"});
     vec![
         json!({"id": "regression-threads-points", "demo": "regression-threads-points", "answer": "threads",
                "outcome": {"cases": [{"choice": "threads", "when": ["b.val_loss / b.train_loss > 10"]}], "otherwise": "no"}}),
         json!({"id": "regression-l2", "demo": "regression-l2", "answer": "b-smoother",
-               "outcome": {"cases": [{"choice": "b-smoother", "when": ["a.val_loss / b.val_loss > 1.2", "b.train_loss / a.train_loss > 1"]}], "otherwise": "no"}}),
+               "outcome": {"cases": [{"choice": "b-smoother", "when": ["a.val_loss / b.val_loss >= 1.33"]}], "otherwise": "no"}}),
         json!({"id": "regression-dropout", "demo": "regression-dropout", "answer": "b-lower", "outcome": lower_val_b}),
     ]
 }
@@ -30,7 +30,7 @@ fn seeds() -> Vec<u32> {
 }
 
 /// The term that decides a step: the first of the answer's case, or (when the answer is the
-/// rule's `otherwise`) the first of the first case; for a shape, the smaller of fall and rise for
+/// rule's `otherwise`) the first of the last case; for a shape, the smaller of fall and rise for
 /// a U, else the one that moved.
 fn deciding(step: &Value, o: &Outcome) -> (String, f64) {
     let rule = &step["outcome"];
@@ -43,7 +43,7 @@ fn deciding(step: &Value, o: &Outcome) -> (String, f64) {
         };
     }
     let cases = rule["cases"].as_array().expect("cases");
-    let case = cases.iter().find(|c| c["choice"] == step["answer"]).unwrap_or(&cases[0]);
+    let case = cases.iter().find(|c| c["choice"] == step["answer"]).unwrap_or(&cases[cases.len() - 1]);
     let cond = case["when"][0].as_str().expect("a condition");
     let words: Vec<&str> = cond.split_whitespace().collect();
     let term = words[..words.len() - 2].join(" ");

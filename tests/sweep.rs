@@ -319,7 +319,7 @@ fn capacity_preset_validation_error_falls_then_rises() {
     let (imin, min) = val.iter().copied().enumerate().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
     println!("capacity: median val error per width {:?}", m.iter().map(|(v, f)| format!("{v}: {:.3}", f[1])).collect::<Vec<_>>());
     assert!(imin > 0 && imin < val.len() - 1, "the minimum is inside the range: {val:?}");
-    assert!(val[0] > min + 0.2, "width 1 underfits: {val:?}");
+    assert!(val[0] > min + 0.1, "the narrowest network underfits: {val:?}");
     assert!(*val.last().unwrap() >= min + 0.02, "the widest network is worse than the best: {val:?}");
 }
 

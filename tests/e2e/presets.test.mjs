@@ -187,7 +187,7 @@ const CLAIMS = {
     assert.ok(a.trainLoss > 0, `softmax ${a.trainLoss}`);
   },
   'mean-subtraction': async ({ a, b }) => {
-    assert.ok(b.trainLoss < a.trainLoss, `B ${b.trainLoss} vs A ${a.trainLoss}`);
+    assert.ok(a.trainLoss > 1.3 * b.trainLoss, `B ${b.trainLoss} vs A ${a.trainLoss}`);
   },
   'regression-threads-points': async ({ page, b }) => {
     assert.ok(b.trainLoss < 0.1 * b.valLoss, `training MSE ${b.trainLoss} vs validation MSE ${b.valLoss}`);
@@ -200,8 +200,7 @@ const CLAIMS = {
     return { ratio: b.trainLoss / b.valLoss, trainR2: b.trainScore / 100, valR2: b.valScore / 100 };
   },
   'regression-l2': async ({ a, b }) => {
-    assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
-    assert.ok(a.trainLoss < b.trainLoss, `training MSE A ${a.trainLoss} vs B ${b.trainLoss}`);
+    assert.ok(b.valLoss <= 0.75 * a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
   },
   'regression-dropout': async ({ a, b }) => {
     assert.ok(b.valLoss < a.valLoss, `validation MSE B ${b.valLoss} vs A ${a.valLoss}`);
