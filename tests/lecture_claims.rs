@@ -69,29 +69,32 @@ fn every_step_of_the_lecture_path_holds_for_seeds_1_to_10() {
     let start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..2 {
-            scope.spawn(|| loop {
-                let Some(&(i, seed)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                let t = Instant::now();
-                let step = &steps[i];
-                let measured = measure_step(step, seed).and_then(|f| outcome(&step["outcome"], &f));
-                let secs = t.elapsed().as_secs_f64();
-                let o = match measured {
-                    Ok(o) => o,
-                    Err(e) => {
-                        println!("# step {} seed {seed}: error {e}", step["id"].as_str().unwrap());
-                        let values = Default::default();
-                        Outcome { choice: format!("error ({e})"), values }
-                    }
-                };
-                println!(
-                    "# step {} seed {seed}: {} {} ({secs:.1} s)",
-                    step["id"].as_str().unwrap(),
-                    o.choice,
-                    serde_json::to_string(&o.values).unwrap()
-                );
-                results.lock().unwrap().push((i, seed, o, secs));
+            scope.spawn(|| {
+                while let Some(&(i, seed)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let t = Instant::now();
+                    let step = &steps[i];
+                    let measured =
+                        measure_step(step, seed).and_then(|f| outcome(&step["outcome"], &f));
+                    let secs = t.elapsed().as_secs_f64();
+                    let o = match measured {
+                        Ok(o) => o,
+                        Err(e) => {
+                            println!(
+                                "# step {} seed {seed}: error {e}",
+                                step["id"].as_str().unwrap()
+                            );
+                            let values = Default::default();
+                            Outcome { choice: format!("error ({e})"), values }
+                        }
+                    };
+                    println!(
+                        "# step {} seed {seed}: {} {} ({secs:.1} s)",
+                        step["id"].as_str().unwrap(),
+                        o.choice,
+                        serde_json::to_string(&o.values).unwrap()
+                    );
+                    results.lock().unwrap().push((i, seed, o, secs));
+                }
             });
         }
     });
