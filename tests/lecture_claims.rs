@@ -5,6 +5,7 @@
 //! spread of each step's deciding term:
 //! `cargo test --release --test lecture_claims -- --nocapture`.
 //! `LECTURE_STEPS=id,id` and `LECTURE_SEEDS=n` narrow a run while tuning.
+#![cfg(not(target_arch = "wasm32"))]
 
 use overfit::lecture::{measure_step, outcome, path, Outcome};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! uses it, built from a JS config object, its snapshot buffers, and errors as JS errors.
 #![cfg(target_arch = "wasm32")]
 
-use overfit::wasm::{config_facts, default_config, repair_config, schema, Session};
+use overfit::wasm::{config_facts, default_config, lecture_outcome, lecture_shape, repair_config, schema, Session};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -101,4 +101,30 @@ fn the_schema_and_the_config_facts_reach_js() {
     assert_ne!(get(&a, "weights_key").as_string(), get(&b, "weights_key").as_string());
     let e = config_facts(js(r#"{"dropout": 2}"#)).err().expect("must fail");
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("dropout"));
+}
+
+#[wasm_bindgen_test]
+fn a_lecture_step_reads_a_session_and_its_rule_in_js() {
+    let config = r#"{"dataset":"moons","hidden":[8,8],"points":200,"stop_at_epoch":3}"#;
+    let mut s = Session::new(js(config)).expect("valid config");
+    s.run(1000).unwrap();
+    let side = s.lecture_side().unwrap();
+    assert_eq!(get(&side, "epoch").as_f64(), Some(3.0));
+    assert_eq!(js_sys::Array::from(&get(&side, "layers")).length(), 2);
+    assert_eq!(js_sys::Array::from(&get(&side, "val_loss_curve")).length(), 3);
+    // A single model has no members: null, not undefined.
+    assert!(get(&side, "members_val_score").is_null());
+    let val = get(&side, "val_score").as_f64().unwrap();
+    assert!(val > 1.0 && val <= 100.0, "a percentage: {val}");
+    let figures = js_sys::Object::new();
+    js_sys::Reflect::set(&figures, &JsValue::from_str("b"), &side).unwrap();
+    let case = r#"{"choice": "learns", "when": ["b.val_score > 0", "b.layers.2.act_std >= 0"]}"#;
+    let rule = js(&format!(r#"{{"cases": [{case}], "otherwise": "no"}}"#));
+    let o = lecture_outcome(rule, figures.clone().into()).unwrap();
+    assert_eq!(get(&o, "choice").as_string().as_deref(), Some("learns"));
+    assert_eq!(get(&get(&o, "values"), "b.val_score").as_f64(), Some(val));
+    let bad = js(r#"{"cases": [{"choice": "x", "when": ["a.val_score > 0"]}], "otherwise": "n"}"#);
+    let e = lecture_outcome(bad, figures.into()).err().expect("A was not measured");
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("a.val_score"));
+    assert_eq!(lecture_shape(vec![3.0, 1.0, 2.5]), "u");
 }
