@@ -4,8 +4,9 @@
 //! alike), and, natively, one step measured end to end (`measure_step`) for the claims' test.
 //!
 //! The page computes the same figures through `wasm.rs` (`Session::lecture_side`,
-//! `lecture_sweep`, `lecture_lab`) and evaluates the same rules (`lecture_outcome`), so a step's
-//! verdict in a browser and in `tests/lecture_claims.rs` come from one piece of code.
+//! `lecture_sweep_figures`, `lecture_lab_figures`) and evaluates the same rules
+//! (`lecture_outcome`), so a step's verdict in a browser and in `tests/lecture_claims.rs` come
+//! from one piece of code.
 
 pub use figures::SweepFigures;
 pub use figures::{lab_figures, side, sweep_figures, Figures, Lab, LabLayer, Side, SideLayer};

@@ -214,8 +214,15 @@ pub fn init_lab(config: JsValue) -> Result<JsValue, JsValue> {
 /// Serializes with missing and non-finite figures as null, as JSON writes them.
 fn to_js_nulls<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
     let json = serde_json::to_value(v).map_err(|e| js_error(&e.to_string()))?;
-    let s = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    let s = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
     serde::Serialize::serialize(&json, &s).map_err(|e| js_error(&e.to_string()))
+}
+
+/// Reads a JS value as `T`; the error names `what`.
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| js_error(&format!("{what}: {e}")))
 }
 
 /// A lecture error as a JS Error whose `field` names the rule's part or the figures' path.
@@ -228,14 +235,14 @@ fn lecture_error(e: crate::lecture::LectureError) -> JsValue {
 /// `{choice, values: {term: number}}`; throws an Error naming a malformed part or missing path.
 #[wasm_bindgen]
 pub fn lecture_outcome(rule: JsValue, figures: JsValue) -> Result<JsValue, JsValue> {
-    let rule: serde_json::Value = serde_wasm_bindgen::from_value(rule).map_err(|e| js_error(&format!("outcome: {e}")))?;
-    let figures: serde_json::Value = serde_wasm_bindgen::from_value(figures).map_err(|e| js_error(&format!("figures: {e}")))?;
+    let rule: serde_json::Value = from_js(rule, "outcome")?;
+    let figures: serde_json::Value = from_js(figures, "figures")?;
     let o = crate::lecture::outcome_of_json(&rule, &figures).map_err(lecture_error)?;
     to_js_nulls(&o)
 }
 
 /// The shape of a series (`lecture::shape`): "falls", "u", "rises" or "flat"; the page sends a
-/// sketch's knot values.
+/// sketch's knot values (larger values higher on the chart).
 #[wasm_bindgen]
 pub fn lecture_shape(values: Vec<f32>) -> String {
     crate::lecture::shape(&values).id().into()
@@ -245,17 +252,22 @@ pub fn lecture_shape(values: Vec<f32>) -> String {
 /// medians across seeds of the final `metric` ("error" in percent, or "loss") per value, from
 /// the spec's `values` and the records as the page keeps them (one series).
 #[wasm_bindgen]
-pub fn lecture_sweep_figures(values: JsValue, records: JsValue, metric: &str) -> Result<JsValue, JsValue> {
-    let values: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(values).map_err(|e| js_error(&format!("values: {e}")))?;
-    let records: Vec<crate::sweep::Figures> = serde_wasm_bindgen::from_value(records).map_err(|e| js_error(&format!("records: {e}")))?;
-    to_js_nulls(&crate::lecture::sweep_figures(&values, &records, metric).map_err(lecture_error)?)
+pub fn lecture_sweep_figures(
+    values: JsValue,
+    records: JsValue,
+    metric: &str,
+) -> Result<JsValue, JsValue> {
+    let values: Vec<serde_json::Value> = from_js(values, "values")?;
+    let records: Vec<crate::sweep::Figures> = from_js(records, "records")?;
+    let figures = crate::lecture::sweep_figures(&values, &records, metric);
+    to_js_nulls(&figures.map_err(lecture_error)?)
 }
 
 /// The init lab's figures for a lecture step (`lecture::lab_figures`): `{layers: [{layer,
 /// act_std, saturated (percent)}]}`, from the report `init_lab` returned (no second run).
 #[wasm_bindgen]
 pub fn lecture_lab_figures(report: JsValue) -> Result<JsValue, JsValue> {
-    let report: serde_json::Value = serde_wasm_bindgen::from_value(report).map_err(|e| js_error(&format!("report: {e}")))?;
+    let report: serde_json::Value = from_js(report, "report")?;
     to_js_nulls(&crate::lecture::lab_figures(&report).map_err(lecture_error)?)
 }
 
