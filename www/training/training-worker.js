@@ -10,6 +10,11 @@
 //               {type:'pace', epoch} (while playing, hold at that epoch, null: no limit; the
 //               A/B comparison keeps each run beside the other with it);
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
+//               the Lecture path's questions to the core: {type:'lecture-side', id} (this run's
+//               figures now, wasm Session.lecture_side), {type:'lecture-outcome', id, rule, figures}
+//               (wasm lecture_outcome: which choice happened) and {type:'lecture-shape', id, values}
+//               (wasm lecture_shape: the shape of a sketch or curve), each answered with the same
+//               type and id and {side | outcome | shape} or {error};
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
 // Messages out: {type:'ready', defaults, schema, arithmetic} (the core's config schema,
@@ -262,6 +267,38 @@ function initLab(msg) {
     if (isTrap(e)) crash(e);
     else self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
   }
+}
+
+/**
+ * Answers the Lecture path's questions (www/lecture/core-questions.js) with the core's own rules:
+ * the figures of this worker's run, which choice of a step happened, and a curve's shape. The
+ * page never judges an outcome itself.
+ */
+function lectureAnswer(msg) {
+  const reply = { type: msg.type, id: msg.id };
+  const need = (name) => {
+    if (typeof name !== 'function') throw new Error('this build of the core has no Lecture path answers yet (build the wasm again)');
+  };
+  try {
+    if (msg.type === 'lecture-side') {
+      if (!session) throw new Error('no run yet');
+      need(session.lecture_side);
+      reply.side = session.lecture_side();
+    } else if (msg.type === 'lecture-outcome') {
+      need(wasm.lecture_outcome);
+      reply.outcome = wasm.lecture_outcome(msg.rule, msg.figures);
+    } else {
+      need(wasm.lecture_shape);
+      reply.shape = wasm.lecture_shape(Float32Array.from(msg.values ?? []));
+    }
+  } catch (e) {
+    if (isTrap(e)) {
+      crash(e);
+      return;
+    }
+    reply.error = errorMessage(e);
+  }
+  self.postMessage(reply);
 }
 
 /** Marks the start of a new run (rebuild or reset): the step counter is back to 0. */
@@ -528,6 +565,11 @@ function handle(msg) {
     case 'pace':
       pace.setHold(msg.epoch, last, performance.now());
       schedule();
+      break;
+    case 'lecture-side':
+    case 'lecture-outcome':
+    case 'lecture-shape':
+      lectureAnswer(msg);
       break;
     case 'ping':
       // Messages are handled in order: the answer means every earlier message has been handled.
