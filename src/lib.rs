@@ -12,6 +12,7 @@ pub mod history;
 pub mod weight_init;
 pub mod init_lab;
 pub mod layers;
+pub mod lecture;
 pub mod loss;
 pub mod metrics;
 pub mod model;

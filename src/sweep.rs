@@ -8,7 +8,7 @@
 pub use knobs::{knob, knobs, sweep_schema, Knob};
 pub use runner::{record_json, run_to_end, Curve, RunRecord, SweepRun};
 pub use spec::{Axis, RunSpec, Sweep};
-pub use summary::{cells, median, summarize, Cell, Figures};
+pub use summary::{cells, median, summarize, Cell, Figures, SplitSpreads};
 pub use threads::{choose_threads, ThreadChoice};
 
 mod knobs;

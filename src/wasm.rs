@@ -211,6 +211,54 @@ pub fn init_lab(config: JsValue) -> Result<JsValue, JsValue> {
     to_js(&crate::init_lab::run(&cfg))
 }
 
+/// Serializes with missing and non-finite figures as null, as JSON writes them.
+fn to_js_nulls<T: serde::Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_value(v).map_err(|e| js_error(&e.to_string()))?;
+    let s = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
+    serde::Serialize::serialize(&json, &s).map_err(|e| js_error(&e.to_string()))
+}
+
+/// A lecture error as a JS Error whose `field` names the rule's part or the figures' path.
+fn lecture_error(e: crate::lecture::LectureError) -> JsValue {
+    config_error(ConfigError { field: e.field, message: e.message })
+}
+
+/// Which choice of a lecture step happened (`lecture::outcome`): `rule` is the step's
+/// `outcome`, `figures` `{a, b, sweep, lab}` (each null where the step has none). Returns
+/// `{choice, values: {term: number}}`; throws an Error naming a malformed part or missing path.
+#[wasm_bindgen]
+pub fn lecture_outcome(rule: JsValue, figures: JsValue) -> Result<JsValue, JsValue> {
+    let rule: serde_json::Value = serde_wasm_bindgen::from_value(rule).map_err(|e| js_error(&format!("outcome: {e}")))?;
+    let figures: serde_json::Value = serde_wasm_bindgen::from_value(figures).map_err(|e| js_error(&format!("figures: {e}")))?;
+    let o = crate::lecture::outcome_of_json(&rule, &figures).map_err(lecture_error)?;
+    to_js_nulls(&o)
+}
+
+/// The shape of a series (`lecture::shape`): "falls", "u", "rises" or "flat"; the page sends a
+/// sketch's knot values.
+#[wasm_bindgen]
+pub fn lecture_shape(values: Vec<f32>) -> String {
+    crate::lecture::shape(&values).id().into()
+}
+
+/// A sweep's figures for a lecture step (`lecture::sweep_figures`): `{values, train, val}`, the
+/// medians across seeds of the final `metric` ("error" in percent, or "loss") per value, from
+/// the spec's `values` and the records as the page keeps them (one series).
+#[wasm_bindgen]
+pub fn lecture_sweep_figures(values: JsValue, records: JsValue, metric: &str) -> Result<JsValue, JsValue> {
+    let values: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(values).map_err(|e| js_error(&format!("values: {e}")))?;
+    let records: Vec<crate::sweep::Figures> = serde_wasm_bindgen::from_value(records).map_err(|e| js_error(&format!("records: {e}")))?;
+    to_js_nulls(&crate::lecture::sweep_figures(&values, &records, metric).map_err(lecture_error)?)
+}
+
+/// The init lab's figures for a lecture step (`lecture::lab_figures`): `{layers: [{layer,
+/// act_std, saturated (percent)}]}`, from the report `init_lab` returned (no second run).
+#[wasm_bindgen]
+pub fn lecture_lab_figures(report: JsValue) -> Result<JsValue, JsValue> {
+    let report: serde_json::Value = serde_wasm_bindgen::from_value(report).map_err(|e| js_error(&format!("report: {e}")))?;
+    to_js_nulls(&crate::lecture::lab_figures(&report).map_err(lecture_error)?)
+}
+
 /// A training session: one config, one trainer.
 #[wasm_bindgen]
 pub struct Session {
@@ -428,6 +476,14 @@ impl Session {
     /// Multiply-adds of one decision-grid point (see `Trainer::forward_macs_per_sample`).
     pub fn forward_macs(&self) -> f64 {
         self.trainer.forward_macs_per_sample() as f64
+    }
+
+    /// This run's figures for a lecture step now (`lecture::side`): `{epoch, train_score,
+    /// val_score, train_loss, val_loss, score_gap, loss_gap, best_epoch, best_val_loss,
+    /// stopped_early, members_val_score, layers: [{layer, act_std, saturated, dead}],
+    /// val_loss_curve}`, scores and percentages in percent; a missing figure is null.
+    pub fn lecture_side(&mut self) -> Result<JsValue, JsValue> {
+        to_js_nulls(&crate::lecture::side(&mut self.trainer))
     }
 }
 
