@@ -367,22 +367,10 @@ export function createExperiments(page) {
     });
   }
 
-  /**
-   * The shown sweep's medians across seeds per knob value, of one metric ('error', 'loss' or
-   * 'accuracy') at the final epoch, from the core's summary (the planner): {values, train, val}.
-   * Errors and accuracies are in percent, as the page shows them everywhere else.
-   */
-  async function medians(metric = 'error') {
+  /** The shown sweep's knob values and its records' figures (what the core's summaries read). */
+  function figures() {
     if (!shown) return null;
-    const slot = { loss: 'loss', accuracy: 'score', error: 'error' }[metric] ?? 'error';
-    const scale = slot === 'loss' ? 1 : 100;
-    const { cells } = await ask({ type: 'summary', values: shown.spec.values, series: shown.spec.series?.values ?? null, records: shown.records.map(figuresOf) });
-    const one = cells.filter((c) => (c.series ?? null) === (cells[0]?.series ?? null));
-    const at = (c, split) => {
-      const m = c.final[split][slot].median;
-      return m === null || m === undefined ? null : m * scale;
-    };
-    return { values: one.map((c) => c.value), train: one.map((c) => at(c, 'train')), val: one.map((c) => at(c, 'val')) };
+    return { values: clone(shown.spec.values), records: shown.records.map(figuresOf) };
   }
 
   function cancel() {
@@ -604,7 +592,7 @@ export function createExperiments(page) {
     open,
     loadPreset,
     runToEnd,
-    medians,
+    figures,
     preset: (id) => presets.find((x) => x.id === id) ?? null,
     takeHash,
     writeHash,

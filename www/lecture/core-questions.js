@@ -1,6 +1,6 @@
 // Owns the Lecture path's questions to the core, asked of the training workers (the rules are
-// the core's, src/ and wasm `lecture_side`, `lecture_outcome`, `lecture_shape`; nothing here
-// judges): each question carries an id and its answer comes back through `onReply`. A worker
+// the core's, src/lecture/ through wasm `Session.lecture_side`, `lecture_outcome`,
+// `lecture_shape`, `lecture_sweep_figures` and `lecture_lab_figures`; nothing here judges): each question carries an id and its answer comes back through `onReply`. A worker
 // that does not answer within the time limit rejects the question, so the path never hangs.
 
 const TIMEOUT_MS = 30_000;
@@ -45,16 +45,29 @@ export class CoreQuestions {
 
   /** The figures of the run in the worker behind `post` (wasm Session.lecture_side). */
   async side(post) {
-    return (await this.ask(post, { type: 'lecture-side' })).side;
+    return (await this.ask(post, { type: 'lecture-side' })).answer;
   }
 
   /** Which choice of a step happened: {choice, values} (wasm lecture_outcome). */
   async outcome(post, rule, figures) {
-    return (await this.ask(post, { type: 'lecture-outcome', rule, figures })).outcome;
+    return (await this.ask(post, { type: 'lecture-outcome', rule, figures })).answer;
   }
 
   /** The shape of a curve: 'falls' | 'u' | 'rises' | 'flat' (wasm lecture_shape). */
   async shape(post, values) {
-    return (await this.ask(post, { type: 'lecture-shape', values: Array.from(values) })).shape;
+    return (await this.ask(post, { type: 'lecture-shape', values: Array.from(values) })).answer;
+  }
+
+  /**
+   * A sweep's figures {values, train, val}: the medians across seeds of `metric` per knob value
+   * (wasm lecture_sweep_figures over the records as the page keeps them).
+   */
+  async sweep(post, values, records, metric) {
+    return (await this.ask(post, { type: 'lecture-sweep', values, records, metric })).answer;
+  }
+
+  /** The init lab's figures {layers: [{layer, act_std, saturated}]} (wasm lecture_lab_figures). */
+  async lab(post, report) {
+    return (await this.ask(post, { type: 'lecture-lab', report })).answer;
   }
 }

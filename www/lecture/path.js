@@ -213,13 +213,14 @@ export function createLecturePath(page) {
       } else if (s.experiment) {
         page.tabs.show('experiments');
         el.running.textContent = 'Running the sweep in the Experiments tab…';
-        const sweep = await page.experiments.runToEnd();
+        const ended = await page.experiments.runToEnd();
         if (t !== ticket) return;
-        if (!sweep) throw new Error('the sweep did not start');
+        if (!ended) throw new Error('the sweep did not start');
         const preset = page.experiments.preset(s.experiment);
-        const medians = await page.experiments.medians(preset?.metric ?? 'error');
+        const { values, records } = page.experiments.figures();
+        const sweep = await core.sweep(postB, values, records, preset?.metric ?? 'error');
         if (t !== ticket) return;
-        await judge({ a: null, b: null, sweep: medians, lab: null }, medians.val);
+        await judge({ a: null, b: null, sweep, lab: null }, sweep.val);
       } else {
         el.running.textContent = 'Computing the Init lab…';
         const lab = s.lab;
@@ -270,9 +271,11 @@ export function createLecturePath(page) {
     const t = running.ticket;
     running = null;
     setPhase('judging');
-    // The Init lab's figures per layer: the core's fractions, in percent as the page shows them.
-    const lab = { layers: r.layers.map((l) => ({ layer: l.layer, act_std: l.std, saturated: l.saturated * 100 })) };
-    judge({ a: null, b: null, sweep: null, lab }, null).catch((e) => {
+    (async () => {
+      const lab = await core.lab(postB, r);
+      if (t !== ticket) return;
+      await judge({ a: null, b: null, sweep: null, lab }, null);
+    })().catch((e) => {
       if (t === ticket) fail(e);
     });
   }

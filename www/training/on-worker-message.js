@@ -175,6 +175,8 @@ export function createWorkerMessages(page) {
       case 'lecture-side':
       case 'lecture-outcome':
       case 'lecture-shape':
+      case 'lecture-sweep':
+      case 'lecture-lab':
         page.lecture?.onReply(msg);
         break;
       default:

@@ -12,9 +12,11 @@
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
 //               the Lecture path's questions to the core: {type:'lecture-side', id} (this run's
 //               figures now, wasm Session.lecture_side), {type:'lecture-outcome', id, rule, figures}
-//               (wasm lecture_outcome: which choice happened) and {type:'lecture-shape', id, values}
-//               (wasm lecture_shape: the shape of a sketch or curve), each answered with the same
-//               type and id and {side | outcome | shape} or {error};
+//               (wasm lecture_outcome: which choice happened), {type:'lecture-shape', id, values}
+//               (wasm lecture_shape: the shape of a sketch or curve), {type:'lecture-sweep', id,
+//               values, records, metric} (wasm lecture_sweep_figures: a sweep's medians) and
+//               {type:'lecture-lab', id, report} (wasm lecture_lab_figures: the init lab's
+//               layers), each answered with the same type and id and {answer} or {error};
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
 // Messages out: {type:'ready', defaults, schema, arithmetic} (the core's config schema,
@@ -283,13 +285,19 @@ function lectureAnswer(msg) {
     if (msg.type === 'lecture-side') {
       if (!session) throw new Error('no run yet');
       need(session.lecture_side);
-      reply.side = session.lecture_side();
+      reply.answer = session.lecture_side();
     } else if (msg.type === 'lecture-outcome') {
       need(wasm.lecture_outcome);
-      reply.outcome = wasm.lecture_outcome(msg.rule, msg.figures);
-    } else {
+      reply.answer = wasm.lecture_outcome(msg.rule, msg.figures);
+    } else if (msg.type === 'lecture-shape') {
       need(wasm.lecture_shape);
-      reply.shape = wasm.lecture_shape(Float32Array.from(msg.values ?? []));
+      reply.answer = wasm.lecture_shape(Float32Array.from(msg.values ?? []));
+    } else if (msg.type === 'lecture-sweep') {
+      need(wasm.lecture_sweep_figures);
+      reply.answer = wasm.lecture_sweep_figures(msg.values, msg.records, msg.metric);
+    } else {
+      need(wasm.lecture_lab_figures);
+      reply.answer = wasm.lecture_lab_figures(msg.report);
     }
   } catch (e) {
     if (isTrap(e)) {
@@ -569,6 +577,8 @@ function handle(msg) {
     case 'lecture-side':
     case 'lecture-outcome':
     case 'lecture-shape':
+    case 'lecture-sweep':
+    case 'lecture-lab':
       lectureAnswer(msg);
       break;
     case 'ping':
