@@ -118,9 +118,13 @@ export function createLecturePath(page) {
     writeHash();
   }
 
-  /** Whether the step's run can start (its demo or experiment exists). */
+  /** Whether the step's settings have loaded (an experiment's spec is checked by the core first). */
+  let settingsReady = true;
+
+  /** Whether the step's run can start (its settings loaded, its demo or experiment exists). */
   function runnable() {
     const s = step();
+    if (!settingsReady) return false;
     if (s.demo) return page.demos.find(s.demo) !== null;
     if (s.experiment) return page.experiments.preset(s.experiment) !== null;
     return Boolean(s.lab);
@@ -168,6 +172,7 @@ export function createLecturePath(page) {
 
   /** Loads a step's settings: the demo (paused at epoch 0), the experiment's spec, or nothing for the lab. */
   function loadSettings(s) {
+    settingsReady = true;
     if (s.demo) {
       if (!page.demos.load(s.demo, { play: false, card: false })) {
         el.running.textContent = `This step's demo "${s.demo}" is not among the lecture demos (presets/lecture.json); go on with Next step.`;
@@ -183,8 +188,16 @@ export function createLecturePath(page) {
     page.tabs.show('main');
     if (s.experiment) {
       const t = ticket;
-      page.experiments.loadPreset(s.experiment).then((ok) => {
-        if (t === ticket && !ok) el.running.textContent = `This step's experiment "${s.experiment}" could not be loaded.`;
+      settingsReady = false;
+      setPhase('predict');
+      el.running.textContent = 'Loading the experiment…';
+      page.experiments.loadPreset(s.experiment).then(async (ok) => {
+        // The sweep runs over the config in force: the preset's, once the worker has applied it.
+        if (ok) await core.sync(postB);
+        if (t !== ticket) return;
+        settingsReady = ok;
+        el.running.textContent = ok ? '' : `This step's experiment "${s.experiment}" could not be loaded.`;
+        setPhase('predict');
       });
     }
   }
