@@ -59,7 +59,8 @@ export function createConfigFlow(page) {
       },
     });
     wireShapeButtons();
-    page.runKeeper.restoreSaved();
+    // A bare address brings back the last settings, unless the Lecture path opens there.
+    if (!(location.hash.length <= 1 && page.lecture.opensOnBareAddress())) page.runKeeper.restoreSaved();
     loadHash(true);
     for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
     mark('ready', true);

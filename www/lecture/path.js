@@ -175,6 +175,9 @@ export function createLecturePath(page) {
     settingsReady = true;
     if (s.demo) {
       if (!page.demos.load(s.demo, { play: false, card: false })) {
+        page.demos.release();
+        if (page.compare.active) page.compare.stop();
+        if (!state.config) page.config.setConfig(clone(state.defaults), true);
         el.running.textContent = `This step's demo "${s.demo}" is not among the lecture demos (presets/lecture.json); go on with Next step.`;
         el.after.hidden = false;
         el.tryIt.hidden = true;
@@ -472,7 +475,7 @@ export function createLecturePath(page) {
       return true;
     }
     const bare = !hash || hash === '#';
-    if (first && bare && !embed && (!store.stored || store.progress.open)) {
+    if (first && bare && opensOnBareAddress()) {
       showPath();
       renderNotes();
       loadStep(index, { focus: false });
@@ -489,6 +492,11 @@ export function createLecturePath(page) {
     }
     hidePageView();
     return false;
+  }
+
+  /** Whether a bare address opens the path: a first visit, or a path kept open. */
+  function opensOnBareAddress() {
+    return !embed && (!store.stored || store.progress.open);
   }
 
   function hidePanelForView() {
@@ -526,9 +534,20 @@ export function createLecturePath(page) {
     el.toggleSteps.setAttribute('aria-expanded', String(show));
   });
   renderNotes();
+  // A reveal's evidence stays in view when the window changes size (a phone turned, a resize).
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (!open || phase !== 'reveal') return;
+      const ev = document.querySelector('[data-lecture-evidence="true"]');
+      if (ev) ev.scrollIntoView({ block: ev.getBoundingClientRect().height > window.innerHeight * 0.8 ? 'start' : 'center', inline: 'nearest' });
+    }, 150);
+  });
 
   return {
     takeHash,
+    opensOnBareAddress,
     /** Whether the address is the path's (`hash()`), not the config's. */
     get ownsHash() {
       return ownsHash();

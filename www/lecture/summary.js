@@ -71,10 +71,8 @@ export function renderLecturer(root, steps, sections, { onBack }) {
   const list = el('ol', { className: 'lecturer-list' });
   steps.forEach((step, i) => {
     const section = sections.find((s) => s.id === step.section)?.title ?? step.section;
-    const link = el('a', { href: stepLink(location.href, step.id), textContent: 'Link to this step' });
-    const embed = el('a', { href: stepLink(location.href, step.id, { embed: true }), textContent: 'Embed link' });
-    link.setAttribute('aria-label', `Link to step ${i + 1}: ${step.title}`);
-    embed.setAttribute('aria-label', `Embed link of step ${i + 1}: ${step.title}`);
+    const link = el('a', { href: stepLink(location.href, step.id), textContent: `Link to step ${i + 1}` });
+    const embed = el('a', { href: stepLink(location.href, step.id, { embed: true }), textContent: `Embed link of step ${i + 1}` });
     const item = el('li', {},
       el('h3', { textContent: `${i + 1}. ${step.title}` }),
       el('p', { className: 'hint', textContent: `${section} · ${step.id}` }),
