@@ -18,7 +18,7 @@ import { CoreQuestions } from './core-questions.js';
 import { ProgressStore } from './progress-store.js';
 import { ChoicePrediction } from './prediction.js';
 import { Sketch } from './sketch.js';
-import { buildReveal, clearEvidence, outlineEvidence } from './reveal.js';
+import { bringIntoView, buildReveal, clearEvidence, outlineEvidence } from './reveal.js';
 import { StepList, stepListState } from './step-list.js';
 import { lectureFromHash, stepHash, stepLink } from './step-links.js';
 import { renderLecturer, renderSummary } from './summary.js';
@@ -147,6 +147,7 @@ export function createLecturePath(page) {
     el.question.textContent = s.question;
     el.live.replaceChildren();
     el.running.textContent = '';
+    el.tryIt.hidden = false;
     if (s.predict?.kind === 'sketch') {
       const xLabel = s.experiment ? (page.experiments.preset(s.experiment)?.spec?.knob ?? 'the knob') : 'epochs';
       widget = new Sketch({
@@ -311,7 +312,7 @@ export function createLecturePath(page) {
     setPhase('reveal');
     renderList();
     mark('lectureRevealed', s.id);
-    const evidence = await outlineEvidence(s.evidence, (tab) => page.tabs.show(tab));
+    const evidence = await outlineEvidence(s.evidence, (tab) => page.tabs.show(tab), reveal);
     if (t !== ticket) return;
     if (evidence) mark('lectureEvidence', s.id);
     reveal.focus({ preventScroll: true });
@@ -360,7 +361,7 @@ export function createLecturePath(page) {
 
   function backToPath() {
     setPhase(el.live.firstChild ? 'reveal' : 'predict');
-    if (phase === 'reveal') outlineEvidence(step().evidence, (tab) => page.tabs.show(tab));
+    if (phase === 'reveal') outlineEvidence(step().evidence, (tab) => page.tabs.show(tab), el.live.firstChild);
     el.question.focus();
   }
 
@@ -541,7 +542,7 @@ export function createLecturePath(page) {
     resizeTimer = setTimeout(() => {
       if (!open || phase !== 'reveal') return;
       const ev = document.querySelector('[data-lecture-evidence="true"]');
-      if (ev) ev.scrollIntoView({ block: ev.getBoundingClientRect().height > window.innerHeight * 0.8 ? 'start' : 'center', inline: 'nearest' });
+      if (ev) bringIntoView(ev, el.live.firstChild);
     }, 150);
   });
 

@@ -91,10 +91,10 @@ export function clearEvidence() {
 
 /**
  * Outlines a step's evidence: shows its tab (`showTab`), waits (a few frames, at most ~3 s) for
- * its element to be drawn, outlines it and scrolls it into view. Resolves with the element, or
- * null when it never appeared.
+ * its element to be drawn, outlines it and scrolls it into view (with the `reveal` above it where
+ * both fit). Resolves with the element, or null when it never appeared.
  */
-export async function outlineEvidence(evidence, showTab) {
+export async function outlineEvidence(evidence, showTab, reveal = null) {
   clearEvidence();
   if (!evidence?.selector) return null;
   if (evidence.tab) showTab(evidence.tab);
@@ -109,7 +109,22 @@ export async function outlineEvidence(evidence, showTab) {
   if (!el) return null;
   el.classList.add('lecture-evidence');
   el.dataset.lectureEvidence = 'true';
-  const tall = el.getBoundingClientRect().height > window.innerHeight * 0.8;
-  el.scrollIntoView({ block: tall ? 'start' : 'center', inline: 'nearest' });
+  bringIntoView(el, reveal);
   return el;
+}
+
+/**
+ * Scrolls the evidence into view (inside a scrolling panel too) and, where the window has room
+ * for both, keeps the reveal above it in view as well: the verdict at the top, the evidence below.
+ */
+export function bringIntoView(evidence, reveal = null) {
+  evidence.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const vh = window.innerHeight;
+  const e = evidence.getBoundingClientRect();
+  const r = reveal?.isConnected ? reveal.getBoundingClientRect() : null;
+  let d;
+  if (r && e.bottom - (r.top - 8) <= vh) d = r.top - 8;
+  else if (e.height + 16 <= vh) d = e.top - (vh - e.height) / 2;
+  else d = e.top - 8;
+  window.scrollBy(0, d);
 }
