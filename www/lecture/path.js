@@ -139,6 +139,8 @@ export function createLecturePath(page) {
   function loadStep(i, { focus = false } = {}) {
     index = Math.max(0, Math.min(steps.length - 1, i));
     ticket += 1;
+    // A sweep still running for the step left behind stops.
+    if (running?.kind === 'experiment') page.experiments.cancel();
     running = null;
     prediction = null;
     const s = step();
@@ -314,7 +316,7 @@ export function createLecturePath(page) {
     mark('lectureRevealed', s.id);
     const evidence = await outlineEvidence(s.evidence, (tab) => page.tabs.show(tab), reveal);
     if (t !== ticket) return;
-    if (evidence) mark('lectureEvidence', s.id);
+    if (evidence) mark('lectureOutlined', s.id);
     reveal.focus({ preventScroll: true });
   }
 

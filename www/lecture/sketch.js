@@ -124,6 +124,7 @@ export class Sketch {
       else if (k === 'End') this.knot = KNOTS - 1;
       else if (k === 'ArrowUp') this.set(this.knot, Math.min(1, this.values[this.knot] + KEY_STEP), true);
       else if (k === 'ArrowDown') this.set(this.knot, Math.max(0, this.values[this.knot] - KEY_STEP), true);
+      else if (k === ' ') handled = true;
       else handled = false;
       if (handled) {
         // The page's own keys (Space: play) never act while the sketch has the focus.
