@@ -4,11 +4,12 @@
 //!
 //! The rule: smooth the series with a running median over 2h + 1 points, h = ⌊n / 40⌋ (the
 //! window is cut at the ends; short series are not smoothed), so that epoch-to-epoch noise does
-//! not move its minimum. Let s be the smoothed series, R = max s − min s its range and
-//! S = max |s| its size. The series is flat when R ≤ 0.1·S. Otherwise, with
-//! fall = (s₁ − min s) / R and rise = (s_n − min s) / R, it falls then rises (`u`) when both are
-//! at least 0.15, `falls` when only fall is, `rises` when only rise is, and is `flat` when
-//! neither is (it ends where it started, with any bump above both).
+//! not move its minimum or its end. Let s be the smoothed series, m = min s its minimum, x₁ the
+//! series' first value as given (a steep first fall is not smoothed away), R = max(x₁, max s) − m
+//! its range and S = max(|x₁|, |m|, |max s|) its size. The series is flat when R ≤ 0.1·S.
+//! Otherwise, with fall = (x₁ − m) / R and rise = (s_n − m) / R, it falls then rises (`u`) when
+//! both are at least 0.15, `falls` when only fall is, `rises` when only rise is, and is `flat`
+//! when neither is (it ends where it started, with any bump above both).
 
 use serde::Serialize;
 
@@ -68,12 +69,14 @@ pub fn measure(values: &[f32]) -> ShapeMeasure {
         }
         hi = hi.max(x);
     }
+    let first = v[0];
+    hi = hi.max(first);
     let range = hi - lo;
     let size = lo.abs().max(hi.abs());
     if range <= FLAT * size || range <= 0.0 {
         return ShapeMeasure { min_at: min_at + 1, ..flat };
     }
-    let fall = (s[0] - lo) / range;
+    let fall = (first - lo) / range;
     let rise = (s[s.len() - 1] - lo) / range;
     let shape = match (fall >= MOVES, rise >= MOVES) {
         (true, true) => Shape::U,

@@ -100,7 +100,7 @@ const CLAIMS = {
   'too-large-init': async ({ page, a, b }) => {
     const sat = await stat(page, 3, 'act', 'saturated');
     assert.ok(sat > 50, `layer 3: ${sat} % saturated`);
-    assert.ok(a.valScore >= b.valScore + 20, `A ${a.valScore} %, B ${b.valScore} %`);
+    assert.ok(a.valScore >= b.valScore + 15, `A ${a.valScore} %, B ${b.valScore} %`);
     return { layer3Saturated: sat };
   },
   'xavier-tanh': async ({ page, b }) => {
@@ -119,10 +119,28 @@ const CLAIMS = {
   },
   'deep-bn': async ({ a, b }) => {
     assert.ok(a.valScore < 45, `A (no BatchNorm) ${a.valScore} %`);
-    assert.ok(b.valScore >= a.valScore + 15, `B ${b.valScore} % vs A ${a.valScore} %`);
+    assert.ok(b.valScore >= a.valScore + 25, `B ${b.valScore} % vs A ${a.valScore} %`);
   },
   'bn-batch-2': async ({ a, b }) => {
-    assert.ok(b.valScore < a.valScore, `B (batch statistics) ${b.valScore} % vs A (running averages) ${a.valScore} %`);
+    assert.ok(a.valScore > 95, `A (running averages) ${a.valScore} %`);
+    assert.ok(b.valScore <= a.valScore - 15, `B (batch statistics) ${b.valScore} % vs A (running averages) ${a.valScore} %`);
+  },
+  'layernorm-batch-2': async ({ a, b }) => {
+    assert.ok(b.valScore >= a.valScore + 25, `B (LayerNorm) ${b.valScore} % vs A (BatchNorm) ${a.valScore} %`);
+  },
+  'sigmoid-vs-relu': async ({ a, b }) => {
+    assert.ok(b.valScore > 95 && a.valScore < 50, `B (ReLU) ${b.valScore} %, A (sigmoid) ${a.valScore} %`);
+    assert.ok(b.valScore - a.valScore >= 50, `B ${b.valScore} % vs A ${a.valScore} %`);
+  },
+  'dead-relu': async ({ page }) => {
+    const dead = await stat(page, 1, 'act', 'dead');
+    assert.ok(dead >= 25, `layer 1: ${dead} % dead units`);
+    return { layer1Dead: dead };
+  },
+  'maxout': async ({ page }) => {
+    const dead = await stat(page, 1, 'act', 'dead');
+    assert.equal(dead, 0, `layer 1: ${dead} % dead units`);
+    return { layer1Dead: dead };
   },
   'overfit-me': async ({ page, b }) => {
     const rows = await curvesCsv(page);
@@ -132,8 +150,10 @@ const CLAIMS = {
     return { bestValLoss: best };
   },
   'dropout-rescue': async ({ a, b }) => {
-    assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
-    assert.ok(gap(b) < gap(a), `loss gaps B ${gap(b)} vs A ${gap(a)}`);
+    assert.ok(b.valScore > a.valScore + 3, `B ${b.valScore} % vs A ${a.valScore} %`);
+  },
+  'dropout-scaling': async ({ a, b }) => {
+    assert.ok(b.valLoss > 1.2 * a.valLoss, `B (no scaling) ${b.valLoss} vs A (scaled) ${a.valLoss}`);
   },
   'l2-rescue': async ({ a, b }) => {
     assert.ok(b.valLoss < a.valLoss, `B ${b.valLoss} vs A ${a.valLoss}`);
@@ -158,6 +178,7 @@ const CLAIMS = {
     const m = await page.getByTestId('members').evaluate((el) => ({ ...el.dataset }));
     assert.equal(m.count, '5');
     assert.ok(Number(m.ensembleLoss) < Number(m.meanLoss), `ensemble ${m.ensembleLoss} vs members' mean ${m.meanLoss}`);
+    assert.ok(b.valScore - Number(m.meanAcc) >= 2, `ensemble ${b.valScore} % vs members' mean ${m.meanAcc} %`);
     assert.match(await page.getByTestId('members').textContent(), /Members \(validation\): (\d+\.\d %, ){4}\d+\.\d % · mean \d+\.\d % · ensemble \d+\.\d %; loss: members' mean/);
     return { membersMeanLoss: Number(m.meanLoss), membersMeanAcc: Number(m.meanAcc), ensembleAcc: b.valScore };
   },
