@@ -5,7 +5,8 @@
 // every one skipped), each reveal naming the core's outcome with its evidence outlined in view at
 // 1280×720 and 390×844 (screenshots in tests/e2e/artifacts/lecture/); progress kept across a
 // reload, `#lecture=STEP` links, a corrupt store dropped with a notice, links with settings
-// landing where they say; and axe-core on the path's views.
+// landing where they say; a sketch drawn with the pointer; the summary's print; and axe-core on
+// the path's views.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -323,6 +324,18 @@ test('axe-core finds no violation on the path with a question, a reveal, a sketc
     await page.getByRole('button', { name: 'Summary' }).click();
     await page.getByTestId('lecture-summary').waitFor();
     found.summary = await axe(page, '#lecture-summary');
+    // Print or save as PDF calls the browser's print, with the summary alone left to print.
+    await page.evaluate(() => {
+      window.print = () => {
+        window.printCalls = (window.printCalls ?? 0) + 1;
+      };
+    });
+    await page.getByRole('button', { name: 'Print or save as PDF' }).click();
+    assert.equal(await page.evaluate(() => window.printCalls), 1);
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => [...document.body.children].filter((c) => c.tagName !== 'SCRIPT' && getComputedStyle(c).display !== 'none').map((c) => c.id || c.className));
+    assert.deepEqual(printed, ['lecture-summary'], 'the print stylesheet hides everything but the summary');
+    await page.emulateMedia({ media: 'screen' });
     await page.getByRole('button', { name: 'Back to the path' }).click();
     await page.getByRole('button', { name: 'Lecturer view' }).click();
     await page.getByTestId('lecture-lecturer').waitFor();
@@ -331,5 +344,30 @@ test('axe-core finds no violation on the path with a question, a reveal, a sketc
     found.lecturer = await axe(page, '#lecture-lecturer');
     for (const [view, v] of Object.entries(found)) console.log(`# axe ${view}: ${v.length} violations ${JSON.stringify(v)}`);
     assert.deepEqual(found, { question: [], reveal: [], sketch: [], summary: [], lecturer: [] });
+  });
+});
+
+test('a sketch is drawn with the pointer: the core names its shape and Run waits for it', async () => {
+  await withPage(env, 'lecture=overfit-me', { lecture: true, problems: 'none' }, async ({ page }) => {
+    await page.waitForFunction(() => document.querySelector('#lecture-path').dataset.step === 'overfit-me');
+    assert.equal(await page.getByRole('button', { name: 'Run it' }).isDisabled(), true);
+    const canvas = page.getByTestId('lecture-sketch');
+    const box = await canvas.boundingBox();
+    // A U: down from the top left to the bottom middle, up to the top right, in one stroke.
+    const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+    await page.mouse.move(...at(0.02, 0.1));
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) {
+      const fx = 0.02 + (0.96 * i) / 20;
+      await page.mouse.move(...at(fx, 0.1 + 0.65 * (1 - ((fx - 0.5) / 0.48) ** 2)));
+    }
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('[data-testid="lecture-sketch-shape"]').dataset.shape === 'u');
+    assert.match(await page.getByTestId('lecture-sketch-shape').textContent(), /falls, then rises/);
+    assert.equal(await page.getByRole('button', { name: 'Run it' }).isDisabled(), false);
+    await page.getByRole('button', { name: 'Run it' }).click();
+    await page.getByTestId('lecture-reveal').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('lecture-reveal').getAttribute('data-prediction'), 'u');
+    assert.equal(await page.getByTestId('lecture-reveal').getAttribute('data-outcome'), 'u');
   });
 });
