@@ -14,6 +14,7 @@ import pathData from '../../presets/lecture-path.json';
 import { byId } from '../app/dom.js';
 import { clone } from '../app/json-values.js';
 import { mark } from '../app/test-markers.js';
+import { KNOB_TEXT } from '../experiments/knob-words.js';
 import { CoreQuestions } from './core-questions.js';
 import { ProgressStore } from './progress-store.js';
 import { ChoicePrediction } from './prediction.js';
@@ -151,7 +152,8 @@ export function createLecturePath(page) {
     el.running.textContent = '';
     el.tryIt.hidden = false;
     if (s.predict?.kind === 'sketch') {
-      const xLabel = s.experiment ? (page.experiments.preset(s.experiment)?.spec?.knob ?? 'the knob') : 'epochs';
+      const knob = s.experiment ? page.experiments.preset(s.experiment)?.spec?.knob : null;
+      const xLabel = s.experiment ? (KNOB_TEXT[knob]?.label ?? knob ?? 'the knob').toLowerCase() : 'epochs';
       widget = new Sketch({
         series: SERIES_WORDS[s.predict.series] ?? s.predict.series,
         xLabel,
