@@ -30,6 +30,7 @@ import { createInitLabFlow } from './training/init-lab-flow.js';
 import { createDebugHooks } from './app/debug-hooks.js';
 import { wirePlaneOptions } from './app/plane-options.js';
 import { createExperiments } from './experiments/experiments-view.js';
+import { createLecturePath } from './lecture/path.js';
 import { bump, mark, unmark } from './app/test-markers.js';
 
 /** Every module reaches the others through this object; each entry is filled in below. */
@@ -106,6 +107,7 @@ page.initLab = createInitLabFlow(page);
 page.views.initLab = page.initLab.view;
 page.demos = createDemos(page);
 page.experiments = createExperiments(page);
+page.lecture = createLecturePath(page);
 createSharing(page);
 
 const compareButton = wireCompareButton(page);
@@ -119,7 +121,9 @@ page.compare = new Compare(
     onChange: () => {
       page.state.dirty.curves = true;
       page.frames.request();
+      page.lecture.onCompareChange();
     },
+    onReply: (msg) => page.lecture.onReply(msg),
     postB: (msg) => page.worker.post(msg),
     onStop: () => compareButton.onStop(),
   },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,6 +23,15 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * The Lecture path's kept progress that says "closed" (www/lecture/progress-store.js): a bare
+ * address then opens the playground as before the path existed, the landing the other tests
+ * expect. Tests of the path itself open the page with `lecture: true`.
+ */
+const PATH_STEPS = JSON.parse(readFileSync(path.join(ROOT, 'presets/lecture-path.json'), 'utf8')).steps;
+export const LECTURE_KEY = 'overfit.lecture.v1';
+export const LECTURE_CLOSED = JSON.stringify({ version: 1, open: false, current: PATH_STEPS[0].id, results: {} });
 
 /** Starts the dev server on a free port and Chromium; returns {url, browser, close()}. */
 export async function start() {
@@ -55,23 +64,24 @@ export async function start() {
 }
 
 /**
- * Opens the page (with an optional hash, without the '#') in a fresh 1280x720 context, at Max
- * speed unless `speed` says otherwise ('1', '10', ... epochs per second; null: the default), and waits
+ * Opens the page (with an optional hash, without the '#') in a fresh 1280x720 context (or
+ * `viewport`), at Max speed unless `speed` says otherwise ('1', '10', ... epochs per second; null:
+ * the default), with the Lecture path closed unless `lecture` is true (a first visit), and waits
  * until the wasm core is ready and the first config has been applied. `problems` collects every
  * console error, page error, failed request and CSP violation, from the page and its worker.
  * If the page does not start, the context is closed before the error is thrown.
  */
-export async function openPage(env, hash = '', { colorScheme = 'light', speed = 'max' } = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme });
+export async function openPage(env, hash = '', { colorScheme = 'light', speed = 'max', lecture = false, viewport = { width: 1280, height: 720 } } = {}) {
+  const context = await env.browser.newContext({ viewport, colorScheme });
   try {
-    return await openIn(context, env, hash, speed);
+    return await openIn(context, env, hash, speed, lecture);
   } catch (e) {
     await context.close();
     throw e;
   }
 }
 
-async function openIn(context, env, hash, speed) {
+async function openIn(context, env, hash, speed, lecture) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
@@ -91,6 +101,11 @@ async function openIn(context, env, hash, speed) {
     await page.addInitScript((s) => {
       if (localStorage.getItem('overfit.speed.v1') === null) localStorage.setItem('overfit.speed.v1', s);
     }, speed);
+  }
+  if (!lecture) {
+    await page.addInitScript(([key, closed]) => {
+      if (localStorage.getItem(key) === null) localStorage.setItem(key, closed);
+    }, [LECTURE_KEY, LECTURE_CLOSED]);
   }
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {

@@ -34,6 +34,10 @@
 //   data-sweeps-kept  sweeps kept in this browser
 //   data-sweep-wasm-bytes the largest wasm memory of a pool worker during the sweep
 //   data-arithmetic   fused | separate: the arithmetic of the wasm build the worker loaded
+//   data-lecture      open | closed | summary | lecturer: what the Lecture path shows
+//   data-lecture-step the id of the path's step showing
+//   data-lecture-phase predict | running | judging | reveal | explore: where the step is
+//   data-lecture-revealed, data-lecture-outlined the last step revealed, and whose evidence is outlined
 
 const body = () => document.body.dataset;
 

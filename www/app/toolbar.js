@@ -104,6 +104,8 @@ export function createToolbar(page) {
     }
     // Typing in a control never triggers a shortcut.
     if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))) return;
+    // Inside the Lecture path, Space never plays: a step runs only from its own Run button.
+    if (event.key === ' ' && t instanceof Element && t.closest('#lecture-path')) return;
     if (event.key === 'Escape' && !help.hidden) {
       toggleHelp(false);
       return;

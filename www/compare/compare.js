@@ -51,7 +51,7 @@ export class Compare {
    * curves or the panel changed (the page redraws), `onStop()` when the comparison ends;
    * `postB(msg)` sends a message to B's worker (the pacing limit).
    */
-  constructor(panel, { onChange, onStop, postB, fields, speed, historyCapacity }) {
+  constructor(panel, { onChange, onStop, postB, fields, speed, historyCapacity, onReply = () => {} }) {
     this.panel = panel;
     /** The core's bound on a run's curve columns (the schema's limits.history_capacity). */
     this.historyCapacity = historyCapacity;
@@ -62,6 +62,8 @@ export class Compare {
     this.onChange = onChange;
     this.onStop = onStop;
     this.postB = postB;
+    /** Answers of A's worker to questions asked through `post` (the Lecture path's). */
+    this.onReply = onReply;
     /** B's newest snapshot, and the pacing limits last sent to each worker. */
     this.latestB = null;
     this.holds = { a: undefined, b: undefined };
@@ -149,6 +151,10 @@ export class Compare {
       case 'error':
         this.fault = `A: ${msg.message}`;
         this.render();
+        break;
+      case 'lecture-side':
+      case 'pong':
+        this.onReply(msg);
         break;
       default:
         break;

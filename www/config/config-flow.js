@@ -59,14 +59,19 @@ export function createConfigFlow(page) {
       },
     });
     wireShapeButtons();
-    page.runKeeper.restoreSaved();
-    loadHash();
+    // A bare address brings back the last settings, unless the Lecture path opens there.
+    if (!(location.hash.length <= 1 && page.lecture.opensOnBareAddress())) page.runKeeper.restoreSaved();
+    loadHash(true);
     for (const b of [ui.play, ui.pause, ui.step, ui.reset]) b.disabled = false;
     mark('ready', true);
   }
 
-  /** Reads the URL hash into the controls and sends the config to the worker (or opens a demo). */
-  function loadHash() {
+  /**
+   * Reads the URL hash into the controls and sends the config to the worker (or opens a demo, or
+   * the Lecture path: `#lecture=…`, and on the page's `first` load a bare address).
+   */
+  function loadHash(first = false) {
+    if (page.lecture.takeHash(location.hash, first)) return;
     const demo = demoFromHash(location.hash, state.schema.field('seed'));
     if (demo && isDemo(demo.id) && page.demos.load(demo.id, { seed: demo.seed })) {
       // A bad seed is named; the demo runs with its own.
@@ -189,10 +194,7 @@ export function createConfigFlow(page) {
     }
     state.configError = null;
     controls.markInvalid(null);
-    const configHash = `#${serializeHash(config, state.fields)}`;
-    const hash = `${configHash}${page.experiments.hashPart()}`;
-    if (hash !== location.hash) history.replaceState(null, '', hash);
-    state.writtenHash = hash;
+    const configHash = writeHash(config);
     page.saved.saveConfig(configHash.slice(1));
     page.status.renderMessage();
     bump('applied');
@@ -204,6 +206,19 @@ export function createConfigFlow(page) {
       if (result === 'updated') page.worker.post({ type: 'reset' });
       page.compare.setB(config, true, facts);
     }
+  }
+
+  /**
+   * Writes the address: the config's hash (and the sweep's part), or, while the Lecture path
+   * shows, the path's `#lecture=STEP`. Returns the config's hash.
+   */
+  function writeHash(config = state.applied) {
+    if (!config || !state.fields) return '';
+    const configHash = `#${serializeHash(config, state.fields)}`;
+    const hash = page.lecture.ownsHash ? page.lecture.hash() : `${configHash}${page.experiments.hashPart()}`;
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+    state.writtenHash = hash;
+    return configHash;
   }
 
   /** The worker rejected a config: `{field, message}` from the core. */
@@ -254,7 +269,7 @@ export function createConfigFlow(page) {
   }
 
   return {
-    onReady, loadHash, setConfig, applyEdit, sendUserData, onApplied, onError, importFile, onFreshSeed,
+    onReady, loadHash, setConfig, writeHash: () => writeHash(), applyEdit, sendUserData, onApplied, onError, importFile, onFreshSeed,
     has: (key) => controls?.has(key) ?? false,
   };
 }

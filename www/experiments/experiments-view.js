@@ -66,6 +66,8 @@ export function createExperiments(page) {
   let picked = null;
   let drawQueued = false;
   const progress = new Map();
+  /** Who waits for the running sweep to end (the Lecture path's experiment steps). */
+  let doneWaiters = [];
 
   // The planner: one idle pool worker that checks and expands specs (experiments/planner.js).
   const planner = new Planner();
@@ -105,6 +107,9 @@ export function createExperiments(page) {
       store.save(storable(shown));
       renderSaved();
       queueDraw();
+      const waiters = doneWaiters;
+      doneWaiters = [];
+      for (const w of waiters) w(shown);
     },
   });
 
@@ -300,8 +305,9 @@ export function createExperiments(page) {
 
   // ---- running ----
 
+  /** Runs the form's sweep; returns whether it started. */
   async function run() {
-    if (!schema) return;
+    if (!schema) return false;
     pool.cancel(false);
     const spec = formSpec();
     storeNote = null;
@@ -311,7 +317,7 @@ export function createExperiments(page) {
     } catch (e) {
       say(`${e.message}`);
       mark('sweepError', e.field ?? 'sweep');
-      return;
+      return false;
     }
     delete document.body.dataset.sweepError;
     const workers = Math.max(1, Math.min(maxWorkers(), Number(el.workers.value) || defaultWorkers()));
@@ -331,6 +337,40 @@ export function createExperiments(page) {
     mark('sweepWasmBytes', 0);
     draw();
     pool.start(JSON.stringify(plan.spec), plan.runs.length, workers);
+    return true;
+  }
+
+  /**
+   * The Lecture path's experiment steps: loads a lecture experiment (presets/experiments.json)
+   * into the form, its config into the controls, without running it. Returns whether it loaded.
+   */
+  async function loadPreset(id) {
+    const p = presets.find((x) => x.id === id);
+    if (!p) return false;
+    await open();
+    if (!schema) return false;
+    el.preset.value = p.id;
+    el.presetText.textContent = p.sentence;
+    return loadSpec(p.spec, `the preset "${p.title}"`);
+  }
+
+  /** Runs the form's sweep and resolves with it when it ends (null if it did not start). */
+  function runToEnd() {
+    return new Promise((resolve) => {
+      doneWaiters.push(resolve);
+      run().then((started) => {
+        if (!started) {
+          doneWaiters = doneWaiters.filter((w) => w !== resolve);
+          resolve(null);
+        }
+      });
+    });
+  }
+
+  /** The shown sweep's knob values and its records' figures (what the core's summaries read). */
+  function figures() {
+    if (!shown) return null;
+    return { values: clone(shown.spec.values), records: shown.records.map(figuresOf) };
   }
 
   function cancel() {
@@ -448,7 +488,7 @@ export function createExperiments(page) {
 
   /** The spec for the hash while the Experiments tab shows (a link then opens it); else null. */
   function specForHashOrNull() {
-    if (!opened || page.state.tab !== 'experiments') return null;
+    if (!opened || page.state.tab !== 'experiments' || page.lecture?.ownsHash) return null;
     const s = formSpec();
     delete s.config;
     return s;
@@ -550,6 +590,10 @@ export function createExperiments(page) {
 
   return {
     open,
+    loadPreset,
+    runToEnd,
+    figures,
+    preset: (id) => presets.find((x) => x.id === id) ?? null,
     takeHash,
     writeHash,
     hashPart: () => hashPart(specForHashOrNull()),

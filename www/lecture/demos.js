@@ -68,8 +68,10 @@ export function createDemos(page) {
   /**
    * Loads a lecture demo (with `seed`, another seed than its own): both sides' configs over the
    * defaults, fresh weights, the comparison when the demo has one, its card and view, and Play.
+   * With `play: false` both runs wait at epoch 0 (the Lecture path asks its question first);
+   * with `card: false` the demo card stays hidden (the path's panel takes its place).
    */
-  function load(id, { seed = null } = {}) {
+  function load(id, { seed = null, play = true, card: withCard = true } = {}) {
     const demo = presets.find((x) => x.id === id);
     if (!demo || !state.defaults) return false;
     if (current === null) mySettings = state.applied ? clone(state.applied) : null;
@@ -80,14 +82,16 @@ export function createDemos(page) {
     page.config.setConfig(configB);
     // The same config as before would be "unchanged": a reset makes the start fresh anyway.
     page.worker.post({ type: 'reset' });
-    if (demo.compare) page.compareStart(demoConfig(state.defaults, demo.compare, demo, seed), { playing: true });
-    showCard(demo);
+    if (demo.compare) page.compareStart(demoConfig(state.defaults, demo.compare, demo, seed), { playing: play });
+    if (withCard) showCard(demo);
+    else card.hidden = true;
     ui.presetText.textContent = `${demo.title}: ${demo.explanation}`;
     ui.presetText.hidden = false;
     ui.presetText.dataset.preset = demo.id;
     ui.preset.value = demo.id;
     page.tabs.show(demo.look?.tab === 'layers' ? 'layers' : 'main');
-    page.toolbar.command('play');
+    if (play) page.toolbar.command('play');
+    else page.toolbar.command('pause');
     page.status.renderMessage();
     mark('demo', demo.id);
     return true;
@@ -138,9 +142,22 @@ export function createDemos(page) {
     ui.preset.blur();
   });
 
+  /** Lets go of the demo without bringing settings back (the Lecture path moves on). */
+  function release() {
+    current = null;
+    mySettings = null;
+    card.hidden = true;
+    ui.presetText.hidden = true;
+    ui.preset.value = '';
+    unmark('demo');
+  }
+
   return {
     load,
     back,
+    release,
+    /** The demo called `id` (presets/lecture.json), or null. */
+    find: (id) => presets.find((x) => x.id === id) ?? null,
     /** Opens the Lecture demos menu's list (after a link named a demo that does not exist). */
     showMenu() {
       ui.preset.focus();

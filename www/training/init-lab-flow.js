@@ -56,6 +56,12 @@ export function createInitLabFlow(page) {
   return {
     view,
     onResult,
+    /** Runs the lab for these lab settings ({lab_init, lab_activation, lab_depth, lab_width}). */
+    run(settings) {
+      if (!state.config) return;
+      view.setSettings({ ...state.config, ...settings });
+      view.onRun(settings);
+    },
     setFields: (fields) => view.setFields(fields),
     /** The tab opened: show the lab settings in force, and run the lab once if it never ran. */
     open() {

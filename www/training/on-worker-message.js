@@ -124,6 +124,7 @@ export function createWorkerMessages(page) {
     state.latest = msg;
     state.dirty.figures = true;
     page.frames.request();
+    page.lecture?.onSnapshot();
   }
 
   /** Handles one message of the training worker. */
@@ -148,6 +149,7 @@ export function createWorkerMessages(page) {
         break;
       case 'init-lab':
         page.initLab.onResult(msg);
+        page.lecture?.onLabResult(msg);
         break;
       case 'restored':
         state.notice = msg.epoch === null
@@ -168,6 +170,14 @@ export function createWorkerMessages(page) {
         break;
       case 'pong':
         page.debug.onPong(msg.id);
+        page.lecture?.onReply(msg);
+        break;
+      case 'lecture-side':
+      case 'lecture-outcome':
+      case 'lecture-shape':
+      case 'lecture-sweep':
+      case 'lecture-lab':
+        page.lecture?.onReply(msg);
         break;
       default:
         break;

@@ -10,6 +10,13 @@
 //               {type:'pace', epoch} (while playing, hold at that epoch, null: no limit; the
 //               A/B comparison keeps each run beside the other with it);
 //               {type:'ping', id} (answered by {type:'pong', id} once every earlier message is handled);
+//               the Lecture path's questions to the core: {type:'lecture-side', id} (this run's
+//               figures now, wasm Session.lecture_side), {type:'lecture-outcome', id, rule, figures}
+//               (wasm lecture_outcome: which choice happened), {type:'lecture-shape', id, values}
+//               (wasm lecture_shape: the shape of a sketch or curve), {type:'lecture-sweep', id,
+//               values, records, metric} (wasm lecture_sweep_figures: a sweep's medians) and
+//               {type:'lecture-lab', id, report} (wasm lecture_lab_figures: the init lab's
+//               layers), each answered with the same type and id and {answer} or {error};
 //               for the reliability tests only: {type:'debug-panic', message} (a panic inside
 //               wasm) and {type:'debug-hang', ms} (a worker busy for ms milliseconds).
 // Messages out: {type:'ready', defaults, schema, arithmetic} (the core's config schema,
@@ -262,6 +269,44 @@ function initLab(msg) {
     if (isTrap(e)) crash(e);
     else self.postMessage({ type: 'init-lab', id: msg.id, error: errorMessage(e), ms: performance.now() - t0 });
   }
+}
+
+/**
+ * Answers the Lecture path's questions (www/lecture/core-questions.js) with the core's own rules:
+ * the figures of this worker's run, which choice of a step happened, and a curve's shape. The
+ * page never judges an outcome itself.
+ */
+function lectureAnswer(msg) {
+  const reply = { type: msg.type, id: msg.id };
+  const need = (name) => {
+    if (typeof name !== 'function') throw new Error('this build of the core has no Lecture path answers yet (build the wasm again)');
+  };
+  try {
+    if (msg.type === 'lecture-side') {
+      if (!session) throw new Error('no run yet');
+      need(session.lecture_side);
+      reply.answer = session.lecture_side();
+    } else if (msg.type === 'lecture-outcome') {
+      need(wasm.lecture_outcome);
+      reply.answer = wasm.lecture_outcome(msg.rule, msg.figures);
+    } else if (msg.type === 'lecture-shape') {
+      need(wasm.lecture_shape);
+      reply.answer = wasm.lecture_shape(Float32Array.from(msg.values ?? []));
+    } else if (msg.type === 'lecture-sweep') {
+      need(wasm.lecture_sweep_figures);
+      reply.answer = wasm.lecture_sweep_figures(msg.values, msg.records, msg.metric);
+    } else {
+      need(wasm.lecture_lab_figures);
+      reply.answer = wasm.lecture_lab_figures(msg.report);
+    }
+  } catch (e) {
+    if (isTrap(e)) {
+      crash(e);
+      return;
+    }
+    reply.error = errorMessage(e);
+  }
+  self.postMessage(reply);
 }
 
 /** Marks the start of a new run (rebuild or reset): the step counter is back to 0. */
@@ -528,6 +573,13 @@ function handle(msg) {
     case 'pace':
       pace.setHold(msg.epoch, last, performance.now());
       schedule();
+      break;
+    case 'lecture-side':
+    case 'lecture-outcome':
+    case 'lecture-shape':
+    case 'lecture-sweep':
+    case 'lecture-lab':
+      lectureAnswer(msg);
       break;
     case 'ping':
       // Messages are handled in order: the answer means every earlier message has been handled.
