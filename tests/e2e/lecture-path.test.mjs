@@ -192,6 +192,11 @@ test('a first visit opens the path: the first question and "Your prediction" in 
     await page.waitForTimeout(500);
     assert.equal(await page.evaluate(() => Number(document.querySelector('[data-testid="epoch"]').dataset.value || 0)), 0);
     assert.equal(await page.evaluate(() => document.querySelector('#speed').value), '10', 'the default speed');
+    // The toolbar's Play (and the S key) wait for the prediction too: the page says why.
+    await page.locator('#play:not([disabled])').click();
+    await page.waitForFunction(() => /Make your prediction first/.test(document.querySelector('[data-testid="message"]').textContent));
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => Number(document.querySelector('[data-testid="epoch"]').dataset.value || 0)), 0, 'Play waited for the prediction');
     await page.getByRole('radio', { name: options(STEPS[0]).find((o) => o.id === STEPS[0].answer).text }).check();
     await page.getByRole('button', { name: 'Run it' }).click();
     await page.getByTestId('lecture-reveal').waitFor({ timeout: 90_000 });

@@ -40,6 +40,12 @@ export function createToolbar(page) {
    * `extra` adds fields (a step's unit).
    */
   function command(type, extra = {}) {
+    // A lecture step asks first and shows after: its run starts from the step's own Run button.
+    if ((type === 'play' || type === 'step') && page.lecture?.holdsTraining) {
+      state.notice = 'Make your prediction first (or choose "Skip, just show me"): the step runs from its own Run button.';
+      page.status.renderMessage();
+      return;
+    }
     page.worker.post({ type, ...extra });
     page.compare.post({ type, ...extra });
     if (type !== 'pause') page.bestEpoch.clearRestored();

@@ -568,6 +568,10 @@ export function createLecturePath(page) {
     get phase() {
       return phase;
     },
+    /** Whether training waits for the student's prediction (Play and Step are held until then). */
+    get holdsTraining() {
+      return open && phase === 'predict';
+    },
   };
 }
 
