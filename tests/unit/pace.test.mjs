@@ -73,3 +73,30 @@ test('the hold stops a run at its epoch and lifts when it moves or is cleared', 
   p.setHold(3.7, report(0), 0);
   assert.equal(p.holdAt, 3);
 });
+
+test('a compared run keeps the speed asked for while the other run moves its hold ten times a second', () => {
+  // 10 epochs/s, 5 steps an epoch, each step 2 ms of work, the message loop 4 ms a turn; the other
+  // run (as fast) moves the hold to its epoch + 2 every 100 ms, as the comparison does.
+  const p = new Pace();
+  const r = { epoch: 0, epochFloat: 0, stepsPerEpoch: 5 };
+  p.setSpeed(10, r, 0);
+  p.setHold(2, r, 0);
+  let now = 0;
+  let nextHold = 100;
+  while (now < 10_000) {
+    if (now >= nextHold) {
+      p.setHold(Math.floor(now / 100) + 2, r, now);
+      nextHold += 100;
+    }
+    const next = p.next(r, now);
+    if (next.steps) {
+      r.epochFloat += next.steps / r.stepsPerEpoch;
+      r.epoch = Math.floor(r.epochFloat + 1e-9);
+      now += 2 * next.steps;
+    } else {
+      now += Math.max(4, next.waitMs ?? 4);
+    }
+  }
+  console.log(`# pace: ${r.epochFloat.toFixed(1)} epochs in 10 s at 10 epochs/s under a moving hold`);
+  assert.ok(r.epochFloat >= 95, `${r.epochFloat} epochs in 10 s`);
+});

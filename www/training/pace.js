@@ -40,10 +40,16 @@ export class Pace {
     this.restart(report, now);
   }
 
-  /** Sets the hold epoch (null or undefined: no limit; otherwise a whole number of epochs, at least 0). */
+  /**
+   * Sets the hold epoch (null or undefined: no limit; otherwise a whole number of epochs, at least
+   * 0). The speed clock restarts only if the run was held: the comparison moves the hold about
+   * ten times a second, and restarting then would drop the time already earned toward the next
+   * step, slowing a compared run to about three quarters of the speed asked for.
+   */
   setHold(epoch, report, now) {
+    const held = this.stepsBeforeHold(report) === 0;
     this.holdAt = epoch === null || epoch === undefined ? null : Math.max(0, Math.floor(Number(epoch)) || 0);
-    this.restart(report, now);
+    if (held) this.restart(report, now);
   }
 
   /**
