@@ -60,7 +60,18 @@ async function readDemo(opened, demo) {
   assert.equal(await page.getByTestId('demo-where').textContent(), `Where to look: ${demo.look.where}`);
   assert.equal(await page.evaluate(() => document.body.dataset.tab), demo.look.tab === 'layers' ? 'layers' : 'main');
   const ends = demo.config.patience > 0 ? /Early stopping restored epoch/ : new RegExp(`Paused at epoch ${demo.stop}\\b`);
-  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="message"]').textContent), ends.source, { timeout: 120_000 });
+  try {
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="message"]').textContent), ends.source, { timeout: 120_000 });
+  } catch (e) {
+    // Say what the page showed instead (the message, B's epoch, A's epoch, playing or not).
+    const shown = await page.evaluate(() => ({
+      message: document.querySelector('[data-testid="message"]').textContent,
+      epoch: document.querySelector('[data-testid="epoch"]').dataset.value,
+      epochA: document.querySelector('[data-testid="compare-figures"] p[data-run="A"]')?.dataset.epoch,
+      playing: document.body.dataset.playing,
+    }));
+    throw new Error(`${demo.id}: no "${ends.source}" within 120 s; the page showed ${JSON.stringify(shown)}`, { cause: e });
+  }
   const epochB = demo.config.patience > 0 ? null : demo.stop;
   if (epochB !== null) await page.waitForFunction((e) => Number(document.querySelector('[data-testid="epoch"]').dataset.value) === e, epochB);
   let a = null;

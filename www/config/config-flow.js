@@ -100,12 +100,16 @@ export function createConfigFlow(page) {
    * A link sends only the fields it gives (`sent`): the core fills the rest by its own rules and
    * its answer ('applied') sets the controls to what really trains.
    */
-  function setConfig(config, lenient = false, sent = config, edited = null) {
+  function setConfig(config, lenient = false, sent = config, edited = null, { fresh = false } = {}) {
     state.config = config;
     controls.set(config);
     // Every config sent has an id; 'applied' echoes it, so the controls take the core's followed
     // edit only when no newer config has been sent since.
     state.editId = (state.editId ?? 0) + 1;
+    // A config sent with a fresh start of its own (a lecture demo resets B and starts A itself)
+    // must not restart a comparison again when it is applied: by then a short run may have
+    // reached its stop epoch, and the restart would leave both runs paused at epoch 0.
+    state.freshEditId = fresh ? state.editId : null;
     page.worker.post({ type: 'config', config: clone(sent), lenient, edited, editId: state.editId });
   }
 
@@ -202,9 +206,10 @@ export function createConfigFlow(page) {
     // In a comparison the controls edit B; any change to B that touches training restarts both
     // runs from step 0, so the two curves always compare the two configs from the same start.
     // The init lab's settings are config fields too, but they restart neither run.
+    const startedFresh = editId !== undefined && editId === state.freshEditId;
     if (page.compare.active && result !== 'unchanged' && !onlyIdleFieldsDiffer(previous, config, state.fields)) {
-      if (result === 'updated') page.worker.post({ type: 'reset' });
-      page.compare.setB(config, true, facts);
+      if (result === 'updated' && !startedFresh) page.worker.post({ type: 'reset' });
+      page.compare.setB(config, !startedFresh, facts);
     }
   }
 

@@ -5,19 +5,21 @@ import { byId } from '../app/dom.js';
 import { clone } from '../app/json-values.js';
 import { downloadBlob, downloadText, historyCsv } from './downloads.js';
 
+/** Puts `text` on the clipboard and says so, or, where that is refused, shows it to copy by hand. */
+export async function copyText(page, text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    page.state.notice = `The ${what} is on the clipboard.`;
+  } catch {
+    page.state.notice = `Copy this ${what}: ${text}`;
+  }
+  page.status.renderMessage();
+}
+
 export function createSharing(page) {
   const { state } = page;
 
-  byId('copy-link').addEventListener('click', async () => {
-    const link = location.href;
-    try {
-      await navigator.clipboard.writeText(link);
-      state.notice = 'The link to this config is on the clipboard.';
-    } catch {
-      state.notice = `Copy this link: ${link}`;
-    }
-    page.status.renderMessage();
-  });
+  byId('copy-link').addEventListener('click', () => copyText(page, location.href, 'link to this config'));
 
   byId('export-config').addEventListener('click', () => {
     // The arithmetic the run used is recorded beside the config (not a config field: `overfit

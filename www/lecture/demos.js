@@ -11,6 +11,7 @@ import { $, byId } from '../app/dom.js';
 import { clone } from '../app/json-values.js';
 import { clearNotes } from '../app/page-state.js';
 import { mark, unmark } from '../app/test-markers.js';
+import { copyText } from '../export/sharing.js';
 
 /** The config of one side of a demo: the defaults, the demo's settings, its stop epoch and seed. */
 export function demoConfig(defaults, settings, demo, seed = null) {
@@ -79,7 +80,7 @@ export function createDemos(page) {
     clearNotes(state);
     if (page.compare.active) page.compare.stop();
     const configB = demoConfig(state.defaults, demo.config, demo, seed);
-    page.config.setConfig(configB);
+    page.config.setConfig(configB, false, configB, null, { fresh: Boolean(demo.compare) });
     // The same config as before would be "unchanged": a reset makes the start fresh anyway.
     page.worker.post({ type: 'reset' });
     if (demo.compare) page.compareStart(demoConfig(state.defaults, demo.compare, demo, seed), { playing: play });
@@ -121,15 +122,7 @@ export function createDemos(page) {
     page.status.renderMessage();
   }
 
-  async function copy(text, what) {
-    try {
-      await navigator.clipboard.writeText(text);
-      state.notice = `The ${what} is on the clipboard.`;
-    } catch {
-      state.notice = `Copy this ${what}: ${text}`;
-    }
-    page.status.renderMessage();
-  }
+  const copy = (text, what) => copyText(page, text, what);
 
   byId('demo-copy-link').addEventListener('click', () => current && copy(demoLink(current.demo.id, { seed: current.seed }), 'link to this demo'));
   byId('demo-embed-link').addEventListener('click', () => current && copy(demoLink(current.demo.id, { embed: true, seed: current.seed }), 'embed link'));

@@ -23,6 +23,7 @@ import { bringIntoView, buildReveal, clearEvidence, outlineEvidence } from './re
 import { StepList, stepListState } from './step-list.js';
 import { lectureFromHash, stepHash, stepLink } from './step-links.js';
 import { renderLecturer, renderSummary } from './summary.js';
+import { copyText } from '../export/sharing.js';
 
 /** Words for the series a sketch step draws. */
 const SERIES_WORDS = { val_loss: 'the validation loss', val: 'the validation error' };
@@ -510,15 +511,7 @@ export function createLecturePath(page) {
     document.body.classList.remove('lecture-open');
   }
 
-  async function copy(text, what) {
-    try {
-      await navigator.clipboard.writeText(text);
-      state.notice = `The ${what} is on the clipboard.`;
-    } catch {
-      state.notice = `Copy this ${what}: ${text}`;
-    }
-    page.status.renderMessage();
-  }
+  const copy = (text, what) => copyText(page, text, what);
 
   // ---- wiring ----
 
