@@ -5,6 +5,7 @@
 
 import { tidyConfig } from '../app/json-values.js';
 import { CurveHistory } from './curve-history.js';
+import { LECTURE_QUESTIONS } from './lecture-answers.js';
 import { mark } from '../app/test-markers.js';
 import { downloadText } from '../export/downloads.js';
 
@@ -172,14 +173,8 @@ export function createWorkerMessages(page) {
         page.debug.onPong(msg.id);
         page.lecture?.onReply(msg);
         break;
-      case 'lecture-side':
-      case 'lecture-outcome':
-      case 'lecture-shape':
-      case 'lecture-sweep':
-      case 'lecture-lab':
-        page.lecture?.onReply(msg);
-        break;
       default:
+        if (LECTURE_QUESTIONS.has(msg.type)) page.lecture?.onReply(msg);
         break;
     }
   };

@@ -42,6 +42,7 @@
 
 import { loadWasm } from '../wasm-loader.js';
 import { Pace } from './pace.js';
+import { LECTURE_QUESTIONS, lectureAnswer } from './lecture-answers.js';
 import { GRID_IMAGES, imageViews, layerStats, networkMaps, owned, readEval, readReport } from './snapshot-parts.js';
 
 /** The chosen build's exports (www/wasm-loader.js), set once it has loaded. */
@@ -271,34 +272,11 @@ function initLab(msg) {
   }
 }
 
-/**
- * Answers the Lecture path's questions (www/lecture/core-questions.js) with the core's own rules:
- * the figures of this worker's run, which choice of a step happened, and a curve's shape. The
- * page never judges an outcome itself.
- */
-function lectureAnswer(msg) {
+/** Answers one of the Lecture path's questions (lecture-answers.js) with the core's figures. */
+function answerLecture(msg) {
   const reply = { type: msg.type, id: msg.id };
-  const need = (name) => {
-    if (typeof name !== 'function') throw new Error('this build of the core has no Lecture path answers yet (build the wasm again)');
-  };
   try {
-    if (msg.type === 'lecture-side') {
-      if (!session) throw new Error('no run yet');
-      need(session.lecture_side);
-      reply.answer = session.lecture_side();
-    } else if (msg.type === 'lecture-outcome') {
-      need(wasm.lecture_outcome);
-      reply.answer = wasm.lecture_outcome(msg.rule, msg.figures);
-    } else if (msg.type === 'lecture-shape') {
-      need(wasm.lecture_shape);
-      reply.answer = wasm.lecture_shape(Float32Array.from(msg.values ?? []));
-    } else if (msg.type === 'lecture-sweep') {
-      need(wasm.lecture_sweep_figures);
-      reply.answer = wasm.lecture_sweep_figures(msg.values, msg.records, msg.metric);
-    } else {
-      need(wasm.lecture_lab_figures);
-      reply.answer = wasm.lecture_lab_figures(msg.report);
-    }
+    reply.answer = lectureAnswer(msg, wasm, session);
   } catch (e) {
     if (isTrap(e)) {
       crash(e);
@@ -483,6 +461,10 @@ self.onmessage = (event) => {
 
 function handle(msg) {
   if (dead) return;
+  if (LECTURE_QUESTIONS.has(msg?.type)) {
+    answerLecture(msg);
+    return;
+  }
   switch (msg?.type) {
     case 'config': {
       // An edit of one control (`edited`: its field) brings what the core says it brings
@@ -573,13 +555,6 @@ function handle(msg) {
     case 'pace':
       pace.setHold(msg.epoch, last, performance.now());
       schedule();
-      break;
-    case 'lecture-side':
-    case 'lecture-outcome':
-    case 'lecture-shape':
-    case 'lecture-sweep':
-    case 'lecture-lab':
-      lectureAnswer(msg);
       break;
     case 'ping':
       // Messages are handled in order: the answer means every earlier message has been handled.
