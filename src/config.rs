@@ -46,6 +46,8 @@ pub struct Config {
     pub features: Vec<Feature>,
     /// Fraction of training labels replaced by a random class (validation labels stay clean).
     pub label_noise: f32,
+    /// What replaces every sample's inputs (labels unchanged): Zhang et al.'s randomization tests.
+    pub input_corruption: InputCorruption,
     /// Image datasets: training images per class (0 = all that the split leaves).
     pub train_per_class: usize,
     /// Shapes and arrows: image side in pixels.
@@ -149,6 +151,7 @@ impl Default for Config {
             preprocess: Preprocess::Standardize,
             features: vec![Feature::X1, Feature::X2],
             label_noise: 0.0,
+            input_corruption: InputCorruption::None,
             train_per_class: 0,
             image_size: 16,
             color: false,

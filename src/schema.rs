@@ -6,7 +6,7 @@
 //! only labels, tooltips and formulas.
 
 use crate::config::{
-    Activation, Config, Dataset, Feature, Loss, Norm, NormPosition, Optimizer, Padding, Preprocess, Schedule, TestTime, WeightInit,
+    Activation, Config, Dataset, Feature, InputCorruption, Loss, Norm, NormPosition, Optimizer, Padding, Preprocess, Schedule, TestTime, WeightInit,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -115,6 +115,7 @@ choices!(Loss: Softmax, Hinge, Logistic, Mse, L1, Huber);
 choices!(Optimizer: Sgd, Momentum, Adam);
 choices!(Schedule: Constant, Step);
 choices!(Preprocess: None, Mean, Standardize);
+choices!(InputCorruption: None, Shuffled, RandomPixels, Gaussian);
 choices!(Feature: X1, X2, X1Squared, X2Squared, X1X2, SinX1, SinX2);
 choices!(Padding: Zero, Reflect);
 choices!(TestTime: None, Flip, CenterCrop);
@@ -150,6 +151,7 @@ pub const FIELDS: &[Field] = &[
     // The inputs change, and with them the pre-processing statistics and the first layer's shape.
     field("features", G::Data, E::Data, Kind::ChoiceSet(Feature::names)),
     field("label_noise", G::Data, E::Data, real(0.0, 1.0)),
+    field("input_corruption", G::Data, E::Data, Kind::Choice(InputCorruption::names)),
     field("train_per_class", G::Data, E::Data, int(0, 20_000)),
     field("image_size", G::Data, E::Data, int(8, 32)),
     field("color", G::Data, E::Data, Kind::Bool),

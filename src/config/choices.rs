@@ -162,6 +162,24 @@ pub enum Preprocess {
     Standardize,
 }
 
+/// What replaces the inputs of every sample, training and validation alike (Zhang et al. 2017,
+/// "Understanding deep learning requires rethinking generalization", section 2): the labels stay
+/// as they are, so a network can only fit them by memorizing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InputCorruption {
+    /// The inputs as generated.
+    #[default]
+    None,
+    /// One random permutation of the input positions, the same for every sample.
+    Shuffled,
+    /// A different random permutation of the input positions for each sample.
+    RandomPixels,
+    /// Every input drawn from N(mu_j, sigma_j^2), with mu_j and sigma_j the mean and spread of
+    /// input j over the data set.
+    Gaussian,
+}
+
 /// How random crops fill the border they pad.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -3,6 +3,7 @@
 //! mini-batch gathering (the user's own images are checked in `user`).
 
 pub mod augment;
+pub mod corrupt;
 pub mod digits;
 pub mod features;
 pub mod regression;
@@ -188,8 +189,8 @@ impl Data {
                 count[c] <= cfg.train_per_class
             });
         }
-        let train_raw = take(&train_idx);
-        let val_raw = take(val_idx);
+        let mut train_raw = take(&train_idx);
+        let mut val_raw = take(val_idx);
         let mut train_y: Vec<u32> = train_idx.iter().map(|&i| y[i]).collect();
         let pick = |idx: &[usize]| values.as_ref().map_or(Vec::new(), |t| idx.iter().map(|&i| t[i]).collect());
         let (train_t, val_t) = (pick(&train_idx), pick(val_idx));
@@ -199,6 +200,9 @@ impl Data {
                     *label = rng.below(classes as u32);
                 }
             }
+        }
+        if values.is_none() {
+            corrupt::corrupt_inputs(cfg.input_corruption, &mut train_raw, &mut val_raw, rng);
         }
         // The features come before the pre-processing, so that its statistics are the features'.
         let point_features = (image.is_none() && d == 2).then(|| cfg.features.clone());

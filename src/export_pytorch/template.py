@@ -307,6 +307,38 @@ def split_indices(labels, classes, cfg, rng, regression=False):
     return val_idx, train_idx, train_labels
 
 
+def corrupt_inputs(kind, train, val, rng):
+    """Zhang et al.'s randomization tests (Overfit's src/data/corrupt.rs): one permutation of the
+    input positions for every sample (shuffled), one per sample (random_pixels), or Gaussian
+    inputs with each input's mean and spread over both splits. Draws from rng in Overfit's order."""
+    if kind == "none":
+        return train, val
+    d = train.shape[1]
+    if kind == "shuffled":
+        perm = list(range(d))
+        rng.shuffle(perm)
+        return train[:, perm], val[:, perm]
+    if kind == "random_pixels":
+        perm = list(range(d))
+        out = []
+        for m in (train, val):
+            rows = []
+            for r in range(m.shape[0]):
+                rng.shuffle(perm)
+                rows.append(m[r, perm])
+            out.append(torch.stack(rows) if rows else m.clone())
+        return out[0], out[1]
+    both = torch.cat([train, val]).double()
+    mu = both.mean(0)
+    sigma = (both.pow(2).mean(0) - mu * mu).clamp(min=0.0).sqrt()
+    out = []
+    for m in (train, val):
+        draws = [[rng.normal() for _ in range(d)] for _ in range(m.shape[0])]
+        z = torch.tensor(draws, dtype=torch.float64).reshape(m.shape[0], d)
+        out.append((mu + sigma * z).float())
+    return out[0], out[1]
+
+
 #% if shapes
 # ============================================================================================
 # Generated shapes and arrows (Overfit's src/data/shapes.rs)
@@ -533,6 +565,8 @@ class Data:
         val_idx, train_idx, train_labels = split_indices(split_labels, classes, cfg, rng, regression)
         self.train_raw = raw[train_idx]
         self.val_raw = raw[val_idx]
+        if not regression:
+            self.train_raw, self.val_raw = corrupt_inputs(cfg["input_corruption"], self.train_raw, self.val_raw, rng)
         if regression:
             self.train_y = torch.tensor([targets[i] for i in train_idx], dtype=torch.float32)
             self.val_y = torch.tensor([targets[i] for i in val_idx], dtype=torch.float32)

@@ -52,6 +52,8 @@ pub fn applies_to(key: &str, d: Dataset) -> bool {
         }
         // Regression targets have no labels to flip.
         "label_noise" => !d.is_regression(),
+        // Permuting or redrawing inputs needs inputs of more than a point's coordinates.
+        "input_corruption" => !d.is_regression() && d.point_dims() == 0,
         "image_size" => d.has_image_size(),
         "color" => d.has_color(),
         "clutter" => d.has_clutter(),
@@ -69,6 +71,7 @@ pub fn applies_where(key: &str) -> &'static str {
             "image datasets"
         }
         "label_noise" => "classification datasets",
+        "input_corruption" => "image and signal datasets",
         "features" => "2D point datasets",
         "classes" => "datasets whose number of classes is a setting",
         _ => "datasets that have this setting",

@@ -36,6 +36,7 @@ pub fn knobs() -> Vec<Knob> {
         k("points", &["points"], kind_of("points"), true),
         k("train_per_class", &["train_per_class"], kind_of("train_per_class"), true),
         k("label_noise", &["label_noise"], kind_of("label_noise"), false),
+        k("input_corruption", &["input_corruption"], kind_of("input_corruption"), false),
         k("l2", &["l2"], kind_of("l2"), true),
         k("l1", &["l1"], kind_of("l1"), true),
         k("dropout", &["dropout"], kind_of("dropout"), false),
@@ -143,6 +144,7 @@ pub(super) fn apply(cfg: &mut Config, knob: &str, v: &Value) {
             cfg.contrast = 0.3 * s;
         }
         "norm" => cfg.norm = serde_json::from_value(v.clone()).unwrap_or(Norm::None),
+        "input_corruption" => cfg.input_corruption = serde_json::from_value(v.clone()).unwrap_or_default(),
         other => unreachable!("unknown knob {other} passed the checks"),
     }
 }

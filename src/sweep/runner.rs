@@ -29,6 +29,10 @@ pub struct RunRecord {
     pub best_val_score: f32,
     pub early_stopped: bool,
     pub diverged: bool,
+    /// The first epoch at which the training split was fitted: every training label predicted
+    /// (training accuracy 100 %, Zhang et al.'s "time to overfit"); None when no epoch did, and
+    /// for regression data.
+    pub fit_epoch: Option<usize>,
     /// Columns of the thinned curve: epoch, train loss, val loss, train acc, val acc.
     pub curve: Curve,
 }
@@ -124,6 +128,7 @@ impl SweepRun {
             best_val_score: best.map_or(nan, |r| r.val_score),
             early_stopped: t.stopped,
             diverged: t.diverged_at.is_some(),
+            fit_epoch: if t.data.is_regression() { None } else { t.history.iter().find(|r| r.train_score >= 1.0).map(|r| r.epoch) },
             curve,
         }
     }

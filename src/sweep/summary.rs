@@ -33,6 +33,8 @@ pub struct Figures {
     pub best_val_loss: Option<f32>,
     pub best_train_score: Option<f32>,
     pub best_val_score: Option<f32>,
+    /// The first epoch at which the training split was fitted (RunRecord::fit_epoch).
+    pub fit_epoch: Option<f32>,
 }
 
 impl From<&RunRecord> for Figures {
@@ -49,6 +51,7 @@ impl From<&RunRecord> for Figures {
             best_val_loss: f(r.best_val_loss),
             best_train_score: f(r.best_train_score),
             best_val_score: f(r.best_val_score),
+            fit_epoch: r.fit_epoch.map(|e| e as f32),
         }
     }
 }
@@ -97,6 +100,8 @@ pub struct Cell {
     #[serde(rename = "final")]
     pub last: Moment,
     pub best: Moment,
+    /// The epochs each seed took to fit its training split (None for a seed that never did).
+    pub fit_epochs: Spread,
 }
 
 fn split(rs: &[&Figures], loss: fn(&Figures) -> Option<f32>, score: fn(&Figures) -> Option<f32>) -> SplitSpreads {
@@ -125,6 +130,7 @@ pub fn cells(values: &[Value], series: Option<&[Value]>, records: &[Figures]) ->
                 value: v.clone(),
                 last: Moment { train: split(&rs, |r| r.final_train_loss, |r| r.final_train_score), val: split(&rs, |r| r.final_val_loss, |r| r.final_val_score) },
                 best: Moment { train: split(&rs, |r| r.best_train_loss, |r| r.best_train_score), val: split(&rs, |r| r.best_val_loss, |r| r.best_val_score) },
+                fit_epochs: Spread::of(rs.iter().map(|r| r.fit_epoch).collect()),
                 runs,
             });
         }
@@ -165,6 +171,8 @@ pub fn summarize(sweep: &Sweep, records: &[RunRecord]) -> Vec<Value> {
                 "median_final_val_score": c.last.val.score.median,
                 "median_best_val_loss": c.best.val.loss.median,
                 "median_best_val_score": c.best.val.score.median,
+                "median_fit_epoch": c.fit_epochs.median,
+                "fitted_runs": c.fit_epochs.ys.iter().flatten().count(),
             });
             if let Some(s) = c.series {
                 p["series"] = s;

@@ -77,7 +77,21 @@ async function readDemo(opened, demo) {
   let a = null;
   if (demo.compare) {
     assert.equal(await page.evaluate(() => document.body.dataset.compare), 'on', 'the demo runs as Compare A/B');
-    await page.waitForFunction((e) => Number(document.querySelector('[data-testid="compare-figures"] p[data-run="A"]')?.dataset.epoch) === e, demo.stop, { timeout: 120_000 });
+    try {
+      await page.waitForFunction((e) => Number(document.querySelector('[data-testid="compare-figures"] p[data-run="A"]')?.dataset.epoch) === e, demo.stop, { timeout: 120_000 });
+    } catch (e) {
+      // Say what the comparison showed instead: A's epoch, the panel's text, the pacing limits.
+      const shown = await page.evaluate(() => ({
+        epochA: document.querySelector('[data-testid="compare-figures"] p[data-run="A"]')?.dataset.epoch,
+        panel: document.querySelector('[data-testid="compare-figures"]')?.textContent,
+        compareStep: document.body.dataset.compareStep,
+        hold: document.body.dataset.compareHold,
+        epochB: document.querySelector('[data-testid="epoch"]').dataset.value,
+        playing: document.body.dataset.playing,
+        fault: document.body.dataset.fault ?? null,
+      }));
+      throw new Error(`${demo.id}: A did not reach epoch ${demo.stop} within 120 s; the page showed ${JSON.stringify(shown)}`, { cause: e });
+    }
     a = await panel(page, 'A');
   }
   // The figures table has drawn the last epoch (it is throttled to ten updates a second).

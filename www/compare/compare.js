@@ -183,11 +183,18 @@ export class Compare {
     this.worker?.post(msg);
   }
 
-  /** The controls' config B changed; `restart` restarts A so both runs start together again. */
-  setB(configB, restart, facts = null) {
+  /**
+   * The controls' config B changed; `restart` restarts A so both runs start together again, and
+   * A plays on when B plays (`playing`): A may have reached its stop epoch and paused before the
+   * restart, and the two runs are played and paused together.
+   */
+  setB(configB, restart, facts = null, playing = false) {
     this.configB = clone(configB);
     this.factsB = facts;
-    if (restart) this.worker?.post({ type: 'reset' });
+    if (restart) {
+      this.worker?.post({ type: 'reset' });
+      if (playing) this.worker?.post({ type: 'play' });
+    }
     this.renderDiff();
   }
 

@@ -209,7 +209,7 @@ export function createConfigFlow(page) {
     const startedFresh = editId !== undefined && editId === state.freshEditId;
     if (page.compare.active && result !== 'unchanged' && !onlyIdleFieldsDiffer(previous, config, state.fields)) {
       if (result === 'updated' && !startedFresh) page.worker.post({ type: 'reset' });
-      page.compare.setB(config, !startedFresh, facts);
+      page.compare.setB(config, !startedFresh, facts, state.playing);
     }
   }
 

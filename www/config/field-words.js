@@ -111,6 +111,16 @@ export const FIELD_TEXT = [
     tooltip: 'Fraction of training labels replaced by a random class; validation labels stay clean.',
   },
   {
+    key: 'input_corruption', label: 'Inputs',
+    options: {
+      none: ['As generated', 'The samples\' own inputs.'],
+      shuffled: ['Shuffled pixels', 'One random permutation of the input positions, the same for every sample (Zhang et al. 2017).'],
+      random_pixels: ['Random pixels', 'A different random permutation of the input positions for each sample.'],
+      gaussian: ['Gaussian', 'Every input drawn from a Gaussian with that input\'s mean and spread over the data: nothing of the sample is left.'],
+    },
+    tooltip: 'Zhang et al.\'s randomization tests ("Understanding deep learning requires rethinking generalization", 2017): the inputs of every sample, training and validation, are replaced while the labels stay. A big enough network still fits the training labels, by memorizing them; validation accuracy falls to chance.',
+  },
+  {
     key: 'image_size', label: 'Image size', step: 1,
     tooltip: 'Side of the square images in pixels (8 to 32); your own images are cropped to a square and resized to it.',
   },

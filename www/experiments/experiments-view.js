@@ -23,8 +23,8 @@ const WORKERS_KEY = 'overfit.sweep-workers.v1';
 
 /** The fields of a record the core's summary reads (src/sweep/summary.rs `Figures`). */
 function figuresOf(r) {
-  const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score } = r;
-  return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score };
+  const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch } = r;
+  return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch: fit_epoch ?? null };
 }
 
 /** "1 run", "3 runs". */

@@ -35,7 +35,10 @@ function validCurve(c) {
 
 /** Whether a stored record has the shape the view reads. */
 export function validRecord(r) {
+  // fit_epoch (the first epoch that fitted the training split) is absent from sweeps kept before it existed.
+  const fit = r?.fit_epoch;
   return isObject(r) && Number.isSafeInteger(r.run) && r.run >= 0 && isScalar(r.value)
+    && (fit === undefined || fit === null || (Number.isSafeInteger(fit) && fit >= 0))
     && (r.series === undefined || r.series === null || isScalar(r.series))
     && Number.isSafeInteger(r.seed) && Number.isSafeInteger(r.epochs) && FIGURES.every((k) => isNum(r[k]))
     && validCurve(r.curve);
@@ -196,9 +199,9 @@ function csvCell(v) {
 
 /** The sweep's runs as CSV: one row per run, in run order, accuracies as fractions. */
 export function sweepCsv(spec, records) {
-  const head = ['run', spec.knob, ...(spec.series ? [spec.series.knob] : []), 'seed', 'epochs', 'steps', ...FIGURES, 'best_epoch', 'early_stopped', 'diverged'];
+  const head = ['run', spec.knob, ...(spec.series ? [spec.series.knob] : []), 'seed', 'epochs', 'steps', ...FIGURES, 'best_epoch', 'fit_epoch', 'early_stopped', 'diverged'];
   const rows = [...records].sort((a, b) => a.run - b.run).map((r) => [
-    r.run, r.value, ...(spec.series ? [r.series] : []), r.seed, r.epochs, r.steps, ...FIGURES.map((k) => r[k]), r.best_epoch, r.early_stopped, r.diverged,
+    r.run, r.value, ...(spec.series ? [r.series] : []), r.seed, r.epochs, r.steps, ...FIGURES.map((k) => r[k]), r.best_epoch, r.fit_epoch ?? null, r.early_stopped, r.diverged,
   ].map(csvCell).join(','));
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
