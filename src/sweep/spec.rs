@@ -38,6 +38,21 @@ pub struct RunSpec {
     pub seed_index: usize,
     pub seed: u32,
     pub config: Config,
+    /// The run's estimated work in multiply-adds (`training_cost`), by which the page weighs the
+    /// runs' progress for its estimate of the time left.
+    pub cost: f64,
+}
+
+/// A run's estimated work in multiply-adds: per epoch, a forward and backward pass over the
+/// training samples (about 3 multiply-adds per parameter and sample) and a forward pass over
+/// every sample for the epoch's figures (1 per parameter and sample), for each ensemble member:
+/// epochs x members x P x n x (3 (1 - v) + 1), with P the parameters, n the samples, v the
+/// validation fraction. Only ratios between runs matter.
+pub fn training_cost(cfg: &Config) -> f64 {
+    let params = cfg.parameter_count(cfg.features()) as f64;
+    let n = cfg.sample_count() as f64;
+    let train = 1.0 - cfg.val_fraction as f64;
+    cfg.epochs as f64 * cfg.ensemble as f64 * params * n * (3.0 * train + 1.0)
 }
 
 fn get_usize(obj: &serde_json::Map<String, Value>, key: &str, default: usize, lo: usize, hi: usize) -> Result<usize, ConfigError> {
@@ -244,7 +259,8 @@ impl Sweep {
                     } else {
                         0
                     };
-                    out.push(RunSpec { run: out.len(), value: v.clone(), series: s.cloned(), seed_index, seed: cfg.seed, config: cfg });
+                    let cost = training_cost(&cfg);
+                    out.push(RunSpec { run: out.len(), value: v.clone(), series: s.cloned(), seed_index, seed: cfg.seed, config: cfg, cost });
                 }
             }
         }

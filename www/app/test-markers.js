@@ -28,6 +28,7 @@
 //   data-sweep        running | done | cancelled: the sweep shown
 //   data-sweep-runs, data-sweep-records  its runs, and the records received
 //   data-sweep-ms     the wall time of the last finished sweep
+//   data-sweep-left-ms the running sweep's estimated time left ('' before there is an estimate)
 //   data-sweep-error  the spec field the core refused
 //   data-sweep-opened the run whose curves are open
 //   data-sweep-draws  how many times the sweep chart drew

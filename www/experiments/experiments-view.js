@@ -18,6 +18,8 @@ import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } 
 import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
 import presets from '../../presets/experiments.json';
 import { formatFixed, formatFraction, formatInt } from '../app/format.js';
+import { formatLeft, sweepProgress } from './sweep-progress.js';
+import { citationText, referenceLines } from './paper-reference.js';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
 
@@ -34,6 +36,7 @@ export function createExperiments(page) {
   const el = {
     preset: byId('sweep-preset'),
     presetText: byId('sweep-preset-text'),
+    presetCite: byId('sweep-preset-cite'),
     knob: byId('sweep-knob'),
     values: byId('sweep-values'),
     series: byId('sweep-series'),
@@ -45,6 +48,7 @@ export function createExperiments(page) {
     run: byId('sweep-run'),
     cancel: byId('sweep-cancel'),
     status: byId('sweep-status'),
+    progress: byId('sweep-progress'),
     metric: byId('sweep-metric'),
     which: byId('sweep-which'),
     saved: byId('sweep-saved'),
@@ -123,10 +127,17 @@ export function createExperiments(page) {
   }
 
   function storable(s) {
-    return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null };
+    return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null, preset: s.preset ?? null };
   }
 
   // ---- the form ----
+
+  /** The preset's sentence and, for a paper's result, its citation and what our run changes. */
+  function showPresetText(p) {
+    el.presetText.textContent = p ? p.sentence : '';
+    el.presetCite.textContent = citationText(p?.paper);
+    el.presetCite.hidden = !p?.paper;
+  }
 
   function knobOf(name) {
     return schema?.sweep.knobs.find((k) => k.name === name) ?? null;
@@ -233,9 +244,19 @@ export function createExperiments(page) {
     const n = shown.runs.length;
     const done = shown.records.length;
     const errors = shown.errors.length ? ` ${shown.errors.length} run(s) failed: ${shown.errors.slice(0, 2).join('; ')}.` : '';
+    const running = shown.state === 'running' && shown.startedAt !== undefined;
+    el.progress.hidden = !running;
     if (shown.state === 'running') {
       const inFlight = [...progress.entries()].slice(0, 4).map(([i, e]) => `run ${i + 1} at epoch ${e}`).join(', ');
-      say(`Running ${n} runs on ${shown.workers} worker${shown.workers === 1 ? '' : 's'}: ${done} done${inFlight ? ` (${inFlight})` : ''}.${errors}`);
+      // The work done weighs each run by its cost (a wide run counts for more than a narrow one).
+      let left = '';
+      if (running) {
+        const p = sweepProgress({ runs: shown.runs, records: shown.records, progress, elapsedMs: performance.now() - shown.startedAt });
+        el.progress.value = p.fraction;
+        left = ` ${Math.floor(p.fraction * 100)} % of the work done${p.leftMs === null ? '' : `, ${formatLeft(p.leftMs)}`}.`;
+        mark('sweepLeftMs', p.leftMs === null ? '' : Math.round(p.leftMs));
+      }
+      say(`Running ${n} runs on ${shown.workers} worker${shown.workers === 1 ? '' : 's'}: ${done} done${inFlight ? ` (${inFlight})` : ''}.${left}${errors}`);
     } else if (shown.state === 'cancelled') {
       say(`Cancelled: ${done} of ${n} ${n === 1 ? 'run' : 'runs'} finished.${errors}`);
     } else if (shown.state === 'interrupted') {
@@ -285,7 +306,9 @@ export function createExperiments(page) {
     if (id !== drawId) return;
     const metric = el.metric.value || 'error';
     const which = el.which.value || 'final';
+    const preset = presets.find((p) => p.id === sweep.preset) ?? null;
     chart.draw({
+      reference: referenceLines(preset?.paper, preset, sweep.spec, metric),
       spec,
       knob: knobOf(spec.knob),
       records,
@@ -326,7 +349,10 @@ export function createExperiments(page) {
     } catch {
       // The setting then lasts until the page reloads.
     }
-    shown = { id: `s${Date.now()}`, started: new Date().toISOString(), spec: plan.spec, runs: plan.runs, records: [], errors: [], state: 'running', workers };
+    // The preset the form was loaded from, when the sweep is still its knob on its dataset: its paper's figure is drawn behind.
+    const preset = presets.find((p) => p.id === el.preset.value);
+    const fromPreset = preset && preset.spec.knob === plan.spec.knob && preset.spec.config?.dataset === plan.spec.config?.dataset ? preset.id : null;
+    shown = { id: `s${Date.now()}`, started: new Date().toISOString(), startedAt: performance.now(), spec: plan.spec, runs: plan.runs, records: [], errors: [], state: 'running', workers, preset: fromPreset };
     closeRun();
     writeHash();
     el.run.disabled = true;
@@ -350,7 +376,7 @@ export function createExperiments(page) {
     await open();
     if (!schema) return false;
     el.preset.value = p.id;
-    el.presetText.textContent = p.sentence;
+    showPresetText(p);
     return loadSpec(p.spec, `the preset "${p.title}"`);
   }
 
@@ -503,7 +529,7 @@ export function createExperiments(page) {
   for (const input of [el.knob, el.values, el.series, el.seriesValues, el.seeds, el.epochs, el.early]) input.addEventListener('change', writeHash);
   el.preset.addEventListener('change', () => {
     const p = presets.find((x) => x.id === el.preset.value);
-    el.presetText.textContent = p ? p.sentence : '';
+    showPresetText(p);
     if (p) loadSpec(p.spec, `the preset "${p.title}"`);
   });
   el.saved.addEventListener('change', () => showKept(el.saved.value));

@@ -8,6 +8,7 @@
 
 import { cssVar, pixelRatio } from '../plots/canvas.js';
 import { formatSignificant } from '../app/format.js';
+import { drawReference } from './paper-reference.js';
 
 /** Colours of the series (a second knob) in order; one series uses the page's train/val colours. */
 const SERIES_COLORS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#1f9aa8'];
@@ -93,10 +94,14 @@ export class SweepChart {
     return this.dots.find((d) => d.record.run === run && d.split === 'val') ?? null;
   }
 
-  /** Draws `{spec, knob, records, cells, metric, which, labels}` (`cells`: the core's summary). */
+  /**
+   * Draws `{spec, knob, records, cells, metric, which, labels, reference}` (`cells`: the core's
+   * summary; `reference`: a paper's points to draw faintly behind, paper-reference.js).
+   */
   draw(state) {
     this.state = state;
     const { spec, knob, records, cells, metric, which, labels } = state;
+    const reference = state.reference ?? [];
     const canvas = this.canvas;
     const dpr = pixelRatio();
     const w = Math.max(200, canvas.clientWidth || 600);
@@ -130,7 +135,10 @@ export class SweepChart {
       xOf = (v) => pad.l + (n === 1 ? 0.5 : 0.04 + (0.92 * (t(v) - lo)) / span) * pw;
     }
     // y range from every dot.
-    const all = groups.flatMap((g) => g.cells.flatMap((c) => [...c.train.ys, ...c.val.ys])).filter((y) => y !== null && Number.isFinite(y));
+    const all = [
+      ...groups.flatMap((g) => g.cells.flatMap((c) => [...c.train.ys, ...c.val.ys])),
+      ...reference.flatMap((l) => l.points.map(([, y]) => y)),
+    ].filter((y) => y !== null && Number.isFinite(y));
     let y0 = metric === 'loss' ? 0 : 0;
     let y1 = all.length ? Math.max(...all) : 1;
     if (metric !== 'loss') y1 = Math.min(1, Math.max(0.05, y1 * 1.08));
@@ -183,6 +191,12 @@ export class SweepChart {
       const x = parseInt(m[1], 16);
       return `rgba(${x >> 16},${(x >> 8) & 255},${x & 255},${a})`;
     };
+    // The paper's figure first, so the student's own runs are drawn over it.
+    const seriesColor = (s) => {
+      const i = groups.findIndex((g) => same(g.series, s));
+      return i < 0 ? muted : colors(i).val;
+    };
+    drawReference(ctx, reference, xOf, yOf, seriesColor);
     groups.forEach((g, i) => {
       const c = colors(i);
       const cells = g.cells.filter((cell) => cell.train.median !== null && cell.val.median !== null);
@@ -240,6 +254,7 @@ export class SweepChart {
     const items = groups.length === 1
       ? [['training (median; dots: seeds)', colors(0).train, [5, 3]], ['validation', colors(0).val, []], ['shaded: the gap', null, null]]
       : [[`${labels.series}:`, null, null], ...groups.map((g, i) => [label(g.series), colors(i).val, []]), ['solid: validation, dashed: training', null, null]];
+    if (reference.length) items.push([`□ ⋯ the paper: ${reference.map((l) => l.label).join(', ')}`, null, null]);
     let lx = pad.l;
     let ly = 10;
     for (const [text, color, dash] of items) {

@@ -62,6 +62,8 @@ export function checkStoredSweep(s) {
   const records = s.records.filter(validRecord);
   return {
     id: s.id, started: s.started, spec, records, ms: s.ms ?? null,
+    // The preset a sweep ran from (its paper's figure is drawn behind it), when it names one.
+    preset: typeof s.preset === 'string' && s.preset.length <= 100 ? s.preset : null,
     state: s.state === 'running' ? 'interrupted' : s.state,
     dropped: s.records.length - records.length,
   };
