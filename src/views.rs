@@ -38,9 +38,11 @@ pub fn extent(data: &Data) -> [f32; 4] {
 }
 
 /// How the page draws the plane view of this data: "classes" (decision regions), "surface" (2D
-/// regression: the predicted value as a heatmap), "curve" (1D regression: the fitted function).
+/// regression: the predicted value as a heatmap), "curve" (1D regression: the fitted function),
+/// "signals" (mnist1d: a few signals per class, no plane).
 pub fn plot_mode(data: &Data) -> &'static str {
     match (data.is_regression(), data.train_raw.cols) {
+        _ if data.is_signal() => "signals",
         (true, 1) => "curve",
         (true, _) => "surface",
         _ => "classes",
@@ -131,6 +133,10 @@ impl Trainer {
     /// instead: the prediction at the res inputs of `curve_points` (res rows of one column).
     pub fn decision_grid(&mut self, res: usize) -> Matrix {
         let res = res.clamp(GRID_RES_MIN, GRID_RES_MAX);
+        if self.data.is_signal() {
+            // A signal has no plane to cover.
+            return Matrix::zeros(0, self.data.classes);
+        }
         let points = if self.data.train_raw.cols == 1 {
             curve_points(extent(&self.data), res)
         } else {
