@@ -49,6 +49,31 @@ pub fn plot_mode(data: &Data) -> &'static str {
     }
 }
 
+/// The Data tab's sample of a signal dataset (mnist1d): for each class in turn, its first
+/// `per_class` validation signals (then training ones if the validation split has too few), as
+/// raw values, `per_class` x `len` per class; a class with fewer signals in both splits repeats
+/// its last one (none: zeros). Empty for data that is not signals.
+pub fn signal_samples(data: &Data, per_class: usize) -> Vec<f32> {
+    if !data.is_signal() {
+        return Vec::new();
+    }
+    let len = data.train_raw.cols;
+    let mut out = Vec::with_capacity(data.classes * per_class * len);
+    for c in 0..data.classes as u32 {
+        let rows = (data.val_y.iter().enumerate().filter(|(_, &y)| y == c).map(|(r, _)| data.val_raw.row(r)))
+            .chain(data.train_y.iter().enumerate().filter(|(_, &y)| y == c).map(|(r, _)| data.train_raw.row(r)));
+        let start = out.len();
+        for row in rows.take(per_class) {
+            out.extend_from_slice(row);
+        }
+        while out.len() < start + per_class * len {
+            let last = if out.len() > start { out[out.len() - len..].to_vec() } else { vec![0.0; len] };
+            out.extend(last);
+        }
+    }
+    out
+}
+
 /// `res` evenly spaced inputs x across [xmin, xmax] of `extent`, both ends included: one row
 /// per point, x_j = xmin + (xmax - xmin) j / (res - 1). The fitted-function plot's abscissae.
 pub fn curve_points(extent: [f32; 4], res: usize) -> Matrix {

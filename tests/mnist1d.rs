@@ -205,3 +205,21 @@ fn the_papers_mlp_and_logistic_regression_reach_its_accuracy() {
     assert!((0.55..0.85).contains(&mlp), "MLP accuracy {mlp}");
     assert!((0.22..0.45).contains(&logistic), "logistic regression accuracy {logistic}");
 }
+
+#[test]
+fn the_data_tab_gets_signals_per_class_and_no_plane() {
+    let cfg = Config { dataset: Dataset::Mnist1d, ..Config::default() };
+    let mut t = Trainer::new(&cfg).unwrap();
+    assert_eq!(overfit::views::plot_mode(&t.data), "signals");
+    let s = overfit::views::signal_samples(&t.data, 4);
+    assert_eq!(s.len(), 10 * 4 * 40);
+    // The first signal of class c is the first validation signal labelled c.
+    for c in 0..10u32 {
+        let r = t.data.val_y.iter().position(|&y| y == c).unwrap();
+        assert_eq!(&s[c as usize * 160..c as usize * 160 + 40], t.data.val_raw.row(r));
+    }
+    assert_eq!(t.decision_grid(32).rows, 0);
+    assert!(t.unit_maps(16, 8).is_none());
+    // A 2D set has no signals.
+    assert!(overfit::views::signal_samples(&Trainer::new(&Config::default()).unwrap().data, 4).is_empty());
+}
