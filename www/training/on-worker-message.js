@@ -111,7 +111,7 @@ export function createWorkerMessages(page) {
     if (msg.network) {
       views.network.setData(msg.network);
       state.dirty.network = true;
-    } else if (msg.image && state.tab === 'network') {
+    } else if ((msg.image || msg.signals) && state.tab === 'network') {
       views.network.setData(null);
       state.dirty.network = true;
     }

@@ -250,7 +250,7 @@ function postSnapshot(report, { views }) {
       // Keep the statistics under ~10 % of the worker's time, and about 16 per second at most.
       statsDueAt = performance.now() + Math.max(STATS_MIN_INTERVAL_MS, 10 * (performance.now() - s0));
     }
-    if (networkWanted && !image && (!playing || performance.now() >= networkDueAt)) {
+    if (networkWanted && !image && plotMode !== 'signals' && (!playing || performance.now() >= networkDueAt)) {
       const n0 = performance.now();
       networkMaps(session, msg, transfer);
       // Keep the maps under ~10 % of the worker's time, and about six per second at most.
