@@ -257,11 +257,13 @@ impl Config {
         }
     }
 
-    /// Input features per sample, the width of the network's input: the pixels of an image, or
+    /// Input features per sample, the width of the network's input: the pixels of an image, the
+    /// values of a 1D signal (mnist1d), or
     /// the number of selected `features` of a 2D point, or the one coordinate x of a 1D point.
     pub fn features(&self) -> usize {
         match self.image_shape() {
             Some((w, h, c)) => w * h * c,
+            None if self.dataset.signal_len().is_some() => self.dataset.signal_len().unwrap_or(0),
             None if self.dataset.point_dims() == 1 => 1,
             None => self.features.len(),
         }
@@ -270,12 +272,18 @@ impl Config {
     /// Values per sample as generated or loaded, before the 2D features are computed: the pixels
     /// of an image, or a point's two coordinates (x1, x2).
     fn raw_values(&self) -> usize {
-        self.image_shape().map(|(w, h, c)| w * h * c).unwrap_or(self.dataset.point_dims())
+        self.image_shape().map(|(w, h, c)| w * h * c).or(self.dataset.signal_len()).unwrap_or(self.dataset.point_dims())
     }
 
     /// The number of samples the dataset will have (`points`, or the dataset's fixed count).
     pub fn sample_count(&self) -> usize {
         self.dataset.fixed_points().unwrap_or(self.points)
+    }
+
+    /// The fraction of samples held out for validation: `val_fraction`, or the dataset's own
+    /// split (mnist1d: 0.2).
+    pub fn split_fraction(&self) -> f32 {
+        self.dataset.fixed_val_fraction().unwrap_or(self.val_fraction)
     }
 
     /// The activation of hidden layer `layer` (0-based), after overrides.

@@ -3,8 +3,8 @@
 //! The script is `export_pytorch/template.py` with a generated header comment (Overfit version,
 //! how to run it, the configuration as JSON) and a `CONFIG` dict, and with only the data code of
 //! the dataset's family kept: the 2D generators and input features, the shapes and arrows
-//! generator, the digits reader or the image-folder reader, and the augmentation and test-time
-//! views for images.
+//! generator, the MNIST-1D generator, the digits reader or the image-folder reader, and the
+//! augmentation and test-time views for images.
 //!
 //! The template is valid Python on its own; its directives are comment lines:
 //! `#% if FLAG` / `#% if not FLAG` / `#% else` / `#% endif` keep or drop the lines between them,
@@ -74,6 +74,8 @@ fn render(cfg: &Config) -> Rendered {
 struct Flags {
     /// spiral, circles, xor, blobs, moons.
     toy2d: bool,
+    /// MNIST-1D's signals.
+    mnist1d: bool,
     /// shapes or arrows (one generator draws both).
     shapes: bool,
     digits: bool,
@@ -90,7 +92,8 @@ impl Flags {
     fn of(cfg: &Config) -> Flags {
         let d = cfg.dataset;
         Flags {
-            toy2d: !d.is_image() && !d.is_regression(),
+            toy2d: !d.is_image() && !d.is_regression() && d.signal_len().is_none(),
+            mnist1d: d == Dataset::Mnist1d,
             shapes: matches!(d, Dataset::Shapes | Dataset::Arrows),
             digits: d == Dataset::Digits,
             user: d == Dataset::User,
@@ -108,6 +111,7 @@ impl Flags {
         };
         let value = match name {
             "toy2d" => self.toy2d,
+            "mnist1d" => self.mnist1d,
             "shapes" => self.shapes,
             "digits" => self.digits,
             "user" => self.user,
@@ -264,6 +268,7 @@ fn name<T: serde::Serialize>(v: &T) -> String {
 fn describe(cfg: &Config) -> String {
     let data = match cfg.dataset {
         Dataset::Digits => "the bundled UCI digits (1,797 images of 8x8)".to_string(),
+        Dataset::Mnist1d => "MNIST-1D (5,000 signals of 40 values, 10 classes, 1,000 for validation)".to_string(),
         Dataset::User => format!("your own images ({} classes, {}x{})", cfg.classes, cfg.image_size, cfg.image_size),
         d if d.is_image() => format!("{} {} images of {}x{}", cfg.points, name(&d), cfg.image_size, cfg.image_size),
         d if d.is_regression() => format!("{} {} samples ({}D regression)", cfg.sample_count(), name(&d), d.point_dims()),
@@ -408,7 +413,7 @@ mod tests {
 
     #[test]
     fn every_directive_is_consumed() {
-        for dataset in [Dataset::Spiral, Dataset::Digits, Dataset::Shapes, Dataset::User, Dataset::Sine, Dataset::Gaussians] {
+        for dataset in [Dataset::Spiral, Dataset::Digits, Dataset::Mnist1d, Dataset::Shapes, Dataset::User, Dataset::Sine, Dataset::Gaussians] {
             let cfg = Config { dataset, ..Config::default() };
             let script = export(&cfg);
             assert!(!script.contains("#%"), "{dataset:?}: a directive is left");

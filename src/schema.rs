@@ -106,7 +106,7 @@ macro_rules! choices {
     };
 }
 
-choices!(Dataset: Spiral, Circles, Xor, Blobs, Moons, Digits, Shapes, Arrows, User, Sine, Step, Cubic, FewPoints, Plane, Gaussians);
+choices!(Dataset: Spiral, Circles, Xor, Blobs, Moons, Digits, Mnist1d, Shapes, Arrows, User, Sine, Step, Cubic, FewPoints, Plane, Gaussians);
 choices!(Activation: Sigmoid, Tanh, Relu, LeakyRelu, Elu, Maxout, Identity);
 choices!(WeightInit: Zeros, Normal001, Normal1, Normal, Uniform, Xavier, He);
 choices!(Norm: None, Batch, Layer);
@@ -384,11 +384,11 @@ mod tests {
         // Exhaustive matches: adding a variant without adding it to `ALL` breaks the build here.
         let n = |d: Dataset| match d {
             Dataset::Spiral | Dataset::Circles | Dataset::Xor | Dataset::Blobs | Dataset::Moons => 0,
-            Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User => 0,
+            Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User | Dataset::Mnist1d => 0,
             Dataset::Sine | Dataset::Step | Dataset::Cubic | Dataset::FewPoints | Dataset::Plane | Dataset::Gaussians => 0,
         };
         let _ = n(Dataset::Spiral);
-        assert_eq!(count::<Dataset>(), 15);
+        assert_eq!(count::<Dataset>(), 16);
         let a = |a: Activation| match a {
             Activation::Sigmoid | Activation::Tanh | Activation::Relu | Activation::LeakyRelu => 0,
             Activation::Elu | Activation::Maxout | Activation::Identity => 0,

@@ -38,13 +38,40 @@ pub fn extent(data: &Data) -> [f32; 4] {
 }
 
 /// How the page draws the plane view of this data: "classes" (decision regions), "surface" (2D
-/// regression: the predicted value as a heatmap), "curve" (1D regression: the fitted function).
+/// regression: the predicted value as a heatmap), "curve" (1D regression: the fitted function),
+/// "signals" (mnist1d: a few signals per class, no plane).
 pub fn plot_mode(data: &Data) -> &'static str {
     match (data.is_regression(), data.train_raw.cols) {
+        _ if data.is_signal() => "signals",
         (true, 1) => "curve",
         (true, _) => "surface",
         _ => "classes",
     }
+}
+
+/// The Data tab's sample of a signal dataset (mnist1d): for each class in turn, its first
+/// `per_class` validation signals (then training ones if the validation split has too few), as
+/// raw values, `per_class` x `len` per class; a class with fewer signals in both splits repeats
+/// its last one (none: zeros). Empty for data that is not signals.
+pub fn signal_samples(data: &Data, per_class: usize) -> Vec<f32> {
+    if !data.is_signal() {
+        return Vec::new();
+    }
+    let len = data.train_raw.cols;
+    let mut out = Vec::with_capacity(data.classes * per_class * len);
+    for c in 0..data.classes as u32 {
+        let rows = (data.val_y.iter().enumerate().filter(|(_, &y)| y == c).map(|(r, _)| data.val_raw.row(r)))
+            .chain(data.train_y.iter().enumerate().filter(|(_, &y)| y == c).map(|(r, _)| data.train_raw.row(r)));
+        let start = out.len();
+        for row in rows.take(per_class) {
+            out.extend_from_slice(row);
+        }
+        while out.len() < start + per_class * len {
+            let last = if out.len() > start { out[out.len() - len..].to_vec() } else { vec![0.0; len] };
+            out.extend(last);
+        }
+    }
+    out
 }
 
 /// `res` evenly spaced inputs x across [xmin, xmax] of `extent`, both ends included: one row
@@ -131,6 +158,10 @@ impl Trainer {
     /// instead: the prediction at the res inputs of `curve_points` (res rows of one column).
     pub fn decision_grid(&mut self, res: usize) -> Matrix {
         let res = res.clamp(GRID_RES_MIN, GRID_RES_MAX);
+        if self.data.is_signal() {
+            // A signal has no plane to cover.
+            return Matrix::zeros(0, self.data.classes);
+        }
         let points = if self.data.train_raw.cols == 1 {
             curve_points(extent(&self.data), res)
         } else {

@@ -469,7 +469,24 @@ impl Session {
         crate::rng::Rng::entropy_seed().max(1)
     }
 
-    /// "classes", "surface" or "curve": how the plane view draws this data (see `views::plot_mode`).
+    /// The Data tab's signals (mnist1d): `per_class` raw signals of each class in turn, class
+    /// by class (see `views::signal_samples`); empty for other data.
+    pub fn signal_samples(&self, per_class: u32) -> Vec<f32> {
+        crate::views::signal_samples(&self.trainer.data, per_class as usize)
+    }
+
+    /// The data's class names (mnist1d: the digits "0" to "9"), as an array of strings.
+    pub fn class_names(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.trainer.data.class_names)
+    }
+
+    /// The values per signal of signal data (mnist1d: 40); 0 for other data.
+    pub fn signal_len(&self) -> u32 {
+        let d = &self.trainer.data;
+        if d.is_signal() { d.train_raw.cols as u32 } else { 0 }
+    }
+
+    /// "classes", "surface", "curve" or "signals": how the plane view draws this data (see `views::plot_mode`).
     pub fn plot_mode(&self) -> String {
         crate::views::plot_mode(&self.trainer.data).into()
     }

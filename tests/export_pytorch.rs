@@ -32,6 +32,10 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("ensemble_early_stopping", r#"{"dataset": "blobs", "classes": 5, "ensemble": 3, "patience": 5, "label_noise": 0.1}"#),
     ("digits", r#"{"dataset": "digits", "epochs": 40}"#),
+    (
+        "mnist1d_label_noise",
+        r#"{"dataset": "mnist1d", "hidden": [100, 100], "batch_size": 100, "label_noise": 0.15, "train_per_class": 200, "preprocess": "none"}"#,
+    ),
     ("circles_linear_features", r#"{"dataset": "circles", "hidden": [], "features": ["x1_squared", "x2_squared", "sin_x1"]}"#),
     (
         "shapes_augmented_flip",
@@ -232,6 +236,12 @@ fn only_the_datasets_own_code_is_included() {
     let digits = script("digits");
     assert!(digits.contains("def load_digits(") && digits.contains("def augment(") && digits.contains("\"--digits\""));
     assert!(!digits.contains("def generate_2d(") && !digits.contains("def generate_shapes(") && !digits.contains("def expand_features("));
+    let mnist1d = script("mnist1d_label_noise");
+    assert!(mnist1d.contains("def generate_mnist1d(") && mnist1d.contains("def mnist1d_filter(") && mnist1d.contains("MNIST1D_TEMPLATES = ["));
+    for absent in ["def generate_2d(", "def expand_features(", "def generate_shapes(", "def load_digits(", "def augment(", "--digits"] {
+        assert!(!mnist1d.contains(absent), "mnist1d script contains {absent}");
+    }
+    assert!(!spiral.contains("def generate_mnist1d("));
     let shapes = script("shapes_augmented_flip");
     assert!(shapes.contains("def generate_shapes(") && shapes.contains("def mirror(") && shapes.contains("def center_crop("));
     let user = script("user_images");
@@ -391,6 +401,41 @@ print(json.dumps({{"xs": xs, "labels": labels, "val": val_idx, "train": train_id
         }
         assert_eq!(py["train_labels"], serde_json::json!(data.train_y), "{name} noisy training labels");
     }
+}
+
+#[test]
+fn the_python_mnist1d_data_and_split_match_overfits() {
+    if !have_python("the mnist1d data check") {
+        return;
+    }
+    let cfg = Config { dataset: Dataset::Mnist1d, seed: 3, label_noise: 0.15, train_per_class: 200, ..Config::default() };
+    let driver = r#"
+cfg = {"val_fraction": MNIST1D_VAL_FRACTION, "train_per_class": 200, "label_noise": 0.15}
+rng = Pcg32(3, 0).fork(STREAM_DATA)
+xs, labels = generate_mnist1d(rng)
+val_idx, train_idx, train_labels = split_indices(labels, 10, cfg, rng)
+print(json.dumps({"xs": xs, "labels": labels, "val": val_idx, "train": train_idx, "train_labels": train_labels}))
+"#;
+    let py = run_python(&(pure_python_part(&export(&cfg)) + driver), "mnist1d");
+    let (xs, labels) = overfit::data::mnist1d::generate(&overfit::data::mnist1d::Params::REFERENCE, &mut Rng::new(3, 0).fork(1));
+    let pxs: Vec<f64> = py["xs"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(pxs.len(), xs.len());
+    // The same draws and the same float64 arithmetic; exp may differ in its last bit.
+    let worst = pxs.iter().zip(&xs).map(|(&a, &b)| (a - b as f64).abs()).fold(0.0, f64::max);
+    assert!(worst < 1e-5, "largest difference {worst}");
+    assert_eq!(py["labels"], serde_json::json!(labels));
+    let data = Data::build(&cfg, &mut Rng::new(3, 0).fork(1)).unwrap();
+    let val: Vec<usize> = py["val"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+    let train: Vec<usize> = py["train"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as usize).collect();
+    assert_eq!((val.len(), train.len()), (data.val_raw.rows, data.train_raw.rows));
+    assert_eq!((val.len(), train.len()), (1000, 2000));
+    for (r, &i) in val.iter().enumerate() {
+        assert!((pxs[40 * i + 7] - data.val_raw.data[40 * r + 7] as f64).abs() < 1e-5, "validation row {r}");
+    }
+    for (r, &i) in train.iter().enumerate() {
+        assert!((pxs[40 * i + 20] - data.train_raw.data[40 * r + 20] as f64).abs() < 1e-5, "training row {r}");
+    }
+    assert_eq!(py["train_labels"], serde_json::json!(data.train_y), "noisy training labels");
 }
 
 #[test]

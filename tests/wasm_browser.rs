@@ -51,6 +51,26 @@ fn snapshot_buffers_have_the_documented_lengths() {
 }
 
 #[wasm_bindgen_test]
+fn an_mnist1d_session_trains_and_hands_over_its_signals() {
+    let mut s = Session::new(js(r#"{"dataset":"mnist1d","hidden":[32],"batch_size":100}"#)).expect("valid config");
+    assert_eq!(s.classes(), 10);
+    assert_eq!(s.plot_mode(), "signals");
+    assert_eq!(s.signal_len(), 40);
+    assert_eq!(s.signal_samples(3).len(), 10 * 3 * 40);
+    assert_eq!(js_sys::Array::from(&s.class_names().unwrap()).length(), 10);
+    // No plane to cover, and no image views.
+    assert!(s.decision_grid(32).is_empty());
+    assert!(s.image_info().unwrap().is_null());
+    // 4,000 training signals in batches of 100: 40 steps per epoch.
+    let r = s.run(40).expect("run");
+    assert_eq!(get(&r, "steps_per_epoch").as_f64(), Some(40.0));
+    let evals = js_sys::Array::from(&get(&r, "evals"));
+    assert_eq!(evals.length(), 1);
+    let acc = get(&evals.get(0), "val_score").as_f64().unwrap();
+    assert!(acc > 0.15, "one epoch should beat chance (0.1): {acc}");
+}
+
+#[wasm_bindgen_test]
 fn a_bad_config_comes_back_as_a_js_error_naming_the_field() {
     let e = Session::new(js(r#"{"learning_rate": -1}"#)).err().expect("must fail");
     // The field travels as data, not only inside the message.

@@ -10,6 +10,7 @@ import { ImageGrid } from './plots/image-grid.js';
 import { ConfusionMatrix } from './plots/confusion.js';
 import { WeightTiles } from './plots/weights.js';
 import { AugmentPreview } from './plots/augment-preview.js';
+import { SignalPanels } from './plots/signals.js';
 import { LayersView } from './plots/layers.js';
 import { NetworkView } from './plots/network.js';
 import { UserImages } from './config/user-images.js';
@@ -43,6 +44,7 @@ page.views = {
   confusion: new ConfusionMatrix(byId('confusion'), $('confusion-note')),
   weights: new WeightTiles(byId('weights'), $('weights-note')),
   preview: new AugmentPreview(byId('aug-preview'), $('preview-note')),
+  signals: new SignalPanels(byId('signals'), $('signals-note')),
   layers: new LayersView(byId('layer-rows'), byId('layers-epoch'), byId('layers-epoch-label'), byId('layers-note')),
 };
 wirePlaneOptions(ui, page.views.boundary);
@@ -143,7 +145,7 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   views.curves.update(state.history);
   views.boundary.restyle();
   views.network.restyle();
-  for (const view of [views.grid, views.confusion, views.weights, views.preview]) {
+  for (const view of [views.grid, views.confusion, views.weights, views.preview, views.signals]) {
     view.restyle();
     view.draw();
   }

@@ -41,6 +41,9 @@ pub enum Dataset {
     Plane,
     /// Regression, 2D: a sum of three Gaussian bumps (two up, one down), plus noise.
     Gaussians,
+    /// MNIST-1D (Greydanus 2020): 5,000 generated 1D signals of 40 values grown from ten
+    /// digit-like templates, split as the reference does (4,000 training, 1,000 validation).
+    Mnist1d,
 }
 
 impl Dataset {
@@ -56,9 +59,38 @@ impl Dataset {
         matches!(self, Dataset::Digits | Dataset::Shapes | Dataset::Arrows | Dataset::User)
     }
 
-    /// Whether samples are generated from the seed (`points` and `noise` apply).
+    /// Whether samples are generated from the seed (a new data seed gives new samples; `points`
+    /// and `noise` apply unless the dataset fixes them, see `fixed_points` and `has_noise`).
     pub fn is_generated(self) -> bool {
         !matches!(self, Dataset::Digits | Dataset::User)
+    }
+
+    /// Whether the `noise` setting applies (MNIST-1D's noise is part of its definition).
+    pub fn has_noise(self) -> bool {
+        self.is_generated() && self != Dataset::Mnist1d
+    }
+
+    /// The length of a sample that is a 1D signal (MNIST-1D: 40 values, the network's inputs).
+    pub fn signal_len(self) -> Option<usize> {
+        match self {
+            Dataset::Mnist1d => Some(crate::data::mnist1d::SIGNAL_LEN),
+            _ => None,
+        }
+    }
+
+    /// The validation fraction of a dataset whose split is part of its definition (MNIST-1D:
+    /// the reference's 0.2), which `val_fraction` then does not change.
+    pub fn fixed_val_fraction(self) -> Option<f32> {
+        match self {
+            Dataset::Mnist1d => Some(1.0 - crate::data::mnist1d::Params::REFERENCE.train_split),
+            _ => None,
+        }
+    }
+
+    /// Whether `train_per_class` applies (image datasets and MNIST-1D: a smaller training set
+    /// of whole classes).
+    pub fn has_train_per_class(self) -> bool {
+        self.is_image() || self == Dataset::Mnist1d
     }
 
     /// Whether the targets are real values (regression: one output, MSE / L1 / Huber loss,
@@ -68,19 +100,22 @@ impl Dataset {
     }
 
     /// The number of raw input coordinates of a point dataset: 1 for the 1D regression sets
-    /// (x), 2 for the others (x1, x2); images have none (their pixels are the inputs).
+    /// (x), 2 for the others (x1, x2); images and signals have none (their values are the
+    /// inputs).
     pub fn point_dims(self) -> usize {
         match self {
             Dataset::Sine | Dataset::Step | Dataset::Cubic | Dataset::FewPoints => 1,
-            d if d.is_image() => 0,
+            d if d.is_image() || d.signal_len().is_some() => 0,
             _ => 2,
         }
     }
 
-    /// The fixed number of samples of a dataset that ignores `points` (few_points: 20).
+    /// The fixed number of samples of a dataset that ignores `points` (few_points: 20,
+    /// MNIST-1D: the reference's 5,000).
     pub fn fixed_points(self) -> Option<usize> {
         match self {
             Dataset::FewPoints => Some(20),
+            Dataset::Mnist1d => Some(crate::data::mnist1d::Params::REFERENCE.num_samples),
             _ => None,
         }
     }
@@ -89,6 +124,7 @@ impl Dataset {
     pub fn fixed_classes(self) -> Option<usize> {
         match self {
             Dataset::Digits => Some(10),
+            Dataset::Mnist1d => Some(crate::data::mnist1d::CLASSES),
             Dataset::Circles | Dataset::Xor | Dataset::Moons | Dataset::Arrows => Some(2),
             // A regression set has one output and no classes; "1" keeps the class-shaped code
             // (per-class limits, label bookkeeping) working on a single group.

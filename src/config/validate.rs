@@ -72,11 +72,11 @@ impl Config {
             }
         }
         // Data budget: raw and pre-processed copies of every sample, 4 bytes per value.
-        let data_bytes = 4 * self.points.saturating_mul(self.raw_values() + self.features());
+        let data_bytes = 4 * self.sample_count().saturating_mul(self.raw_values() + self.features());
         if data_bytes > MAX_DATA_BYTES {
             return Err(err(
                 "points",
-                format!("{} samples of {} values need {} MB, more than the budget of {} MB", self.points, self.features(), data_bytes >> 20, MAX_DATA_BYTES >> 20),
+                format!("{} samples of {} values need {} MB, more than the budget of {} MB", self.sample_count(), self.features(), data_bytes >> 20, MAX_DATA_BYTES >> 20),
             ));
         }
         if self.hidden.len() > MAX_LAYERS {
@@ -133,7 +133,7 @@ impl Config {
             ));
         }
         let points = self.sample_count();
-        let n_val = (points as f32 * self.val_fraction).round() as usize;
+        let n_val = (points as f32 * self.split_fraction()).round() as usize;
         if points - n_val.min(points) < 2 * self.num_classes() || n_val < 1 {
             return Err(err("val_fraction", "leaves too few points for training or validation".into()));
         }

@@ -6,6 +6,7 @@ pub mod augment;
 pub mod corrupt;
 pub mod digits;
 pub mod features;
+pub mod mnist1d;
 pub mod regression;
 pub mod shapes;
 pub mod toy2d;
@@ -132,6 +133,12 @@ impl Data {
                 let list: &[&str] = if arrows { &shapes::ARROW_NAMES } else { &shapes::SHAPE_NAMES };
                 (Matrix::from_vec(cfg.points, w * h * c, x), y, Some(Shape { w, h, c }), names(list))
             }
+            Dataset::Mnist1d => {
+                let p = mnist1d::Params::REFERENCE;
+                let (x, y) = mnist1d::generate(&p, rng);
+                let n = y.len();
+                (Matrix::from_vec(n, p.final_seq_length, x), y, None, (0..10).map(|d| d.to_string()).collect())
+            }
             Dataset::User => {
                 return Err(ConfigError { field: "dataset".into(), message: "load your own images first (choose a folder or files)".into() })
             }
@@ -149,7 +156,8 @@ impl Data {
         Ok(Data::from_samples(x, y, None, classes, image, class_names, cfg, rng))
     }
 
-    /// Splits samples into validation (the first `val_fraction` after a shuffle) and training;
+    /// Splits samples into validation (the first `val_fraction`, or the dataset's own fraction,
+    /// after a shuffle) and training;
     /// keeps at most `train_per_class` training samples per class (regression data is one
     /// class); replaces a `label_noise` fraction of training labels by random classes
     /// (classification only); computes the selected `features` of 2D points (samples without an
@@ -171,7 +179,7 @@ impl Data {
         let d = x.cols;
         let mut order: Vec<usize> = (0..n).collect();
         rng.shuffle(&mut order);
-        let n_val = ((n as f32 * cfg.val_fraction).round() as usize).clamp(1, n - 1);
+        let n_val = ((n as f32 * cfg.split_fraction()).round() as usize).clamp(1, n - 1);
         let take = |idx: &[usize]| {
             let mut m = Matrix::zeros(idx.len(), d);
             for (r, &i) in idx.iter().enumerate() {
@@ -232,6 +240,12 @@ impl Data {
             val_x,
             pre,
         }
+    }
+
+    /// Whether each sample is a 1D signal (mnist1d): no image shape and more than two raw values,
+    /// drawn as lines rather than as points in a plane.
+    pub fn is_signal(&self) -> bool {
+        self.image.is_none() && self.train_raw.cols > 2
     }
 
     /// Whether the targets are real values (regression).

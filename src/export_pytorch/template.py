@@ -339,6 +339,110 @@ def corrupt_inputs(kind, train, val, rng):
     return out[0], out[1]
 
 
+#% if mnist1d
+# ============================================================================================
+# MNIST-1D (Overfit's src/data/mnist1d.rs; Greydanus, "Scaling down deep learning", 2020)
+# ============================================================================================
+# One signal of class c: the class's 12-value template plus 1e-8, followed by p zeros (p
+# uniform in [36, 60]); resampled linearly to 72 values; scaled by 1 + 0.4 (u - 0.5); rotated
+# right by k in {0, ..., 47}; the values still exactly 0 replaced by 0.25 N(0, 1) noise smoothed
+# by a Gaussian filter of sigma 2; plus 0.02 N(0, 1) everywhere; sheared by c t with t in
+# [-0.5, 0.5] and c = 0.75 (u - 0.5); resampled to 40 values. 500 signals per class, then the
+# whole set shifted and scaled to mean 0 and standard deviation 1. Pure Python over Overfit's
+# generator, in Overfit's order of draws and in float64, so it gives Overfit's signals.
+
+MNIST1D_TEMPLATES = [
+    [5, 6, 6.5, 6.75, 7, 7, 7, 7, 6.75, 6.5, 6, 5],
+    [5, 3, 3, 3.4, 3.8, 4.2, 4.6, 5, 5.4, 5.8, 5, 5],
+    [5, 6, 6.5, 6.5, 6, 5.25, 4.75, 4, 3.5, 3.5, 4, 5],
+    [5, 6, 6.5, 6.5, 6, 5, 5, 6, 6.5, 6.5, 6, 5],
+    [5, 4.4, 3.8, 3.2, 2.6, 2.6, 5, 5, 5, 5, 5, 5],
+    [5, 3, 3, 3, 3, 5, 6, 6.5, 6.5, 6, 4.5, 5],
+    [5, 4, 3.5, 3.25, 3, 3, 3, 3, 3.25, 3.5, 4, 5],
+    [5, 7, 7, 6.6, 6.2, 5.8, 5.4, 5, 4.6, 4.2, 5, 5],
+    [5, 4, 3.5, 3.5, 4, 5, 5, 4, 3.5, 3.5, 4, 5],
+    [5, 4, 3.5, 3.5, 4, 5, 5, 5, 5, 4.7, 4.3, 5],
+]
+MNIST1D_SAMPLES, MNIST1D_LENGTH, MNIST1D_VAL_FRACTION = 5000, 40, 0.2
+
+
+def mnist1d_templates():
+    """Each template shifted to mean 0, scaled to standard deviation 1, shifted to start at 0, / 6."""
+    out = []
+    for t in MNIST1D_TEMPLATES:
+        t = [float(v) for v in t]
+        mean = sum(t) / len(t)
+        std = math.sqrt(sum((v - mean) ** 2 for v in t) / len(t))
+        first = (t[0] - mean) / std
+        out.append([((v - mean) / std - first) / 6.0 for v in t])
+    return out
+
+
+def mnist1d_resample(x, n):
+    """Linear interpolation of x (evenly spaced over [0, 1]) at n evenly spaced positions."""
+    m = len(x)
+    out = []
+    for i in range(n):
+        pos = i / (n - 1) * (m - 1)
+        j = min(int(math.floor(pos)), m - 2)
+        f = pos - j
+        out.append(x[j] * (1.0 - f) + x[j + 1] * f)
+    return out
+
+
+def mnist1d_filter(x, sigma):
+    """Gaussian filter truncated at 4 sigma, the signal mirrored at both ends (d c b a | a b c d)."""
+    radius = int(4.0 * sigma + 0.5)
+    weights = [math.exp(-0.5 * (k / sigma) ** 2) for k in range(-radius, radius + 1)]
+    total = sum(weights)
+    n = len(x)
+
+    def mirror(i):
+        while i < 0 or i >= n:
+            i = -i - 1 if i < 0 else 2 * n - i - 1
+        return i
+
+    out = []
+    for i in range(n):
+        acc = 0.0
+        for k, w in zip(range(-radius, radius + 1), weights):
+            acc += w * x[mirror(i + k)]
+        out.append(acc / total)
+    return out
+
+
+def mnist1d_sample(template, rng):
+    """One raw signal grown from template (before the set's normalization)."""
+    pad = 36 + int(rng.uniform() * 25)
+    x = [v + 1e-8 for v in template] + [0.0] * pad
+    n = 12 + 60
+    x = mnist1d_resample(x, n)
+    scale = 1.0 + 0.4 * (rng.uniform() - 0.5)
+    x = [v * scale for v in x]
+    k = rng.below(48) % n
+    x = x[n - k:] + x[:n - k]
+    corr = mnist1d_filter([0.25 * rng.normal() for _ in range(n)], 2.0)
+    x = [c if v == 0.0 else v for v, c in zip(x, corr)]
+    x = [v + 0.02 * rng.normal() for v in x]
+    coeff = 0.75 * (rng.uniform() - 0.5)
+    x = [v - coeff * (i / (n - 1) - 0.5) for i, v in enumerate(x)]
+    return mnist1d_resample(x, MNIST1D_LENGTH)
+
+
+def generate_mnist1d(rng):
+    """5,000 signals (a flat list, 40 values each) and labels, class by class, normalized."""
+    raw, labels = [], []
+    templates = mnist1d_templates()
+    for c, template in enumerate(templates):
+        for _ in range(MNIST1D_SAMPLES // len(templates)):
+            raw.extend(mnist1d_sample(template, rng))
+            labels.append(c)
+    mean = sum(raw) / len(raw)
+    std = max(math.sqrt(sum((v - mean) ** 2 for v in raw) / len(raw)), 1e-12)
+    return [f32((v - mean) / std) for v in raw], labels
+
+
+#% endif
 #% if shapes
 # ============================================================================================
 # Generated shapes and arrows (Overfit's src/data/shapes.rs)
@@ -639,6 +743,13 @@ def build_data(cfg, args, rng):
     raw = torch.tensor(xs, dtype=torch.float32).view(-1, dims)
     inputs = None if dims == 1 else (lambda x: expand_features(x, cfg["features"]))
     return Data(raw, None, 1, None, cfg, rng, inputs, targets)
+#% endif
+#% if mnist1d
+    # MNIST-1D keeps the reference's 5,000 signals and its split (1,000 for validation),
+    # whatever "points" and "val_fraction" say; the signals are the inputs.
+    xs, labels = generate_mnist1d(rng)
+    raw = torch.tensor(xs, dtype=torch.float32).view(-1, MNIST1D_LENGTH)
+    return Data(raw, labels, 10, None, {**cfg, "val_fraction": MNIST1D_VAL_FRACTION}, rng)
 #% endif
 #% if shapes
     arrows = cfg["dataset"] == "arrows"

@@ -11,7 +11,8 @@ pub struct DatasetFacts {
     pub name: String,
     /// Samples are images: the image views and augmentation apply.
     pub image: bool,
-    /// Generated from the seed: `points` and `noise` apply.
+    /// Generated from the seed: a new data seed gives new samples ("Regenerate data");
+    /// `points` and `noise` apply unless `ignores` names them.
     pub generated: bool,
     /// The number of classes is a setting (`classes`), up to `max_classes`.
     pub free_classes: bool,
@@ -28,8 +29,12 @@ pub struct DatasetFacts {
     pub regression: bool,
     /// Raw coordinates of a point: 1 (x), 2 (x1, x2), or 0 for images.
     pub dims: usize,
-    /// The number of samples when `points` does not apply (few_points: 20).
+    /// The number of samples when `points` does not apply (few_points: 20, mnist1d: 5,000).
     pub fixed_points: Option<usize>,
+    /// The validation fraction when `val_fraction` does not apply (mnist1d: the reference's 0.2).
+    pub fixed_val_fraction: Option<f32>,
+    /// The length of a sample that is a 1D signal (mnist1d: 40), drawn as a line per sample.
+    pub signal_len: Option<usize>,
     /// The losses this dataset allows (regression or classification ones), and the one a switch
     /// to it picks when the current loss is not allowed.
     pub losses: Vec<String>,
@@ -44,12 +49,13 @@ pub struct DatasetFacts {
 pub fn applies_to(key: &str, d: Dataset) -> bool {
     match key {
         "classes" => d.fixed_classes().is_none(),
-        "noise" => d.is_generated(),
+        "noise" => d.has_noise(),
+        // A dataset with its own split (mnist1d) ignores `val_fraction`.
+        "val_fraction" => d.fixed_val_fraction().is_none(),
+        "train_per_class" => d.has_train_per_class(),
         // A dataset of a fixed size (few_points) ignores `points`.
         "points" => d.is_generated() && d.fixed_points().is_none(),
-        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
-            d.is_image()
-        }
+        "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => d.is_image(),
         // Regression targets have no labels to flip.
         "label_noise" => !d.is_regression(),
         // Permuting or redrawing inputs needs inputs of more than a point's coordinates.
@@ -66,8 +72,10 @@ pub fn applies_to(key: &str, d: Dataset) -> bool {
 pub fn applies_where(key: &str) -> &'static str {
     match key {
         "points" => "generated datasets of a settable size",
-        "noise" => "generated datasets",
-        "train_per_class" | "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
+        "noise" => "generated datasets other than mnist1d",
+        "val_fraction" => "datasets without a fixed split (mnist1d keeps the reference's 4,000 / 1,000)",
+        "train_per_class" => "image datasets and mnist1d",
+        "hflip" | "vflip" | "crop_pad" | "padding" | "translate" | "brightness" | "contrast" | "test_time" => {
             "image datasets"
         }
         "label_noise" => "classification datasets",
@@ -97,6 +105,8 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
         regression: d.is_regression(),
         dims: d.point_dims(),
         fixed_points: d.fixed_points(),
+        fixed_val_fraction: d.fixed_val_fraction(),
+        signal_len: d.signal_len(),
         losses: Loss::ALL.iter().filter(|l| l.is_regression() == d.is_regression()).map(|l| name_of(l)).collect(),
         default_loss: name_of(&Loss::default_for(d)),
         ignores: FIELDS.iter().map(|f| f.key).filter(|k| !applies_to(k, d)).collect(),

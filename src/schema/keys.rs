@@ -17,6 +17,8 @@ pub fn data_key(c: &Config) -> String {
             // dataset of a fixed size ignores `points`.
             "features" if c.dataset.point_dims() != 2 => Value::Null,
             "points" if c.dataset.fixed_points().is_some() => Value::Null,
+            // mnist1d keeps its own split and noise.
+            "val_fraction" | "noise" if !super::datasets::applies_to(f.key, c.dataset) => Value::Null,
             // A data seed of 0 means "the run's seed".
             "data_seed" if c.data_seed == 0 => v["seed"].clone(),
             key => v[key].clone(),

@@ -103,7 +103,7 @@ test('every toolbox and image control has a label, an accessible name and a tool
     assert.deepEqual(await control(page, 'Pre-processing').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'mean', 'standardize']);
     assert.deepEqual(
       await control(page, 'Dataset').locator('option').allTextContents(),
-      ['Spiral', 'Circles', 'XOR', 'Blobs', 'Moons', 'Digits (8×8, real)', 'Shapes', 'Arrows (left/right)', 'Your images', 'Sine (1D regression)', 'Step (1D regression)', 'Cubic (1D regression)', 'Few points (1D regression)', 'Plane (2D regression)', 'Gaussians (2D regression)'],
+      ['Spiral', 'Circles', 'XOR', 'Blobs', 'Moons', 'Digits (8×8, real)', 'MNIST-1D (signals)', 'Shapes', 'Arrows (left/right)', 'Your images', 'Sine (1D regression)', 'Step (1D regression)', 'Cubic (1D regression)', 'Few points (1D regression)', 'Plane (2D regression)', 'Gaussians (2D regression)'],
     );
 
     // The settings are grouped in collapsible sections.

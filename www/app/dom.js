@@ -38,6 +38,7 @@ export const ui = {
   viewTitle: byId('view-title'),
   regionsView: byId('regions-view'),
   imagesView: byId('images-view'),
+  signalsView: byId('signals-view'),
   previewNext: byId('preview-next'),
   userImages: byId('user-images'),
   bestEpoch: $('best-epoch'),

@@ -9,7 +9,7 @@ import { bump } from './test-markers.js';
  * A spiral epoch can end 150 times a second, and redrawing the charts (axes, text) that often kept
  * the main thread busy with long tasks: the minimum interval of each kind, in milliseconds.
  */
-const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, layers: 50, network: 100 };
+const MIN_INTERVAL_MS = { figures: 100, curves: 250, boundary: 100, grid: 250, confusion: 250, weights: 250, preview: 0, signals: 250, layers: 50, network: 100 };
 
 
 /** Returns {request()}: asks for a frame; `page` holds state, views, status and compare. */
@@ -58,6 +58,7 @@ export function createFrameScheduler(page) {
       views.boundary.draw();
       if (views.boundary.grid) bump('boundaryDraws');
     }]);
+    if (state.tab === 'main' && state.view === 'signals') heavy.push(['signals', () => views.signals.draw()]);
     if (state.tab === 'main' && state.view === 'images') {
       heavy.push(['grid', () => views.grid.draw()], ['confusion', () => views.confusion.draw()], ['weights', () => views.weights.draw()], ['preview', () => views.preview.draw()]);
     }

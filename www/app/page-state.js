@@ -18,7 +18,7 @@ export function createPageState() {
     writtenHash: null,
     playing: false,
     run: -1,
-    /** 'regions' (2D data) or 'images', following what the worker trains, not the controls. */
+    /** 'regions' (2D data), 'images' or 'signals' (mnist1d), following what the worker trains, not the controls. */
     view: 'regions',
     /** Which tab of the middle panel shows: 'main' (regions or images), 'layers', 'lab' or 'runs'. */
     tab: 'main',
@@ -26,7 +26,7 @@ export function createPageState() {
     history: new CurveHistory(),
     /** The newest snapshot not yet drawn, and which views it changed. */
     latest: null,
-    dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, layers: false, network: false, best: false },
+    dirty: { figures: false, curves: false, boundary: false, grid: false, confusion: false, weights: false, preview: false, signals: false, layers: false, network: false, best: false },
     /** The best epoch of the current run (early stopping's restore point), or null. */
     bestEpoch: null,
     /** The number of classes of the data training now (0 until the first snapshot). */

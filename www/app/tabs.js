@@ -1,5 +1,5 @@
 // Owns the middle panel's tabs (Data, Layers, Init lab, Runs) and, inside the Data tab, the switch
-// between decision regions (2D data) and the image views.
+// between decision regions (2D data), the image views and the signals per class (mnist1d).
 
 import { byId } from './dom.js';
 import { mark } from './test-markers.js';
@@ -14,7 +14,7 @@ export function createTabs(page) {
 
   function title() {
     const plane = { curve: 'Fitted function', surface: 'Predicted value' }[state.plotMode] ?? 'Decision regions';
-    return TITLES[state.tab] ?? (state.view === 'images' ? 'Images' : plane);
+    return TITLES[state.tab] ?? ({ images: 'Images', signals: 'Signals' }[state.view] ?? plane);
   }
 
   function show(next) {
@@ -36,16 +36,20 @@ export function createTabs(page) {
     const main = next === 'main';
     ui.regionsView.hidden = !main || state.view !== 'regions';
     ui.imagesView.hidden = !main || state.view !== 'images';
+    ui.signalsView.hidden = !main || state.view !== 'signals';
     mark('tab', next);
     ui.viewTitle.textContent = title();
     if (next === 'lab') page.initLab.open();
     page.views.layers.dirty = true;
     page.views.initLab.dirty = Boolean(page.views.initLab.result);
-    Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, curves: true, network: true });
+    Object.assign(state.dirty, { boundary: true, grid: true, confusion: true, weights: true, preview: true, signals: true, curves: true, network: true });
     page.frames.request();
   }
 
-  /** Switches the Data tab between decision regions and the image views (`shape` for images). */
+  /**
+   * Switches the Data tab between decision regions ('regions'), the image views ('images', with
+   * `shape`) and the signals per class ('signals').
+   */
   function setView(view, shape = null) {
     if (shape) {
       const { width, height, channels, train, val } = shape;
@@ -54,9 +58,9 @@ export function createTabs(page) {
     }
     if (state.view === view) return;
     state.view = view;
-    const images = view === 'images';
-    ui.regionsView.hidden = images || state.tab !== 'main';
-    ui.imagesView.hidden = !images || state.tab !== 'main';
+    ui.regionsView.hidden = view !== 'regions' || state.tab !== 'main';
+    ui.imagesView.hidden = view !== 'images' || state.tab !== 'main';
+    ui.signalsView.hidden = view !== 'signals' || state.tab !== 'main';
     if (state.tab === 'main') ui.viewTitle.textContent = title();
     mark('view', view);
   }

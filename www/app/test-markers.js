@@ -8,7 +8,7 @@
 //   data-step         the step count of the newest snapshot, before any drawing is throttled
 //   data-wasm-bytes   the size of the training worker's wasm memory
 //   data-playing      "true" while training plays
-//   data-view         regions | images: what the Data tab shows
+//   data-view         regions | images | signals: what the Data tab shows
 //   data-tab          main | layers | lab | runs
 //   data-val-count    validation images of an image dataset
 //   data-fault        fatal | silent while the training worker has failed
@@ -22,7 +22,7 @@
 //   data-lab-runs     how many init-lab results were drawn
 //   data-demo         the id of the lecture demo showing
 //   data-network-draws how many times the Network tab drew new unit maps
-//   data-plot-mode    classes | surface | curve: how the Data tab's plane view draws the data
+//   data-plot-mode    classes | surface | curve | signals: how the Data tab draws the data
 //   data-boundary-draws how many times the plane view drew a new prediction (grid or curve)
 //   data-sweep-ready  "true" once the Experiments tab has the core's knobs
 //   data-sweep        running | done | cancelled: the sweep shown

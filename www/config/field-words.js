@@ -73,6 +73,7 @@ export const FIELD_TEXT = [
       blobs: ['Blobs', 'Gaussian blobs, one per class (2D).'],
       moons: ['Moons', 'Two interleaving half circles (2D, two classes).'],
       digits: ['Digits (8×8, real)', 'The UCI handwritten digits: 1,797 real images of 8×8 pixels, 10 classes.'],
+      mnist1d: ['MNIST-1D (signals)', 'Greydanus\'s MNIST-1D: signals of 40 values grown from ten digit-like templates by stretching, shifting, scaling, shearing and noise; the reference\'s 4,000 training and 1,000 validation signals (Points, Noise and Validation split do not apply).'],
       shapes: ['Shapes', 'Generated circles, squares, triangles, crosses and rings at random positions, sizes and rotations.'],
       arrows: ['Arrows (left/right)', 'Generated arrows pointing left or right: a horizontal flip changes the label.'],
       user: ['Your images', 'Your own pictures, decoded in this browser; nothing is uploaded.'],
@@ -83,7 +84,7 @@ export const FIELD_TEXT = [
       plane: ['Plane (2D regression)', 'y = 0.6 x₁ − 0.4 x₂ + noise: a linear model is enough.'],
       gaussians: ['Gaussians (2D regression)', 'A sum of three Gaussian bumps (two up, one down) + noise, drawn as a heatmap.'],
     },
-    tooltip: 'What the network learns: a 2D toy problem to classify (the page shows its decision regions), a regression set — 1D curves (the page draws the fitted function) or 2D surfaces (a heatmap) — real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views).',
+    tooltip: 'What the network learns: a 2D toy problem to classify (the page shows its decision regions), a regression set — 1D curves (the page draws the fitted function) or 2D surfaces (a heatmap) — real 8×8 digits, generated shapes or arrows, or your own images (the page shows image views), or MNIST-1D\'s signals (the page draws a few per class).',
   },
   {
     key: 'classes', label: 'Classes', step: 1,
@@ -104,7 +105,7 @@ export const FIELD_TEXT = [
   },
   {
     key: 'train_per_class', label: 'Training images per class', step: 1,
-    tooltip: 'Keep at most this many training images of each class (0 = all that the split leaves); a few images per class make overfitting easy.',
+    tooltip: 'Keep at most this many training images (or MNIST-1D signals) of each class (0 = all that the split leaves); a few per class make overfitting easy.',
   },
   {
     key: 'label_noise', label: 'Label noise', step: 0.05,

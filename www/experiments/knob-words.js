@@ -7,7 +7,7 @@ export const KNOB_TEXT = {
   width: { label: 'Hidden width', tip: 'Every hidden layer gets this many units (a network without hidden layers gets one layer). Capacity grows with it.' },
   depth: { label: 'Depth (hidden layers)', tip: 'The number of hidden layers, each as wide as the current first layer.' },
   points: { label: 'Points (2D data)', tip: 'Training plus validation points of a generated dataset: the learning curve of 2D data.' },
-  train_per_class: { label: 'Images per class', tip: 'Training images per class of an image dataset (0 = all the split leaves): the learning curve.' },
+  train_per_class: { label: 'Images per class', tip: 'Training images per class of an image dataset, or signals per class of MNIST-1D (0 = all the split leaves): the learning curve.' },
   label_noise: { label: 'Label noise', tip: 'Fraction of training labels replaced by a random class; validation labels stay clean.' },
   input_corruption: { label: 'Inputs', tip: 'The inputs as generated, or Zhang et al.\'s randomization: one pixel permutation for all samples (shuffled), a permutation per sample (random pixels), or Gaussian noise with each input\'s mean and spread. The labels stay.' },
   l2: { label: 'L2 strength λ', tip: 'Weight decay (λ/2)·Σw² on the weights: small values regularize, large ones underfit.' },

@@ -14,11 +14,12 @@ export function createWorkerMessages(page) {
 
   /**
    * How the data is drawn and scored: 'classes' (decision regions, accuracy), 'surface' or
-   * 'curve' (regression: a heatmap or the fitted function, R² and RMSE).
+   * 'curve' (regression: a heatmap or the fitted function, R² and RMSE), 'signals' (signals per
+   * class, accuracy).
    */
   function setPlotMode(mode) {
     state.plotMode = mode;
-    state.regression = mode !== 'classes';
+    state.regression = mode === 'surface' || mode === 'curve';
     mark('plotMode', mode);
     views.curves.setRegression(state.regression);
     page.ui.scoreHead.textContent = state.regression ? 'R² · RMSE' : 'Accuracy';
@@ -28,6 +29,8 @@ export function createWorkerMessages(page) {
         'The plane coloured by the class the network predicts, with the training and validation points.'],
       surface: ['The background shows the value the network predicts at each point of the plane: blue below 0, orange above, deeper the larger it is. The points are coloured by their targets.',
         'The plane coloured by the value the network predicts, with the training and validation points coloured by their targets.'],
+      signals: ['Each sample is a signal; the Data tab draws a few of each class.',
+        'Signals per class.'],
       curve: ['The line is the function the network computes; filled dots are the training points it is fitted to, rings the validation points.',
         'The function the network computes, drawn over the training points (filled) and the validation points (rings).'],
     }[mode];
@@ -77,6 +80,12 @@ export function createWorkerMessages(page) {
       page.tabs.setView('regions');
       state.dirty.boundary = true;
     }
+    if (msg.signals) {
+      views.signals.setSignals(msg.signals, msg.signalLen, msg.classNames.length, msg.classNames);
+      setPlotMode('signals');
+      page.tabs.setView('signals');
+      state.dirty.signals = true;
+    }
     if (msg.grid) {
       views.boundary.setGrid(msg.grid, msg.gridRes, msg.gridClasses);
       state.dirty.boundary = true;
@@ -102,7 +111,7 @@ export function createWorkerMessages(page) {
     if (msg.network) {
       views.network.setData(msg.network);
       state.dirty.network = true;
-    } else if (msg.image && state.tab === 'network') {
+    } else if ((msg.image || msg.signals) && state.tab === 'network') {
       views.network.setData(null);
       state.dirty.network = true;
     }

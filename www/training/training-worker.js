@@ -59,6 +59,8 @@ const GRID_RES_MIN = 12;
 const GRID_BUDGET_MS = 30;
 /** Augmented versions beside the original in the augmentation preview. */
 const PREVIEW_COUNT = 8;
+/** Signals per class in the Data tab's view of signal data (mnist1d). */
+const SIGNALS_PER_CLASS = 6;
 /** The image views are recomputed while playing at most this often, in milliseconds. */
 const VIEWS_MIN_INTERVAL_MS = 300;
 /** The per-layer statistics are recomputed while playing at most this often, in milliseconds. */
@@ -75,7 +77,7 @@ let scheduled = false;
 let run = 0;
 /** The run whose static data (points, extent and class count, or the image info with the first validation images) was sent. */
 let staticSentForRun = -1;
-/** How the plane view draws the run's data: 'classes', 'surface' or 'curve' (see views::plot_mode). */
+/** How the Data tab draws the run's data: 'classes', 'surface', 'curve' or 'signals' (see views::plot_mode). */
 let plotMode = 'classes';
 /** The decision grid (or the image views) is recomputed while playing at most this often (adapted to its cost). */
 let gridDueAt = 0;
@@ -205,10 +207,17 @@ function postSnapshot(report, { views }) {
         transfer.push(msg.valLabels.buffer, msg.valImages.buffer);
         previewDirty = true;
       } else {
-        msg.points = owned(session.points());
-        msg.extent = owned(session.extent());
         msg.plotMode = plotMode = session.plot_mode();
-        transfer.push(msg.points.buffer, msg.extent.buffer);
+        if (plotMode === 'signals') {
+          msg.signals = owned(session.signal_samples(SIGNALS_PER_CLASS));
+          msg.signalLen = session.signal_len();
+          msg.classNames = Array.from(session.class_names());
+          transfer.push(msg.signals.buffer);
+        } else {
+          msg.points = owned(session.points());
+          msg.extent = owned(session.extent());
+          transfer.push(msg.points.buffer, msg.extent.buffer);
+        }
       }
       staticSentForRun = run;
     }
@@ -218,7 +227,8 @@ function postSnapshot(report, { views }) {
       const ms = performance.now() - v0;
       // Keep the views under ~10 % of the worker's time, and at most about three per second.
       gridDueAt = performance.now() + Math.max(VIEWS_MIN_INTERVAL_MS, 10 * ms);
-    } else if (views) {
+    } else if (views && plotMode !== 'signals') {
+      // (Signals have no plane: their view is the static sample sent once per run.)
       const macs = Math.max(1, session.forward_macs());
       const side = Math.max(GRID_RES_MIN, Math.min(GRID_RES_MAX, Math.floor(Math.sqrt((GRID_BUDGET_MS * 1e6) / (nsPerMac * macs)))));
       // A 1D fit costs res points, not res²: the same budget draws the curve at full resolution.
@@ -240,7 +250,7 @@ function postSnapshot(report, { views }) {
       // Keep the statistics under ~10 % of the worker's time, and about 16 per second at most.
       statsDueAt = performance.now() + Math.max(STATS_MIN_INTERVAL_MS, 10 * (performance.now() - s0));
     }
-    if (networkWanted && !image && (!playing || performance.now() >= networkDueAt)) {
+    if (networkWanted && !image && plotMode !== 'signals' && (!playing || performance.now() >= networkDueAt)) {
       const n0 = performance.now();
       networkMaps(session, msg, transfer);
       // Keep the maps under ~10 % of the worker's time, and about six per second at most.
