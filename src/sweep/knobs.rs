@@ -49,6 +49,8 @@ pub fn knobs() -> Vec<Knob> {
             false,
         ),
         k("norm", &["norm"], kind_of("norm"), false),
+        // GroupNorm's G (it must divide the widths of the layers that use GroupNorm).
+        k("groups", &["groups"], kind_of("groups"), false),
     ]
 }
 
@@ -143,6 +145,7 @@ pub(super) fn apply(cfg: &mut Config, knob: &str, v: &Value) {
             cfg.contrast = 0.3 * s;
         }
         "norm" => cfg.norm = serde_json::from_value(v.clone()).unwrap_or(Norm::None),
+        "groups" => cfg.groups = u(),
         other => unreachable!("unknown knob {other} passed the checks"),
     }
 }
