@@ -1,13 +1,14 @@
 //! GroupNorm (src/layers/group_norm.rs) checked from outside: its forward output and gradients
 //! against torch.nn.GroupNorm, G = 1 against LayerNorm on a whole model, and a GroupNorm run
 //! reproducible bit for bit. The reference numbers below come from
-//! scripts/reference/pytorch_groupnorm.py (torch 2.x, float64), reproduced here:
+//! scripts/reference/pytorch_groupnorm.py (torch 2.15.0 from PyPI, float64), reproduced here:
 //!
-//! """Reference numbers for tests/reference_pytorch.rs: torch.nn.GroupNorm on a fixed input.
+//! """Reference numbers for tests/group_norm.rs: torch.nn.GroupNorm on a fixed input.
 //!
 //! Run: python3 scripts/reference/pytorch_groupnorm.py   (needs torch; `pip install torch`)
 //! Float64, eps = 1e-5 (Overfit's NORM_EPS). For G = 2 and G = 4 groups of 12 units and 3 samples
-//! (groups of 6 and 3 units: with groups of 2, xhat is +-1 and dx nearly 0, a weak check) it prints the output y, the input gradient dx of L = sum(y * dy), and dL/dgamma, dL/dbeta, to be
+//! (groups of 6 and 3 units: with groups of 2, xhat is +-1 and dx nearly 0, a weak check) it
+//! prints the output y, the input gradient dx of L = sum(y * dy), and dL/dgamma, dL/dbeta, to be
 //! pasted into the Rust test.
 //! """
 //! import torch
