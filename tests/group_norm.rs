@@ -193,3 +193,15 @@ fn groups_must_divide_every_group_norm_layer_and_the_error_says_which_values_do(
     Config::from_json(r#"{"groups": 3, "hidden": [8]}"#).unwrap();
     assert_eq!(Config::from_json(r#"{"groups": 0}"#).unwrap_err().field, "groups");
 }
+
+/// A damaged link keeps its GroupNorm network: a G that does not divide a width is replaced by
+/// the default, and where the default does not divide it either, by one group.
+#[test]
+fn lenient_reading_repairs_groups_without_dropping_the_rest() {
+    let (cfg, problems) = Config::from_value_lenient(&serde_json::json!({"norm": "group", "groups": 4, "hidden": [12, 10]}));
+    assert_eq!((cfg.norm, cfg.groups, cfg.hidden.clone()), (Norm::Group, 2, vec![12, 10]));
+    assert_eq!(problems.len(), 1);
+    let (cfg, problems) = Config::from_value_lenient(&serde_json::json!({"norm": "group", "groups": 4, "hidden": [9], "dropout": 0.3}));
+    assert_eq!((cfg.norm, cfg.groups, cfg.hidden.clone(), cfg.dropout), (Norm::Group, 1, vec![9], 0.3));
+    assert!(problems.iter().all(|p| p.field == "groups"), "{problems:?}");
+}
