@@ -86,6 +86,9 @@ pub struct Config {
     pub init_scale: f32,
     pub norm: Norm,
     pub norm_position: NormPosition,
+    /// GroupNorm's number of groups G: each hidden layer that uses GroupNorm splits its units
+    /// into G contiguous groups, so G must divide its width (as in PyTorch's `nn.GroupNorm`).
+    pub groups: usize,
     /// BatchNorm running averages: running = momentum * running + (1 - momentum) * batch.
     pub bn_momentum: f32,
     /// Dropout probability of dropping a hidden unit (0 = off).
@@ -172,6 +175,7 @@ impl Default for Config {
             init_scale: 0.01,
             norm: Norm::None,
             norm_position: NormPosition::Before,
+            groups: 2,
             bn_momentum: 0.9,
             dropout: 0.0,
             test_time_scaling: true,

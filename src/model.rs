@@ -6,7 +6,7 @@
 
 use crate::config::{Activation, Config, Norm, NormPosition};
 use crate::weight_init;
-use crate::layers::{ActivationLayer, BatchNorm, Dropout, Layer, LayerNorm, Linear, Maxout, Mode};
+use crate::layers::{ActivationLayer, BatchNorm, Dropout, GroupNorm, Layer, LayerNorm, Linear, Maxout, Mode};
 use crate::loss::{self, BatchLoss, Targets};
 use crate::params::Params;
 use crate::rng::Rng;
@@ -55,6 +55,7 @@ impl Model {
             let push_norm = |layers: &mut Vec<Layer>, params: &mut Params, n: usize| match norm {
                 Norm::Batch => layers.push(Layer::BatchNorm(BatchNorm::new(params, n, cfg.bn_momentum, l + 1))),
                 Norm::Layer => layers.push(Layer::LayerNorm(LayerNorm::new(params, n, l + 1))),
+                Norm::Group => layers.push(Layer::GroupNorm(GroupNorm::new(params, n, cfg.groups, l + 1))),
                 Norm::None => {}
             };
             if norm_before {
@@ -173,6 +174,7 @@ impl Model {
                 Layer::Maxout(m) => m.forward(x, y),
                 Layer::BatchNorm(b) => b.forward(params, x, y, mode),
                 Layer::LayerNorm(n) => n.forward(params, x, y),
+                Layer::GroupNorm(n) => n.forward(params, x, y),
                 Layer::Dropout(d) => d.forward(x, y, mode, rng),
             }
             i += 1;
@@ -204,6 +206,10 @@ impl Model {
                     }
                 }
                 Layer::LayerNorm(n) => {
+                    g[n.gamma.clone()].fill(0.0);
+                    g[n.beta.clone()].fill(0.0);
+                }
+                Layer::GroupNorm(n) => {
                     g[n.gamma.clone()].fill(0.0);
                     g[n.beta.clone()].fill(0.0);
                 }
@@ -247,6 +253,7 @@ impl Model {
                 Layer::Maxout(m) => m.backward(dy, dx),
                 Layer::BatchNorm(b) => b.backward(params, g, dy, dx),
                 Layer::LayerNorm(n) => n.backward(params, g, dy, dx),
+                Layer::GroupNorm(n) => n.backward(params, g, dy, dx),
                 Layer::Dropout(d) => d.backward(dy, dx),
             }
         }

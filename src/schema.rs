@@ -80,6 +80,8 @@ pub struct Field {
 /// Largest number of hidden layers and units per layer the page and CLI accept.
 pub const MAX_LAYERS: usize = 16;
 pub const MAX_WIDTH: usize = 1024;
+/// Largest number of GroupNorm groups.
+pub const MAX_GROUPS: usize = 64;
 
 /// An enum whose values a config field chooses from.
 pub trait Choices: Serialize + Sized + 'static {
@@ -109,7 +111,7 @@ macro_rules! choices {
 choices!(Dataset: Spiral, Circles, Xor, Blobs, Moons, Digits, Mnist1d, Shapes, Arrows, User, Sine, Step, Cubic, FewPoints, Plane, Gaussians);
 choices!(Activation: Sigmoid, Tanh, Relu, LeakyRelu, Elu, Maxout, Identity);
 choices!(WeightInit: Zeros, Normal001, Normal1, Normal, Uniform, Xavier, He);
-choices!(Norm: None, Batch, Layer);
+choices!(Norm: None, Batch, Layer, Group);
 choices!(NormPosition: Before, After);
 choices!(Loss: Softmax, Hinge, Logistic, Mse, L1, Huber);
 choices!(Optimizer: Sgd, Momentum, Adam);
@@ -174,6 +176,8 @@ pub const FIELDS: &[Field] = &[
     field("init_scale", G::Model, E::Weights, real_above(0.0, 10.0)),
     field("norm", G::Model, E::Weights, Kind::Choice(Norm::names)),
     field("norm_position", G::Model, E::Weights, Kind::Choice(NormPosition::names)),
+    // GroupNorm's G; it must also divide the width of every hidden layer that uses GroupNorm.
+    field("groups", G::Model, E::Weights, int(1, MAX_GROUPS as u64)),
     field("bn_momentum", G::Model, E::Hyper, real(0.0, 0.9999)),
     field("dropout", G::Regularization, E::Hyper, real(0.0, 0.95)),
     field("test_time_scaling", G::Regularization, E::Hyper, Kind::Bool),
@@ -401,7 +405,7 @@ mod tests {
         };
         let _ = i(WeightInit::He);
         assert_eq!(count::<WeightInit>(), 7);
-        assert_eq!(count::<Norm>(), 3);
+        assert_eq!(count::<Norm>(), 4);
         assert_eq!(count::<NormPosition>(), 2);
         assert_eq!(count::<Loss>(), 6);
         assert_eq!(count::<Optimizer>(), 3);

@@ -30,6 +30,11 @@ const CASES: &[(&str, &str)] = &[
         r#"{"dataset": "circles", "norm": "layer", "activation": "elu", "hidden": [32, 32, 32],
             "layer_overrides": [{"layer": 2, "activation": "leaky_relu", "norm": "none"}]}"#,
     ),
+    (
+        "groupnorm_overrides",
+        r#"{"dataset": "spiral", "norm": "group", "groups": 4, "norm_position": "after", "hidden": [32, 16, 12],
+            "layer_overrides": [{"layer": 3, "norm": "layer"}]}"#,
+    ),
     ("ensemble_early_stopping", r#"{"dataset": "blobs", "classes": 5, "ensemble": 3, "patience": 5, "label_noise": 0.1}"#),
     ("digits", r#"{"dataset": "digits", "epochs": 40}"#),
     (
@@ -210,6 +215,12 @@ fn semantic_translations_are_written_out() {
     assert!(s.contains("w.add_(v_prev, alpha=-mu).add_(v, alpha=1.0 + mu)"));
     assert!(s.contains("cfg[\"decay_factor\"] ** (epoch // cfg[\"decay_every\"])"));
     assert!(s.contains("    \"loss\": \"hinge\",\n") && s.contains("    \"nesterov\": True,\n"));
+
+    // GroupNorm: nn.GroupNorm(G, width) on the (N, C) output of a dense layer, eps 1e-5, G from
+    // the config; an override can put another norm on one layer.
+    let s = script("groupnorm_overrides");
+    assert!(s.contains("nn.GroupNorm(cfg[\"groups\"], normalized, eps=1e-5)"));
+    assert!(s.contains("    \"norm\": \"group\",\n") && s.contains("    \"groups\": 4,\n"));
 
     let s = script("logistic_moons");
     assert!(s.contains("F.binary_cross_entropy_with_logits(scores[:, 0]"));

@@ -1,5 +1,5 @@
 //! Finite-difference gradient checks of every backward pass: dense layers, each activation,
-//! maxout, BatchNorm and LayerNorm (before and after the activation), dropout with a frozen mask,
+//! maxout, BatchNorm, LayerNorm and GroupNorm (before and after the activation), dropout with a frozen mask,
 //! L2/L1 penalties, and each loss. The analytic gradient from `Model::backward` is compared with
 //! the central difference (L(w + h) - L(w - h)) / 2h computed in f64 around f32 parameters.
 
@@ -192,6 +192,27 @@ fn normalizations_before_and_after_the_activation() {
     }
 }
 
+/// GroupNorm (Wu & He 2018) with G = 1 (LayerNorm), 2, 3 and 4 contiguous groups, before and after
+/// the activation. The second layer's GroupNorm passes its input gradient back to the first
+/// layer's weights, so its dx is checked along with its gamma and beta. Groups hold at least 3
+/// units: with 2, xhat = d / sqrt(d^2 + eps) = +-1 almost everywhere and bends sharply near d = 0,
+/// which a finite difference of step 1e-3 cannot follow.
+#[test]
+fn groupnorm_before_and_after_the_activation() {
+    let mut worst: f64 = 0.0;
+    for (groups, hidden) in [(1, vec![4, 3]), (2, vec![4, 6]), (3, vec![6, 9]), (4, vec![12, 16])] {
+        for pos in [NormPosition::Before, NormPosition::After] {
+            for act in [Activation::Tanh, Activation::Elu, Activation::Maxout] {
+                let cfg = Config { norm: Norm::Group, groups, hidden: hidden.clone(), norm_position: pos, activation: act, ..base() };
+                let err = check(&cfg, 3);
+                assert!(err < 2e-2, "GroupNorm G={groups} {pos:?} {act:?}: relative error {err}");
+                worst = worst.max(err);
+            }
+        }
+    }
+    eprintln!("GroupNorm gradcheck: worst relative error {worst:.3e}");
+}
+
 #[test]
 fn combinations_batchnorm_dropout_l2_l1_each_activation_each_loss() {
     for act in ACTIVATIONS {
@@ -238,4 +259,56 @@ fn loss_gradients_with_respect_to_scores() {
             assert!((numeric - g.data[i] as f64).abs() < 2e-3, "{kind:?} score {i}: {numeric} vs {}", g.data[i]);
         }
     }
+}
+
+/// The GroupNorm layer on its own: dx, dgamma and dbeta of L = sum_ij c_ij y_ij against central
+/// differences in f64 of the f32 forward pass, for G = 1, 2, 3 and 4 of 12 units (groups of at
+/// least 3 units, see above).
+#[test]
+fn groupnorm_layer_input_and_parameter_gradients() {
+    use overfit::layers::GroupNorm;
+    use overfit::params::Params;
+    use overfit::tensor::Matrix;
+    let (b, n) = (4, 12);
+    let mut worst: f64 = 0.0;
+    for groups in [1, 2, 3, 4] {
+        let mut rng = Rng::new(5, groups as u64);
+        let mut params = Params::default();
+        let mut gn = GroupNorm::new(&mut params, n, groups, 1);
+        for v in params.values.iter_mut() {
+            *v += 0.5 * rng.normal();
+        }
+        let x: Vec<f32> = (0..b * n).map(|_| rng.normal()).collect();
+        let c: Vec<f32> = (0..b * n).map(|_| rng.normal()).collect();
+        let loss = |gn: &mut GroupNorm, p: &[f32], x: &[f32]| -> f64 {
+            let mut y = Matrix::zeros(b, n);
+            gn.forward(p, &Matrix::from_vec(b, n, x.to_vec()), &mut y);
+            y.data.iter().zip(&c).map(|(&y, &c)| y as f64 * c as f64).sum()
+        };
+        let mut y = Matrix::zeros(b, n);
+        gn.forward(&params.values, &Matrix::from_vec(b, n, x.clone()), &mut y);
+        let dy = Matrix::from_vec(b, n, c.clone());
+        let mut dx = Matrix::zeros(b, n);
+        params.zero_grads();
+        gn.backward(&params.values, &mut params.grads, &dy, &mut dx);
+        // A step of 1e-2: the f32 rounding of the loss is what limits smaller steps here.
+        let h = 1e-2f32;
+        let rel = |a: f64, num: f64| (a - num).abs() / (a.abs() + num.abs()).max(1e-2);
+        for i in 0..b * n {
+            let (mut xp, mut xm) = (x.clone(), x.clone());
+            xp[i] += h;
+            xm[i] -= h;
+            let num = (loss(&mut gn, &params.values, &xp) - loss(&mut gn, &params.values, &xm)) / (2.0 * h as f64);
+            worst = worst.max(rel(dx.data[i] as f64, num));
+        }
+        for i in 0..params.values.len() {
+            let (mut pp, mut pm) = (params.values.clone(), params.values.clone());
+            pp[i] += h;
+            pm[i] -= h;
+            let num = (loss(&mut gn, &pp, &x) - loss(&mut gn, &pm, &x)) / (2.0 * h as f64);
+            worst = worst.max(rel(params.grads[i] as f64, num));
+        }
+    }
+    eprintln!("GroupNorm layer gradcheck: worst relative error {worst:.3e}");
+    assert!(worst < 2e-3, "relative error {worst}");
 }

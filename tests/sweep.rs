@@ -126,8 +126,12 @@ fn bad_specs_name_the_field_and_the_allowed_range() {
     assert_eq!(f, "bogus");
     let (f, m) = error(json!({"knob": "width", "values": [2, 2]}));
     assert!(f == "values" && m.contains("twice"), "{m}");
-    let (f, m) = error(json!({"knob": "norm", "values": ["batch", "group"]}));
-    assert!(f == "values" && m.contains("none, batch, layer"), "{m}");
+    // InstanceNorm is not offered (in a dense layer it would output beta alone).
+    let (f, m) = error(json!({"knob": "norm", "values": ["batch", "instance"]}));
+    assert!(f == "values" && m.contains("none, batch, layer, group"), "{m}");
+    // GroupNorm's G must divide the widths of the layers that use it, in every run.
+    let (f, m) = error(json!({"knob": "groups", "values": [2, 3], "config": {"norm": "group", "hidden": [16, 16]}}));
+    assert!(f == "values" && m.contains("groups") && m.contains("allowed here: 1, 2, 4, 8, 16"), "{m}");
     let (f, _) = error(json!({"knob": "width", "values": [2], "series": {"knob": "width", "values": [3]}}));
     assert_eq!(f, "series.knob");
     // A run over the memory budget is refused before any run starts.

@@ -57,6 +57,9 @@ pub enum Norm {
     Batch,
     /// LayerNorm: statistics over the features of each sample, same in both modes.
     Layer,
+    /// GroupNorm (Wu & He 2018): statistics over each of `groups` contiguous groups of a
+    /// sample's features, same in both modes; one group is LayerNorm.
+    Group,
 }
 
 /// Whether the normalization comes before or after the activation.

@@ -109,6 +109,9 @@ impl Config {
                     problems.push(e);
                     let mut current = serde_json::to_value(&cfg).expect("config serializes");
                     match (current.get_mut(&field), defaults.get(&field)) {
+                        // GroupNorm's default G may not divide the widths either; one group
+                        // (LayerNorm) divides every width.
+                        (Some(slot), Some(d)) if field == "groups" && slot == d => *slot = serde_json::json!(1),
                         (Some(slot), Some(d)) => *slot = d.clone(),
                         _ => {
                             cfg = Config::default();

@@ -43,6 +43,31 @@ pub const MAX_MEMORY_BYTES: usize = 1 << 30;
 pub const MAX_DATA_BYTES: usize = 256 << 20;
 
 impl Config {
+    /// GroupNorm's G must be in the schema's range and, as in PyTorch's `nn.GroupNorm`, divide
+    /// the width of every hidden layer that uses GroupNorm (after per-layer overrides); the error
+    /// names `groups` and lists the values those widths allow.
+    fn check_groups(&self) -> Result<(), ConfigError> {
+        int("groups", self.groups)?;
+        let group_layers: Vec<(usize, usize)> =
+            self.hidden.iter().enumerate().filter(|&(l, _)| self.layer_norm(l) == Norm::Group).map(|(l, &w)| (l + 1, w)).collect();
+        let Some(&(layer, width)) = group_layers.iter().find(|&&(_, w)| w % self.groups != 0) else {
+            return Ok(());
+        };
+        let (_, hi) = schema::int_range("groups");
+        let allowed: Vec<String> = (1..=hi as usize)
+            .filter(|g| group_layers.iter().all(|&(_, w)| w % g == 0))
+            .map(|g| g.to_string())
+            .collect();
+        Err(err(
+            "groups",
+            format!(
+                "must divide the width of every hidden layer that uses GroupNorm: {} does not divide layer {layer}'s {width} units; allowed here: {}",
+                self.groups,
+                allowed.join(", ")
+            ),
+        ))
+    }
+
     /// Checks every field against its allowed range; the error names the first bad field.
     pub fn validate(&self) -> Result<(), ConfigError> {
         int("classes", self.classes)?;
@@ -103,6 +128,7 @@ impl Config {
                 real("layer_overrides.dropout", p)?;
             }
         }
+        self.check_groups()?;
         real("hinge_margin", self.hinge_margin)?;
         real("l2", self.l2)?;
         real("l1", self.l1)?;

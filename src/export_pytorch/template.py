@@ -1023,6 +1023,10 @@ def build_model(cfg, inputs, classes):
         elif norm == "layer":
             # LayerNorm (Ba et al. 2016) over the features of each sample, eps = 1e-5.
             norm_layer = nn.LayerNorm(normalized, eps=1e-5)
+        elif norm == "group":
+            # GroupNorm (Wu & He 2018): the units in cfg["groups"] contiguous groups, each
+            # normalized per sample; nn.GroupNorm takes the (N, C) input of a dense layer.
+            norm_layer = nn.GroupNorm(cfg["groups"], normalized, eps=1e-5)
         if before and norm_layer is not None:
             layers.append(norm_layer)
         if activation == "maxout":

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod batch_norm;
 pub mod dropout;
+pub mod group_norm;
 pub mod layer_norm;
 pub mod linear;
 pub mod maxout;
@@ -11,6 +12,7 @@ pub mod maxout;
 pub use activation::ActivationLayer;
 pub use batch_norm::BatchNorm;
 pub use dropout::Dropout;
+pub use group_norm::GroupNorm;
 pub use layer_norm::LayerNorm;
 pub use linear::Linear;
 pub use maxout::Maxout;
@@ -35,6 +37,7 @@ pub enum Layer {
     Maxout(Maxout),
     BatchNorm(BatchNorm),
     LayerNorm(LayerNorm),
+    GroupNorm(GroupNorm),
     Dropout(Dropout),
 }
 
@@ -47,6 +50,7 @@ impl Layer {
             Layer::Maxout(m) => format!("maxout k={}", m.k),
             Layer::BatchNorm(_) => "batchnorm".into(),
             Layer::LayerNorm(_) => "layernorm".into(),
+            Layer::GroupNorm(g) => format!("groupnorm G={}", g.groups),
             Layer::Dropout(d) => format!("dropout p={}", d.p),
         }
     }

@@ -50,6 +50,8 @@ pub fn knobs() -> Vec<Knob> {
             false,
         ),
         k("norm", &["norm"], kind_of("norm"), false),
+        // GroupNorm's G (it must divide the widths of the layers that use GroupNorm).
+        k("groups", &["groups"], kind_of("groups"), false),
     ]
 }
 
@@ -145,6 +147,7 @@ pub(super) fn apply(cfg: &mut Config, knob: &str, v: &Value) {
         }
         "norm" => cfg.norm = serde_json::from_value(v.clone()).unwrap_or(Norm::None),
         "input_corruption" => cfg.input_corruption = serde_json::from_value(v.clone()).unwrap_or_default(),
+        "groups" => cfg.groups = u(),
         other => unreachable!("unknown knob {other} passed the checks"),
     }
 }

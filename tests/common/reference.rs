@@ -35,6 +35,7 @@ pub fn configs() -> Vec<(&'static str, &'static str)> {
         ("blobs sigmoid momentum nesterov", r#"{"dataset":"blobs","classes":5,"activation":"sigmoid","optimizer":"momentum","nesterov":true,"learning_rate":0.05}"#),
         ("circles elu batchnorm dropout l2", r#"{"dataset":"circles","activation":"elu","norm":"batch","dropout":0.3,"l2":0.01,"batch_size":16}"#),
         ("xor maxout layernorm hinge", r#"{"dataset":"xor","activation":"maxout","norm":"layer","loss":"hinge","hidden":[16,16,16]}"#),
+        ("moons tanh groupnorm after, layernorm override", r#"{"dataset":"moons","activation":"tanh","norm":"group","groups":4,"norm_position":"after","hidden":[16,12],"layer_overrides":[{"layer":2,"norm":"layer"}],"seed":3}"#),
         ("spiral leaky logistic ensemble", r#"{"classes":2,"activation":"leaky_relu","loss":"logistic","ensemble":3,"init":"xavier"}"#),
         ("mnist1d label noise", r#"{"dataset":"mnist1d","hidden":[32],"label_noise":0.15,"train_per_class":50,"batch_size":25,"seed":4}"#),
     ]

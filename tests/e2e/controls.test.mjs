@@ -51,6 +51,7 @@ const CONTROLS = [
   ['Init scale', /σ of the N\(0, σ²\)/],
   ['Normalization', /BatchNorm/],
   ['Norm position', /activation/],
+  ['Groups', /nn\.GroupNorm/],
   ['BatchNorm momentum', /running = m · running \+ \(1 − m\)/],
   ['Dropout', /1\/\(1 − p\)/],
   ['Test-time scaling', /inverted dropout/],
@@ -99,7 +100,8 @@ test('every toolbox and image control has a label, an accessible name and a tool
     assert.match(await control(page, 'Activation').locator('option[value="elu"]').getAttribute('title'), /e\^x − 1/);
     assert.deepEqual(await control(page, 'Loss').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['softmax', 'hinge', 'logistic', 'mse', 'l1', 'huber']);
     assert.match(await control(page, 'Loss').locator('option[value="mse"]').getAttribute('title'), /\(s − t\)²/);
-    assert.deepEqual(await control(page, 'Normalization').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'batch', 'layer']);
+    assert.deepEqual(await control(page, 'Normalization').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'batch', 'layer', 'group']);
+    assert.match(await control(page, 'Normalization').locator('option[value="group"]').getAttribute('title'), /G = 1 is LayerNorm.*InstanceNorm.*β alone/);
     assert.deepEqual(await control(page, 'Pre-processing').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['none', 'mean', 'standardize']);
     assert.deepEqual(
       await control(page, 'Dataset').locator('option').allTextContents(),
@@ -216,6 +218,26 @@ test('a per-layer override round-trips through the URL hash', async () => {
     });
     await page.waitForFunction(() => /layer_overrides/.test(document.querySelector('[data-testid="message"]').textContent));
     assert.match(await message(page), /layer must be from 1 to 1/);
+  });
+});
+
+test('GroupNorm: a layer that uses it brings up Groups, a G that does not divide its width is refused naming groups', async () => {
+  await withPage(env, 'hidden=12,10', { problems: 'none' }, async ({ page }) => {
+    assert.equal(await control(page, 'Groups').isVisible(), false, 'no layer uses GroupNorm');
+    // GroupNorm on layer 1 only (12 units): the default G = 2 divides it.
+    await choose(page, 'Layer 1 normalization', 'group');
+    await page.waitForFunction(() => location.hash.includes('lo=1:n=group'));
+    assert.equal(await control(page, 'Groups').isVisible(), true);
+    assert.equal(await control(page, 'Norm position').isVisible(), true);
+    assert.equal(await message(page), '');
+    // G = 3 divides 12; then GroupNorm everywhere brings in layer 2's 10 units, which 3 does not
+    // divide: the core refuses it, naming the field and the values allowed.
+    await setControl(page, 'Groups', '3');
+    await page.waitForFunction(() => location.hash.includes('groups=3'));
+    await playUntilEpoch(page, 1);
+    await control(page, 'Normalization').selectOption('group');
+    await page.waitForFunction(() => /groups/.test(document.querySelector('[data-testid="message"]').textContent));
+    assert.match(await message(page), /layer 2's 10 units.*allowed here: 1, 2/);
   });
 });
 

@@ -20,6 +20,7 @@ export const NORM_TEXT = {
   none: ['None', 'No normalization layer.'],
   batch: ['BatchNorm', 'x̂ = (x − μ_batch) / √(σ²_batch + ε), then γx̂ + β; running averages at test time.'],
   layer: ['LayerNorm', 'x̂ = (x − μ) / √(σ² + ε) over the features of each sample, then γx̂ + β; the same in training and test.'],
+  group: ['GroupNorm', 'The units split into G contiguous groups (Groups), x̂ = (x − μ_g) / √(σ²_g + ε) within each group of each sample, then γx̂ + β; the same in training and test. G = 1 is LayerNorm. InstanceNorm (one unit per group) is not offered: in a dense layer each group would hold one value, so x̂ = 0 and the output would be β alone.'],
 };
 
 /** The words for each weight initialization: value -> [text, description]. */
@@ -246,7 +247,7 @@ export const FIELD_TEXT = [
   {
     key: 'norm', label: 'Normalization',
     options: NORM_TEXT,
-    tooltip: 'A normalization layer beside each hidden linear layer: BatchNorm x̂ = (x − μ_batch)/√(σ²_batch + ε), then γx̂ + β, with batch statistics in training and running averages at test time; LayerNorm does the same over each sample’s features.',
+    tooltip: 'A normalization layer beside each hidden linear layer: BatchNorm x̂ = (x − μ_batch)/√(σ²_batch + ε), then γx̂ + β, with batch statistics in training and running averages at test time; LayerNorm does the same over each sample’s features; GroupNorm (Wu & He 2018) over each of G contiguous groups of a sample’s features (G = 1 is LayerNorm; InstanceNorm, G = width, is not offered: in a dense layer each group would hold one value and the output would be β alone).',
   },
   {
     key: 'norm_position', label: 'Norm position',
@@ -256,6 +257,11 @@ export const FIELD_TEXT = [
     },
     showWhen: (c) => anyLayer(c, 'norm', (n) => n !== 'none'),
     tooltip: 'Where the normalization sits: between the linear layer and the activation, or after the activation.',
+  },
+  {
+    key: 'groups', label: 'Groups', step: 1,
+    showWhen: (c) => anyLayer(c, 'norm', (n) => n === 'group'),
+    tooltip: 'GroupNorm’s G: each sample’s units are split into G contiguous groups, each normalized on its own, x̂ = (x − μ_g)/√(σ²_g + ε). As in PyTorch’s nn.GroupNorm, G must divide the width of every hidden layer that uses GroupNorm. G = 1 is LayerNorm.',
   },
   {
     key: 'bn_momentum', label: 'BatchNorm momentum', step: 0.01,

@@ -16,7 +16,8 @@ export const KNOB_TEXT = {
   batch_size: { label: 'Batch size', tip: 'Samples per training step; BatchNorm estimates its statistics from them.' },
   learning_rate: { label: 'Learning rate', tip: 'The step size of the optimizer: too small learns slowly, too large diverges.' },
   augmentation: { label: 'Augmentation strength', tip: 'One strength s for image data: flip with probability s/2, crop after padding by 4s pixels, brightness and contrast jitter 0.3s.' },
-  norm: { label: 'Normalization', tip: 'None, BatchNorm (statistics over the batch) or LayerNorm (statistics over each sample\'s units).' },
+  norm: { label: 'Normalization', tip: 'None, BatchNorm (statistics over the batch), LayerNorm (statistics over each sample\'s units) or GroupNorm (over each of G groups of a sample\'s units).' },
+  groups: { label: 'GroupNorm groups', tip: 'GroupNorm\'s G: each sample\'s units split into G groups, each normalized on its own (G = 1 is LayerNorm). It must divide the widths of the layers that use GroupNorm.' },
 };
 
 /** What the chart plots. */

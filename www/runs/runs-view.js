@@ -4,6 +4,7 @@
 // Every text comes from textContent, never innerHTML.
 
 import { formatInt, formatPercent } from '../app/format.js';
+import { NORM_TEXT } from '../config/field-words.js';
 
 /**
  * A short description of a config: data, network, optimizer, and the regularizers in use;
@@ -19,7 +20,10 @@ export function describeConfig(c, augmented = false) {
   if (c.dropout > 0) extra.push(`dropout ${c.dropout}`);
   if (c.l2 > 0) extra.push(`L2 ${c.l2}`);
   if (c.l1 > 0) extra.push(`L1 ${c.l1}`);
-  if (c.norm && c.norm !== 'none') extra.push(c.norm === 'batch' ? 'BatchNorm' : c.norm === 'layer' ? 'LayerNorm' : String(c.norm));
+  if (c.norm && c.norm !== 'none') {
+    const name = NORM_TEXT[c.norm]?.[0] ?? String(c.norm);
+    extra.push(c.norm === 'group' ? `${name} G=${c.groups}` : name);
+  }
   if (augmented) extra.push('augmentation');
   if (c.ensemble > 1) extra.push(`ensemble of ${c.ensemble}`);
   if (c.patience > 0) extra.push(`early stopping ${c.patience}`);
