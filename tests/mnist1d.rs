@@ -66,9 +66,12 @@ const MIN_MAX: (f64, f64) = (-4.452, 4.523);
 const P1_P99: (f64, f64) = (-2.785, 2.733);
 const ROUGHNESS: f64 = 0.43;
 
+/// Per set: the normalized signals, their labels, and the raw (mean, standard deviation).
+type Sets = (Vec<Vec<f32>>, Vec<Vec<u32>>, Vec<(f64, f64)>);
+
 /// Our generator's 10 sets of seeds 0 to 9 (as the reference's statistics above): the
 /// normalized signals with their labels, and each set's raw mean and standard deviation.
-fn our_sets() -> (Vec<Vec<f32>>, Vec<Vec<u32>>, Vec<(f64, f64)>) {
+fn our_sets() -> Sets {
     let p = Params::REFERENCE;
     let (mut xs, mut ys, mut raw) = (Vec::new(), Vec::new(), Vec::new());
     for seed in 0..10u64 {

@@ -82,7 +82,7 @@ impl Dataset {
     /// the reference's 0.2), which `val_fraction` then does not change.
     pub fn fixed_val_fraction(self) -> Option<f32> {
         match self {
-            Dataset::Mnist1d => Some(1.0 - crate::data::mnist1d::Params::REFERENCE.train_split),
+            Dataset::Mnist1d => Some(crate::data::mnist1d::VAL_FRACTION),
             _ => None,
         }
     }

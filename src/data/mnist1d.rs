@@ -28,6 +28,9 @@ use crate::rng::Rng;
 pub const SIGNAL_LEN: usize = 40;
 /// The number of classes (the ten digit templates).
 pub const CLASSES: usize = 10;
+/// The validation share of the reference's split: 1 - `train_split` (0.8), written as 0.2 so that
+/// the f32 is the nearest to 0.2 (1.0f32 - 0.8f32 is not).
+pub const VAL_FRACTION: f32 = 0.2;
 
 /// The ten templates as given by the reference (12 values each, digits 0 to 9), before they
 /// are normalized by [`templates`].
@@ -195,6 +198,11 @@ mod tests {
             let std = (t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 12.0).sqrt();
             assert!((std - 1.0 / 6.0).abs() < 1e-12, "{std}");
         }
+    }
+
+    #[test]
+    fn the_validation_share_is_the_reference_split() {
+        assert!((VAL_FRACTION - (1.0 - Params::REFERENCE.train_split)).abs() < 1e-6);
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct DatasetFacts {
     /// The number of samples when `points` does not apply (few_points: 20, mnist1d: 5,000).
     pub fixed_points: Option<usize>,
     /// The validation fraction when `val_fraction` does not apply (mnist1d: the reference's 0.2).
-    pub fixed_val_fraction: Option<f32>,
+    pub fixed_val_fraction: Option<f64>,
     /// The length of a sample that is a 1D signal (mnist1d: 40), drawn as a line per sample.
     pub signal_len: Option<usize>,
     /// The losses this dataset allows (regression or classification ones), and the one a switch
@@ -105,7 +105,8 @@ pub fn dataset_facts(d: Dataset) -> DatasetFacts {
         regression: d.is_regression(),
         dims: d.point_dims(),
         fixed_points: d.fixed_points(),
-        fixed_val_fraction: d.fixed_val_fraction(),
+        // The f32's shortest decimal form (0.2, not 0.20000000298023224).
+        fixed_val_fraction: d.fixed_val_fraction().and_then(|v| v.to_string().parse().ok()),
         signal_len: d.signal_len(),
         losses: Loss::ALL.iter().filter(|l| l.is_regression() == d.is_regression()).map(|l| name_of(l)).collect(),
         default_loss: name_of(&Loss::default_for(d)),

@@ -137,6 +137,8 @@ export function createExperiments(page) {
     el.presetText.textContent = p ? p.sentence : '';
     el.presetCite.textContent = citationText(p?.paper);
     el.presetCite.hidden = !p?.paper;
+    // The preset's own figure (Epochs to fit for the random-label test, error for most).
+    if (p?.metric && METRIC_TEXT[p.metric]) el.metric.value = p.metric;
   }
 
   function knobOf(name) {
@@ -318,7 +320,7 @@ export function createExperiments(page) {
       labels: {
         knob: KNOB_TEXT[spec.knob]?.label ?? spec.knob,
         series: KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
-        metric: `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(sweep.spec)[metric].axis}`,
+        metric: metric === 'fit' ? metricWords(sweep.spec).fit.axis : `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(sweep.spec)[metric].axis}`,
       },
     });
     bump('sweepDraws');

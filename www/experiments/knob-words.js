@@ -25,6 +25,7 @@ export const METRIC_TEXT = {
   error: { label: 'Error', axis: 'error (1 − accuracy)' },
   loss: { label: 'Loss', axis: 'loss' },
   accuracy: { label: 'Accuracy', axis: 'accuracy' },
+  fit: { label: 'Epochs to fit', axis: 'epochs until every training label is right' },
 };
 
 /** The same metrics on a regression set, whose records carry R² where accuracies would be. */
@@ -32,6 +33,7 @@ export const REGRESSION_METRIC_TEXT = {
   error: { label: 'Error', axis: '1 − R² (unexplained variance)' },
   loss: { label: 'Loss', axis: 'loss' },
   accuracy: { label: 'R²', axis: 'R²' },
+  fit: { label: 'Epochs to fit', axis: 'epochs to fit (classification only)' },
 };
 
 export const WHICH_TEXT = {

@@ -15,6 +15,8 @@ const SERIES_COLORS = ['#2f6fb0', '#d0562a', '#2a9d5b', '#8a4fbf', '#b08a1e', '#
 
 /** The core's name of each metric the chart offers (the score slot holds accuracy or R²). */
 const SLOT = { loss: 'loss', accuracy: 'score', error: 'error' };
+/** A spread with no figures: the validation side of a metric only the training split has. */
+const NONE = { ys: [], median: null, min: null, max: null };
 
 /**
  * Groups the core's summary cells (wasm `sweep_summary`, src/sweep/summary.rs) by series for
@@ -26,8 +28,11 @@ export function groupCells(cells, records, metric, which) {
   for (const c of cells) {
     let g = groups.find((x) => same(x.series, c.series ?? null));
     if (!g) groups.push((g = { series: c.series ?? null, cells: [] }));
-    const at = c[which];
-    g.cells.push({ value: c.value, records: c.runs.map((i) => records[i]), train: at.train[SLOT[metric]], val: at.val[SLOT[metric]] });
+    const runs = c.runs.map((i) => records[i]);
+    // The epochs to fit the training split (Zhang et al.'s "time to overfit") belong to the
+    // training split alone, and to the whole run rather than to a moment of it.
+    if (metric === 'fit') g.cells.push({ value: c.value, records: runs, train: c.fit_epochs ?? NONE, val: NONE });
+    else g.cells.push({ value: c.value, records: runs, train: c[which].train[SLOT[metric]], val: c[which].val[SLOT[metric]] });
   }
   return groups;
 }
@@ -139,9 +144,11 @@ export class SweepChart {
       ...groups.flatMap((g) => g.cells.flatMap((c) => [...c.train.ys, ...c.val.ys])),
       ...reference.flatMap((l) => l.points.map(([, y]) => y)),
     ].filter((y) => y !== null && Number.isFinite(y));
-    let y0 = metric === 'loss' ? 0 : 0;
+    // Losses and epoch counts have no upper bound; errors and accuracies are fractions.
+    const fraction = metric !== 'loss' && metric !== 'fit';
+    let y0 = 0;
     let y1 = all.length ? Math.max(...all) : 1;
-    if (metric !== 'loss') y1 = Math.min(1, Math.max(0.05, y1 * 1.08));
+    if (fraction) y1 = Math.min(1, Math.max(0.05, y1 * 1.08));
     else y1 = Math.max(1e-3, y1 * 1.08);
     if (metric === 'accuracy') {
       y0 = all.length ? Math.max(0, Math.min(...all) - 0.05) : 0;
@@ -161,7 +168,7 @@ export class SweepChart {
       ctx.moveTo(pad.l, y);
       ctx.lineTo(pad.l + pw, y);
       ctx.stroke();
-      ctx.fillText(metric === 'loss' ? label(t) : `${Math.round(t * 1000) / 10} %`, pad.l - 4, y);
+      ctx.fillText(fraction ? `${Math.round(t * 1000) / 10} %` : label(t), pad.l - 4, y);
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
@@ -251,7 +258,10 @@ export class SweepChart {
     // Legend, wrapped onto a second line when the chart is narrow.
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    const items = groups.length === 1
+    const items = metric === 'fit'
+      ? [[groups.length === 1 ? 'training split (median; dots: seeds; a seed that never fits has no dot)' : 'dashed: training split', groups.length === 1 ? colors(0).train : null, [5, 3]],
+        ...(groups.length === 1 ? [] : groups.map((g, i) => [label(g.series), colors(i).train, [5, 3]]))]
+      : groups.length === 1
       ? [['training (median; dots: seeds)', colors(0).train, [5, 3]], ['validation', colors(0).val, []], ['shaded: the gap', null, null]]
       : [[`${labels.series}:`, null, null], ...groups.map((g, i) => [label(g.series), colors(i).val, []]), ['solid: validation, dashed: training', null, null]];
     if (reference.length) items.push([`□ ⋯ the paper: ${reference.map((l) => l.label).join(', ')}`, null, null]);
