@@ -43,16 +43,19 @@ pub struct RunSpec {
     pub cost: f64,
 }
 
-/// A run's estimated work in multiply-adds: per epoch, a forward and backward pass over the
-/// training samples (about 3 multiply-adds per parameter and sample) and a forward pass over
-/// every sample for the epoch's figures (1 per parameter and sample), for each ensemble member:
-/// epochs x members x P x n x (3 (1 - v) + 1), with P the parameters, n the samples, v the
-/// validation fraction. Only ratios between runs matter.
+/// A run's estimated work in multiply-adds: per epoch, a forward and backward pass per training
+/// step (about 3 multiply-adds per parameter and row) and a forward pass over every sample for
+/// the epoch's figures (1 per parameter and sample), for each ensemble member:
+/// epochs x members x P x (3 x steps x max(b, 16) + n), with P the parameters, n the samples,
+/// b the batch size. A batch under 16 rows costs about as much as 16: the matrix products of a
+/// few rows run far below the kernel's speed. Only ratios between runs matter.
 pub fn training_cost(cfg: &Config) -> f64 {
     let params = cfg.parameter_count(cfg.features()) as f64;
     let n = cfg.sample_count() as f64;
-    let train = 1.0 - cfg.val_fraction as f64;
-    cfg.epochs as f64 * cfg.ensemble as f64 * params * n * (3.0 * train + 1.0)
+    let train = (n * (1.0 - cfg.val_fraction as f64)).max(1.0);
+    let batch = cfg.batch_size.max(1) as f64;
+    let steps = (train / batch).ceil();
+    cfg.epochs as f64 * cfg.ensemble as f64 * params * (3.0 * steps * batch.max(16.0) + n)
 }
 
 fn get_usize(obj: &serde_json::Map<String, Value>, key: &str, default: usize, lo: usize, hi: usize) -> Result<usize, ConfigError> {

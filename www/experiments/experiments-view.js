@@ -612,6 +612,7 @@ export function createExperiments(page) {
         return d && { x: d.x, y: d.y };
       },
       dots: () => chart.dots.length,
+      referencePoints: () => chart.referencePoints ?? 0,
       records: () => clone(shown?.records ?? []),
     };
   }

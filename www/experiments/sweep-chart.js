@@ -121,6 +121,7 @@ export class SweepChart {
     ctx.fillStyle = cssVar('--panel', cssVar('--bg', '#fff'));
     ctx.fillRect(0, 0, w, h);
     this.dots = [];
+    this.referencePoints = 0;
     if (!spec) return;
     const groups = groupCells(cells ?? [], records, metric, which);
     const scale = xScale(spec.values, knob);
@@ -204,6 +205,7 @@ export class SweepChart {
       return i < 0 ? muted : colors(i).val;
     };
     drawReference(ctx, reference, xOf, yOf, seriesColor);
+    this.referencePoints = reference.reduce((n, l) => n + l.points.length, 0);
     groups.forEach((g, i) => {
       const c = colors(i);
       const cells = g.cells.filter((cell) => cell.train.median !== null && cell.val.median !== null);
