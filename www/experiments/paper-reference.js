@@ -1,7 +1,7 @@
 // Owns the published figures drawn faintly behind a sweep: a preset that reproduces a paper
 // (presets/experiments.json `paper`: citation, what the numbers are, whether they are exact, how
 // our run differs, and the numbers as data) gives the chart its reference points when the sweep
-// shown is that preset's (same knob, same dataset) and the chart shows the paper's metric.
+// shown is that preset's (same knob, same dataset) and the chart shows the preset's metric.
 
 /**
  * The reference lines to draw for `paper` over a sweep `spec` at `metric`: [{label, series,
@@ -9,7 +9,8 @@
  * paper does not apply (another knob, another dataset, another metric, categorical values).
  */
 export function referenceLines(paper, preset, spec, metric) {
-  if (!paper || !preset || !spec || metric !== paper.metric) return [];
+  // The paper's numbers are in the preset's own metric (error for all three).
+  if (!paper || !preset || !spec || metric !== preset.metric) return [];
   if (spec.knob !== preset.spec.knob || (spec.config?.dataset ?? null) !== (preset.spec.config?.dataset ?? null)) return [];
   const xs = spec.values.filter((v) => typeof v === 'number');
   if (xs.length !== spec.values.length || xs.length === 0) return [];
