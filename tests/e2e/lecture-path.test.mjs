@@ -139,6 +139,7 @@ async function walk(page, mode, { shots = false } = {}) {
     assert.equal(evidence.tab, s.evidence.tab, `${s.id}: the evidence's tab shows`);
     const inView = await inViewport(page, '[data-lecture-evidence="true"]');
     assert.ok(inView, `${s.id}: the evidence is in view at 1280×720`);
+    assert.ok(await inViewport(page, '[data-testid="lecture-reveal"]'), `${s.id}: the verdict is in view beside its evidence at 1280×720`);
     let inViewPhone = null;
     if (shots) {
       await page.screenshot({ path: path.join(SHOTS, `${n}-${s.id}-1280x720.png`) });

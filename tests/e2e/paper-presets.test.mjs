@@ -2,8 +2,8 @@
 // those with a `paper`; their shapes over more seeds are asserted natively in
 // tests/paper_presets.rs): each one loaded from the Experiments tab shows its citation, runs on
 // 2 workers with a progress bar and an estimate of the time left, draws the paper's numbers
-// behind its own, and ends with the shape its sentence promises; for two of them the page's
-// records are the numbers `overfit sweep` prints for the same spec. The run times are printed.
+// behind its own, and ends with the shape its sentence promises; the page's records are the
+// numbers `overfit sweep` prints for the same spec. The run times are printed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -95,6 +95,7 @@ test('double descent in the page: a peak where training error reaches 0, a secon
     const firstMin = Math.min(...val.slice(0, Math.max(1, t - 2)));
     const tailMin = Math.min(...val.slice(-4));
     assert.ok(peak >= firstMin + 3 && tailMin <= peak - 3, `a peak (${peak}) above the first minimum (${firstMin}) and the widest (${tailMin})`);
+    sameAsCli('double-descent', preset.spec, records);
   });
 });
 

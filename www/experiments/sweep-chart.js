@@ -173,13 +173,21 @@ export class SweepChart {
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
+    // Every value gets its grid line; a label is written only where it clears the last one (21
+    // widths on a log axis would print over each other).
+    let lastRight = -Infinity;
     for (const v of spec.values) {
       const x = xOf(v);
       ctx.beginPath();
       ctx.moveTo(x, pad.t);
       ctx.lineTo(x, pad.t + ph);
       ctx.stroke();
-      ctx.fillText(label(v), x, pad.t + ph + 4);
+      const text = label(v);
+      const half = ctx.measureText(text).width / 2;
+      if (x - half >= lastRight + 4) {
+        ctx.fillText(text, x, pad.t + ph + 4);
+        lastRight = x + half;
+      }
     }
     ctx.fillStyle = fg;
     ctx.fillText(`${labels.knob}${scale === 'log' ? ' (log scale)' : ''}`, pad.l + pw / 2, pad.t + ph + 20);
