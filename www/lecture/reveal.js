@@ -125,9 +125,9 @@ export function bringIntoView(evidence, reveal = null) {
   let d;
   if (r && e.bottom - (r.top - 8) <= vh) d = r.top - 8;
   // A tall chart below the reveal: the verdict at the top and the chart's upper part under it
-  // (at least a third of the window of it), rather than the chart alone with the verdict
-  // scrolled away.
-  else if (r && e.top > r.top && e.top - (r.top - 8) <= (2 * vh) / 3) d = r.top - 8;
+  // (at least 160 px of it: its legend and the top of its curves), rather than the chart alone
+  // with the verdict scrolled away.
+  else if (r && e.top > r.top && e.top - (r.top - 8) <= vh - 160) d = r.top - 8;
   else if (e.height + 16 <= vh) d = e.top - (vh - e.height) / 2;
   else d = e.top - 8;
   window.scrollBy(0, d);
