@@ -160,3 +160,20 @@ fn a_bad_field_in_the_file_is_refused_even_when_a_flag_overrides_it() {
     assert_eq!(summary["summary"]["epochs"], 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `overfit sweep preset:ID` runs the Experiments tab's preset as the page loads it; an unknown
+/// id is refused with the list of presets.
+#[test]
+fn sweep_runs_a_preset_of_the_experiments_tab_by_its_id() {
+    let out = overfit(&["sweep", "preset:data-size", "--threads", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    // 6 values of train_per_class × 3 seeds, as presets/experiments.json says.
+    assert_eq!(summary["summary"]["runs"], 18);
+    assert_eq!(summary["summary"]["knob"], "train_per_class");
+    let bad = overfit(&["sweep", "preset:nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("no preset \"nope\"") && err.contains("double-descent"), "{err}");
+}

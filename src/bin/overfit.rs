@@ -24,12 +24,29 @@ const USAGE: &str = "usage:
                                                    time a benchmark workload (median of runs), print JSON
   overfit sweep SWEEP.json [--threads N]            run a sweep (see src/sweep.rs) on N threads (default: the
                                                    cores less one, at least 1); one JSON line per run as it
-                                                   finishes, then a summary with the medians per value
+                                                   finishes, then a summary with the medians per value;
+                                                   SWEEP.json may be preset:ID, a preset of the Experiments
+                                                   tab (presets/experiments.json), e.g. preset:double-descent
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.
 Any command takes --arithmetic separate|fused: the GEMM's multiply-add, rounded twice or once (fused
 is the default where the CPU has FMA; a fused run matches the page's fused wasm build bit for bit).";
+
+/// The presets of the Experiments tab, as the page loads them.
+const EXPERIMENT_PRESETS: &str = include_str!("../../presets/experiments.json");
+
+/// The sweep spec of the Experiments tab's preset `id` (`overfit sweep preset:ID`).
+fn preset_spec(id: &str) -> Result<serde_json::Value, String> {
+    let all: Vec<serde_json::Value> = serde_json::from_str(EXPERIMENT_PRESETS).map_err(|e| format!("presets/experiments.json: {e}"))?;
+    match all.iter().find(|p| p["id"] == id) {
+        Some(p) => Ok(p["spec"].clone()),
+        None => {
+            let ids: Vec<&str> = all.iter().filter_map(|p| p["id"].as_str()).collect();
+            Err(format!("sweep: no preset \"{id}\"; the presets are {}", ids.join(", ")))
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -191,7 +208,10 @@ fn run(args: &[String]) -> Result<(), String> {
             let [path] = pos.as_slice() else {
                 return Err(format!("sweep takes one SWEEP.json (or '-')\n{USAGE}"));
             };
-            let value = read_json(Some(path), FileKind::Sweep)?;
+            let value = match path.strip_prefix("preset:") {
+                Some(id) => preset_spec(id)?,
+                None => read_json(Some(path), FileKind::Sweep)?,
+            };
             let sweep = overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())?;
             run_sweep(&sweep, threads)
         }
