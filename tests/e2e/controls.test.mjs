@@ -266,6 +266,9 @@ test('early stopping, ensembles and divergence are reported in the page', async 
     await page.waitForFunction(() => /Early stopping restored epoch \d+/.test(document.querySelector('[data-testid="message"]').textContent), null, { timeout: 60_000 });
     await waitPaused(page);
     const best = Number(/restored epoch (\d+)/.exec(await message(page))[1]);
+    // The figures table redraws at most ten times a second: a run that stops a few hundred
+    // milliseconds after Play may not be drawn yet when the message is.
+    await page.waitForFunction((b) => Number(document.querySelector('[data-testid="epoch"]').dataset.value) === b + 3, best, { timeout: 10_000 }).catch(() => {});
     const epoch = await figure(page, 'epoch');
     assert.ok(best >= 1 && best === epoch - 3, `best epoch ${best}, stopped at epoch ${epoch} with patience 3`);
 

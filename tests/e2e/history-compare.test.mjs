@@ -80,10 +80,13 @@ test('Compare A/B trains A in its own worker, lists the differences and overlays
     assert.equal(page.workers().length, 2, 'A trains in a worker of its own');
 
     // B gets dropout: listed as a difference, still the same initial weights; the runs restart together.
+    const runBeforeDropout = await page.evaluate(() => document.body.dataset.run);
     await setControl(page, 'Dropout', 0.5);
     await page.waitForFunction(() => document.querySelector('[data-testid="compare-diff"]').dataset.count === '1');
     assert.match(await diff.textContent(), /Dropout: A 0 → B 0\.5/);
     assert.match(await page.getByTestId('compare-same').textContent(), /Same data, seed and initial weights/);
+    // The restart first: the curves from before it already had 5 epochs, and were identical.
+    await page.waitForFunction((r) => document.body.dataset.run !== r, runBeforeDropout, { timeout: 30_000 });
     await page.waitForFunction(() => {
       const c = window.overfitDebug.curves(5);
       return c.epochsA >= 5 && c.epochsB >= 5;
