@@ -37,6 +37,7 @@ export function createExperiments(page) {
     preset: byId('sweep-preset'),
     presetText: byId('sweep-preset-text'),
     presetCite: byId('sweep-preset-cite'),
+    presetCiteText: byId('sweep-preset-cite-text'),
     knob: byId('sweep-knob'),
     values: byId('sweep-values'),
     series: byId('sweep-series'),
@@ -135,7 +136,8 @@ export function createExperiments(page) {
   /** The preset's sentence and, for a paper's result, its citation and what our run changes. */
   function showPresetText(p) {
     el.presetText.textContent = p ? p.sentence : '';
-    el.presetCite.textContent = citationText(p?.paper);
+    // Folded by default: the citation would push the chart below a 720-pixel window.
+    el.presetCiteText.textContent = citationText(p?.paper);
     el.presetCite.hidden = !p?.paper;
     // The preset's own figure (Epochs to fit for the random-label test, error for most).
     if (p?.metric && METRIC_TEXT[p.metric]) el.metric.value = p.metric;
