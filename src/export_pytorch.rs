@@ -20,7 +20,21 @@ const HEADER_WIDTH: usize = 99;
 
 /// The PyTorch script for `cfg` (expected to be valid: see `Config::validate`).
 pub fn export(cfg: &Config) -> String {
-    render(cfg).script
+    render(cfg, None).script
+}
+
+/// A sweep's script (`export_ray`): this template for `cfg` without its `if __name__ ==
+/// "__main__"` block, followed by `tail` (a template read with the same directives, whose code
+/// calls `run(cfg, args, report)` once per trial). `blocks` give the text of `#%= NAME`
+/// directives by name, among them `header`, which replaces the one-run header.
+pub fn export_for_sweep(cfg: &Config, tail: &str, blocks: &[(&str, String)]) -> String {
+    render(cfg, Some(Sweep { tail, blocks })).script
+}
+
+/// What a sweep's script adds to the template: its tail and its generated blocks.
+struct Sweep<'a> {
+    tail: &'a str,
+    blocks: &'a [(&'a str, String)],
 }
 
 /// The part of the script generated from `cfg`, as `export` writes it: for each `#%= NAME`
@@ -28,7 +42,7 @@ pub fn export(cfg: &Config) -> String {
 /// that replaces it in the script (the header comment, then the `CONFIG` dict). Everything else in
 /// the script is the template's own text.
 pub fn generated_part(cfg: &Config) -> String {
-    render(cfg).generated
+    render(cfg, None).generated
 }
 
 /// A rendered template: the whole script, and its generated blocks under their directive lines.
@@ -38,13 +52,18 @@ struct Rendered {
 }
 
 /// Expands the template for `cfg`; `export` and `generated_part` both read this one result.
-fn render(cfg: &Config) -> Rendered {
-    let flags = Flags::of(cfg);
-    let mut script = String::with_capacity(TEMPLATE.len() + 4096);
+fn render(cfg: &Config, sweep: Option<Sweep>) -> Rendered {
+    let mut flags = Flags::of(cfg);
+    flags.sweep = sweep.is_some();
+    let text = match &sweep {
+        Some(s) => format!("{TEMPLATE}{}", s.tail),
+        None => TEMPLATE.to_string(),
+    };
+    let mut script = String::with_capacity(text.len() + 4096);
     let mut generated = String::new();
     // One entry per open `#% if`: whether its lines are kept.
     let mut stack: Vec<bool> = Vec::new();
-    for (number, line) in TEMPLATE.lines().enumerate() {
+    for (number, line) in text.lines().enumerate() {
         let directive = line.trim_start();
         if let Some(cond) = directive.strip_prefix("#% if ") {
             stack.push(flags.eval(cond.trim(), number + 1));
@@ -56,7 +75,11 @@ fn render(cfg: &Config) -> Rendered {
         } else if !stack.iter().all(|&keep| keep) {
             continue;
         } else if let Some(name) = directive.strip_prefix("#%= ") {
-            let text = block(name.trim(), cfg, &flags);
+            let given = sweep.as_ref().and_then(|s| s.blocks.iter().find(|(n, _)| *n == name.trim()));
+            let text = match given {
+                Some((_, text)) => text.clone(),
+                None => block(name.trim(), cfg, &flags),
+            };
             script.push_str(&text);
             generated.push_str(directive);
             generated.push('\n');
@@ -86,6 +109,8 @@ struct Flags {
     regression: bool,
     /// 2D points, whose inputs are the selected features of (x1, x2).
     features: bool,
+    /// The script is the body of a sweep's script: no `__main__` block of its own.
+    sweep: bool,
 }
 
 impl Flags {
@@ -100,6 +125,7 @@ impl Flags {
             image: d.is_image(),
             regression: d.is_regression(),
             features: d.point_dims() == 2,
+            sweep: false,
         }
     }
 
@@ -118,6 +144,7 @@ impl Flags {
             "image" => self.image,
             "regression" => self.regression,
             "features" => self.features,
+            "sweep" => self.sweep,
             other => panic!("template line {line}: unknown flag {other}"),
         };
         value != negate
@@ -199,7 +226,7 @@ fn top_level_fields(json: &str) -> Vec<(String, String)> {
 /// JSON value text as a Python literal: objects, arrays, strings and numbers are written alike;
 /// `true`, `false` and `null` outside strings become `True`, `False` and `None`. A space follows
 /// each comma and colon outside strings, as PEP 8 asks.
-fn json_to_python(json: &str) -> String {
+pub(crate) fn json_to_python(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     let mut word = String::new();
     let mut strings = JsonStrings::default();
@@ -265,7 +292,7 @@ fn name<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// A one-line description of the run for the header.
-fn describe(cfg: &Config) -> String {
+pub(crate) fn describe(cfg: &Config) -> String {
     let data = match cfg.dataset {
         Dataset::Digits => "the bundled UCI digits (1,797 images of 8x8)".to_string(),
         Dataset::Mnist1d => "MNIST-1D (5,000 signals of 40 values, 10 classes, 1,000 for validation)".to_string(),
@@ -288,7 +315,7 @@ fn describe(cfg: &Config) -> String {
 }
 
 /// Wraps the compact config JSON into comment lines at field boundaries.
-fn wrapped_json(cfg: &Config) -> Vec<String> {
+pub(crate) fn wrapped_json(cfg: &Config) -> Vec<String> {
     let fields = top_level_fields(&config_json(cfg));
     let mut lines = Vec::new();
     let mut line = String::from("#   {");
@@ -304,7 +331,7 @@ fn wrapped_json(cfg: &Config) -> Vec<String> {
 }
 
 /// Wraps prose into `# ` comment lines of at most HEADER_WIDTH characters, breaking at spaces.
-fn comment_lines(text: &str) -> Vec<String> {
+pub(crate) fn comment_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::from("#");
     for word in text.split_whitespace() {

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod config;
 pub mod data;
 pub mod export_pytorch;
+pub mod export_ray;
 pub mod fuzzing;
 pub mod gemm;
 pub mod history;

@@ -8,9 +8,11 @@
 pub use knobs::{knob, knobs, sweep_schema, Knob};
 pub use runner::{record_json, run_to_end, Curve, RunRecord, SweepRun};
 pub use spec::{Axis, RunSpec, Sweep};
-pub use summary::{cells, median, summarize, Cell, Figures, SplitSpreads};
+pub use csv::{read_csv, write_csv, ImportedSweep};
+pub use summary::{cells, median, summarize, summarize_over, Cell, Figures, SplitSpreads};
 pub use threads::{choose_threads, ThreadChoice};
 
+pub mod csv;
 mod knobs;
 mod runner;
 mod spec;

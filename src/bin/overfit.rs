@@ -27,6 +27,11 @@ const USAGE: &str = "usage:
                                                    finishes, then a summary with the medians per value;
                                                    SWEEP.json may be preset:ID, a preset of the Experiments
                                                    tab (presets/experiments.json), e.g. preset:double-descent
+  overfit export-sweep SWEEP.json                  print a self-contained Ray Tune script that runs every run
+                                                   of the sweep as the PyTorch export and writes the sweep's
+                                                   CSV (SWEEP.json as for sweep, preset:ID included)
+  overfit import-sweep RESULTS.csv                 read a sweep's CSV (the page's export or the Ray script's)
+                                                   and print the summary with the medians per value
   overfit init-stats [CONFIG.json] [--init I] [--activation A] [--depth L] [--width W] [--batch B]
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.
@@ -208,12 +213,22 @@ fn run(args: &[String]) -> Result<(), String> {
             let [path] = pos.as_slice() else {
                 return Err(format!("sweep takes one SWEEP.json (or '-')\n{USAGE}"));
             };
-            let value = match path.strip_prefix("preset:") {
-                Some(id) => preset_spec(id)?,
-                None => read_json(Some(path), FileKind::Sweep)?,
+            run_sweep(&read_sweep(path)?, threads)
+        }
+        "export-sweep" => {
+            let (pos, _) = parse_flags(&args[1..], &[])?;
+            let [path] = pos.as_slice() else {
+                return Err(format!("export-sweep takes one SWEEP.json (or '-')\n{USAGE}"));
             };
-            let sweep = overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())?;
-            run_sweep(&sweep, threads)
+            print!("{}", overfit::export_ray::export(&read_sweep(path)?));
+            Ok(())
+        }
+        "import-sweep" => {
+            let (pos, _) = parse_flags(&args[1..], &[])?;
+            let [path] = pos.as_slice() else {
+                return Err(format!("import-sweep takes one RESULTS.csv (or '-')\n{USAGE}"));
+            };
+            import_sweep(path)
         }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -221,6 +236,45 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         other => Err(format!("unknown command '{other}'\n{USAGE}")),
     }
+}
+
+/// Reads and checks a sweep spec: a file, '-' for standard input, or `preset:ID`.
+fn read_sweep(path: &str) -> Result<overfit::sweep::Sweep, String> {
+    let value = match path.strip_prefix("preset:") {
+        Some(id) => preset_spec(id)?,
+        None => read_json(Some(&path.to_string()), FileKind::Sweep)?,
+    };
+    overfit::sweep::Sweep::from_value(&value).map_err(|e| e.to_string())
+}
+
+/// Reads a sweep's CSV (the page's export, or the results of an exported Ray script) and prints
+/// `{"summary": {...}}` with the medians per value, as `overfit sweep` ends.
+fn import_sweep(path: &str) -> Result<(), String> {
+    let text = if path == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(std::io::stdin(), overfit::sweep::csv::MAX_CSV_BYTES as u64 + 1), &mut t)
+            .map_err(|e| format!("csv: cannot read standard input: {e}"))?;
+        t
+    } else {
+        let len = std::fs::metadata(path).map_err(|e| format!("csv: cannot read {path}: {e}"))?.len();
+        if len > overfit::sweep::csv::MAX_CSV_BYTES as u64 {
+            return Err(format!("csv: {path} has {len} bytes; at most {}", overfit::sweep::csv::MAX_CSV_BYTES));
+        }
+        std::fs::read_to_string(path).map_err(|e| format!("csv: cannot read {path}: {e}"))?
+    };
+    let s = overfit::sweep::read_csv(&text).map_err(|e| e.to_string())?;
+    let summary = serde_json::json!({
+        "summary": {
+            "knob": s.knob,
+            "series": s.series,
+            "runs": s.records.len(),
+            "seeds": s.seeds,
+            "epochs": s.epochs,
+            "points": overfit::sweep::summarize_over(&s.values, s.series_values.as_deref(), &s.records),
+        }
+    });
+    println!("{summary}");
+    Ok(())
 }
 
 /// Trains for `cfg.epochs` epochs, or exactly `steps` steps when that is not 0 (stopping early

@@ -1399,13 +1399,10 @@ def parse_args():
     return parser.parse_args()
 
 
-def main():
-    args = parse_args()
-    cfg = dict(CONFIG)
-    if args.epochs is not None:
-        cfg["epochs"] = args.epochs
-    if args.seed is not None:
-        cfg["seed"] = args.seed
+def run(cfg, args, report=None, echo=True):
+    """Trains the run `cfg` (a dict like CONFIG) and returns (history, summary): one record per
+    epoch and the summary line. With `echo`, rank 0 prints each record and the summary as JSON
+    lines; `report(record)` is called after each epoch (a Ray Tune sweep reports there)."""
     rank, world, device = setup_distributed(args)
     ddp = world > 1
     started = time.time()
@@ -1490,8 +1487,10 @@ def main():
                 record[new] = record.pop(old)
             record["train_rmse"], record["val_rmse"] = short(train_rmse), short(val_rmse)
         history.append(record)
-        if rank == 0:
+        if rank == 0 and echo:
             print(json.dumps(record, separators=(",", ":")), flush=True)
+        if report is not None:
+            report(record)
         if math.isfinite(val_loss) and math.isfinite(train_loss):
             last_good = [m.snapshot() for m in members]
         # Early stopping on the validation loss: stop after `patience` epochs without a better
@@ -1529,11 +1528,24 @@ def main():
     if is_regression(cfg):
         summary["final_train_rmse"] = last.get("train_rmse")
         summary["final_val_rmse"] = last.get("val_rmse")
-    if rank == 0:
+    if rank == 0 and echo:
         print(json.dumps({"summary": summary}, sort_keys=True, separators=(",", ":")), flush=True)
     if ddp:
         dist.destroy_process_group()
+    return history, summary
 
 
+def main():
+    args = parse_args()
+    cfg = dict(CONFIG)
+    if args.epochs is not None:
+        cfg["epochs"] = args.epochs
+    if args.seed is not None:
+        cfg["seed"] = args.seed
+    run(cfg, args)
+
+
+#% if not sweep
 if __name__ == "__main__":
     main()
+#% endif

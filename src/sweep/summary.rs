@@ -157,9 +157,14 @@ fn same_series(a: &Option<Value>, b: &Option<Value>) -> bool {
 /// Per (series value, knob value): the number of runs and the medians across seeds of the final
 /// and best figures, in the sweep's order (the CLI's summary line).
 pub fn summarize(sweep: &Sweep, records: &[RunRecord]) -> Vec<Value> {
+    summarize_over(&sweep.axis.values, sweep.series.as_ref().map(|s| s.values.as_slice()), records)
+}
+
+/// `summarize` over the knob's `values` and the `series` values given apart from a spec (a sweep
+/// read back from CSV: `overfit import-sweep`).
+pub fn summarize_over(values: &[Value], series: Option<&[Value]>, records: &[RunRecord]) -> Vec<Value> {
     let figures: Vec<Figures> = records.iter().map(Figures::from).collect();
-    let series = sweep.series.as_ref().map(|s| s.values.as_slice());
-    cells(&sweep.axis.values, series, &figures)
+    cells(values, series, &figures)
         .into_iter()
         .map(|c| {
             let mut p = json!({
