@@ -590,6 +590,24 @@ pub fn sweep_runs(spec: JsValue) -> Result<JsValue, JsValue> {
     to_js(&Expanded { spec: sweep.to_value(), runs: sweep.runs() })
 }
 
+/// The Ray Tune script of a sweep spec (`export_ray`: the Experiments tab's **Export for Ray**);
+/// a bad spec is refused as by `sweep_runs`, naming the spec's field.
+#[wasm_bindgen]
+pub fn export_sweep_ray(spec: JsValue) -> Result<String, JsValue> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(spec).map_err(|e| js_error(&format!("sweep: {e}")))?;
+    let sweep = crate::sweep::Sweep::from_value(&json).map_err(config_error)?;
+    Ok(crate::export_ray::export(&sweep))
+}
+
+/// A sweep's CSV read back and checked (`sweep::read_csv`): `{knob, series, values,
+/// series_values, seeds, epochs, records}`, figures that are not finite as null, as the pool's
+/// records arrive. The error names the column (or `csv`) and the row.
+#[wasm_bindgen]
+pub fn import_sweep_csv(text: &str) -> Result<JsValue, JsValue> {
+    let imported = crate::sweep::read_csv(text).map_err(config_error)?;
+    to_js_nulls(&imported)
+}
+
 /// A pool worker's handle: the sweep it serves and the one run it trains, reused run after run.
 #[wasm_bindgen]
 pub struct SweepSession {

@@ -190,7 +190,7 @@ fn distributed_training_is_behind_world_size() {
     assert!(s.contains("dist.init_process_group(backend=\"nccl\")"));
     assert!(s.contains("DistributedDataParallel(self.model"));
     assert!(s.contains("shard = slice(rank, None, world)"));
-    assert!(s.contains("if rank == 0:\n            print(json.dumps(record"));
+    assert!(s.contains("if rank == 0 and echo:\n            print(json.dumps(record"));
 }
 
 #[test]
