@@ -2,10 +2,10 @@
 // until early stopping, workers), the lecture presets (presets/experiments.json), running a sweep
 // in the pool (www/sweep-pool.js) over the current config, the chart (www/plots/sweep-chart.js)
 // filled as records stream in, a run's curves and "Use settings" on click, Cancel, the kept
-// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, Export for Ray and a
-// sweep CSV computed elsewhere imported and drawn beside the browser's own
-// (imported-sweep.js), and the `sweep=` part of the URL hash. Knobs, ranges and limits come from the core (src/sweep.rs) through a planner
-// worker; the spec is checked and expanded there, never here.
+// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, Export for Ray, a
+// sweep CSV computed elsewhere imported and drawn beside the browser's own (imported-sweep.js),
+// and the `sweep=` part of the URL hash. Knobs, ranges and limits come from the core
+// (src/sweep.rs) through a planner worker; the spec is checked and expanded there, never here.
 
 import { byId } from '../app/dom.js';
 import { IMPORT_LIMITS, clone, nestsDeeperThan } from '../app/json-values.js';
@@ -439,7 +439,10 @@ export function createExperiments(page) {
     el.detail.hidden = false;
     el.detail.dataset.run = String(record.run);
     el.use.disabled = !cfgRun;
-    el.use.title = cfgRun ? USE_TITLE : isImported(shown) ? 'This run was computed elsewhere: the CSV holds no settings to load.' : 'This version cannot rebuild the run\'s settings.';
+    el.use.title = cfgRun ? USE_TITLE
+      : elsewhere ? 'This run was computed elsewhere: the CSV holds no settings to load.'
+      : isImported(shown) ? 'Show this browser\'s sweep alone (Kept sweeps) to use a run\'s settings.'
+      : 'This version cannot rebuild the run\'s settings.';
     el.detailCurves.hidden = !hasCurve(record);
     drawRunCurve(el.detailCurves, record.curve);
     mark('sweepOpened', record.run);
@@ -617,8 +620,10 @@ export function createExperiments(page) {
     }
     delete document.body.dataset.sweepError;
     const sweep = importedSweep(imported, { file: file.name });
-    storeNote = null;
+    // Storage that is full keeps the sweep shown but not kept; the store says so.
+    const before = store.problem;
     store.save(sweep);
+    storeNote = store.problem !== before ? store.problem : null;
     renderSaved();
     el.saved.value = sweep.id;
     await showKept(sweep.id);
