@@ -61,7 +61,8 @@ pub fn knob(name: &str) -> Option<Knob> {
 }
 
 /// The knobs and the sweep's limits as JSON, for the page: `{knobs: [{name, fields, type, min,
-/// max, min_exclusive?, options?, log}], limits: {...}, defaults: {...}}`.
+/// max, min_exclusive?, options?, log}], limits: {...}, defaults: {...}}`; the limits include
+/// `max_csv_bytes`, the longest sweep CSV read back, so the page refuses a larger file unread.
 pub fn sweep_schema() -> Value {
     let knobs: Vec<Value> = knobs()
         .iter()
@@ -69,7 +70,7 @@ pub fn sweep_schema() -> Value {
         .collect();
     json!({
         "knobs": knobs,
-        "limits": {"max_runs": MAX_RUNS, "max_seeds": MAX_SEEDS, "max_values": MAX_VALUES, "max_epochs": MAX_EPOCHS},
+        "limits": {"max_runs": MAX_RUNS, "max_seeds": MAX_SEEDS, "max_values": MAX_VALUES, "max_epochs": MAX_EPOCHS, "max_csv_bytes": super::csv::MAX_CSV_BYTES},
         "defaults": {"seeds": DEFAULT_SEEDS, "epochs": DEFAULT_EPOCHS, "patience": DEFAULT_PATIENCE},
     })
 }

@@ -30,6 +30,8 @@
 //   data-sweep-ms     the wall time of the last finished sweep
 //   data-sweep-left-ms the running sweep's estimated time left ('' before there is an estimate)
 //   data-sweep-error  the spec field the core refused
+//   data-sweep-origin browser | imported: where the runs of the sweep shown were computed
+//   data-sweep-compared "true" while an imported sweep is drawn beside the browser's own
 //   data-sweep-opened the run whose curves are open
 //   data-sweep-draws  how many times the sweep chart drew
 //   data-sweeps-kept  sweeps kept in this browser

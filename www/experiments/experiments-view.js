@@ -2,9 +2,10 @@
 // until early stopping, workers), the lecture presets (presets/experiments.json), running a sweep
 // in the pool (www/sweep-pool.js) over the current config, the chart (www/plots/sweep-chart.js)
 // filled as records stream in, a run's curves and "Use settings" on click, Cancel, the kept
-// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, and the `sweep=` part
-// of the URL hash. Knobs, ranges and limits come from the core (src/sweep.rs) through a planner
-// worker; the spec is checked and expanded there, never here.
+// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, Export for Ray, a
+// sweep CSV computed elsewhere imported and drawn beside the browser's own (imported-sweep.js),
+// and the `sweep=` part of the URL hash. Knobs, ranges and limits come from the core
+// (src/sweep.rs) through a planner worker; the spec is checked and expanded there, never here.
 
 import { byId } from '../app/dom.js';
 import { IMPORT_LIMITS, clone, nestsDeeperThan } from '../app/json-values.js';
@@ -14,7 +15,8 @@ import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
 import { SweepChart } from './sweep-chart.js';
 import { Planner } from './planner.js';
 import { drawRunCurve } from '../plots/run-curve.js';
-import { SweepStore, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
+import { SweepStore, figuresOf, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
+import { ELSEWHERE, browserPartner, comparison, hasCurve, importedSweep, isImported, originWords } from './imported-sweep.js';
 import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
 import presets from '../../presets/experiments.json';
 import { formatFixed, formatFraction, formatInt } from '../app/format.js';
@@ -22,12 +24,6 @@ import { formatLeft, sweepProgress } from './sweep-progress.js';
 import { citationText, referenceLines } from './paper-reference.js';
 
 const WORKERS_KEY = 'overfit.sweep-workers.v1';
-
-/** The fields of a record the core's summary reads (src/sweep/summary.rs `Figures`). */
-function figuresOf(r) {
-  const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch } = r;
-  return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch: fit_epoch ?? null };
-}
 
 /** "1 run", "3 runs". */
 const runs = (n) => `${formatInt(n)} ${n === 1 ? 'run' : 'runs'}`;
@@ -57,11 +53,16 @@ export function createExperiments(page) {
     png: byId('sweep-png'),
     exportJson: byId('sweep-export'),
     importJson: byId('sweep-import'),
+    ray: byId('sweep-ray'),
+    importCsv: byId('sweep-import-csv'),
+    compare: byId('sweep-compare'),
+    compareLabel: byId('sweep-compare-label'),
     detail: byId('sweep-detail'),
     detailTitle: byId('sweep-detail-title'),
     detailCurves: byId('sweep-detail-curves'),
     use: byId('sweep-use'),
   };
+  const USE_TITLE = el.use.title;
   const store = new SweepStore();
   /** The sweep shown: {id, started, spec (listed, with config), runs (configs), records, state}. */
   let shown = null;
@@ -73,6 +74,8 @@ export function createExperiments(page) {
   const progress = new Map();
   /** Who waits for the running sweep to end (the Lecture path's experiment steps). */
   let doneWaiters = [];
+  /** The browser's sweep drawn beside the imported one shown, or null when it is drawn alone. */
+  let partnerDrawn = null;
 
   // The planner: one idle pool worker that checks and expands specs (experiments/planner.js).
   const planner = new Planner();
@@ -128,7 +131,7 @@ export function createExperiments(page) {
   }
 
   function storable(s) {
-    return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null, preset: s.preset ?? null };
+    return { id: s.id, started: s.started, spec: s.spec, records: s.records, state: s.state, ms: s.ms ?? null, preset: s.preset ?? null, ...(isImported(s) ? { origin: s.origin, file: s.file } : {}) };
   }
 
   // ---- the form ----
@@ -265,6 +268,9 @@ export function createExperiments(page) {
       say(`Cancelled: ${done} of ${n} ${n === 1 ? 'run' : 'runs'} finished.${errors}`);
     } else if (shown.state === 'interrupted') {
       say(`Interrupted by a reload: ${runs(done)} finished${n ? ` of ${n}` : ''}; press Run sweep to run it again.${errors}`);
+    } else if (isImported(shown)) {
+      const beside = partnerDrawn ? ` Drawn beside this browser's sweep of ${new Date(partnerDrawn.started).toLocaleString()} (${runs(partnerDrawn.records.length)}).` : '';
+      say(`${runs(done)} ${originWords(shown)} on ${new Date(shown.started).toLocaleString()}.${beside} Click a dot to see that run's figures.`);
     } else if (shown.state === 'done') {
       const steps = shown.records.reduce((a, r) => a + r.steps, 0);
       const secs = shown.ms ? ` in ${formatFixed(shown.ms / 1000, 1)} s (${formatInt(steps / (shown.ms / 1000))} steps/s)` : '';
@@ -296,8 +302,12 @@ export function createExperiments(page) {
     const id = ++drawId;
     if (!shown) return chart.draw({ spec: null });
     const sweep = shown;
-    const spec = { knob: sweep.spec.knob, values: sweep.spec.values, series: sweep.spec.series ?? null };
-    const records = sweep.records.slice();
+    // An imported sweep is drawn beside the browser's own sweep of the same knob when asked.
+    const partner = browserPartner(sweep, store.sweeps);
+    el.compareLabel.hidden = !partner;
+    const both = partner && el.compare.checked ? comparison(partner, sweep) : null;
+    const spec = both ? both.spec : { knob: sweep.spec.knob, values: sweep.spec.values, series: sweep.spec.series ?? null };
+    const records = both ? both.records : sweep.records.slice();
     // The medians and ranges are the core's (src/sweep/summary.rs), asked of the planner; only
     // the figures travel, not the curves.
     let cells;
@@ -308,6 +318,10 @@ export function createExperiments(page) {
       return;
     }
     if (id !== drawId) return;
+    partnerDrawn = both ? partner : null;
+    mark('sweepOrigin', isImported(sweep) ? 'imported' : 'browser');
+    mark('sweepCompared', Boolean(both));
+    renderStatus();
     const metric = el.metric.value || 'error';
     const which = el.which.value || 'final';
     const preset = presets.find((p) => p.id === sweep.preset) ?? null;
@@ -321,7 +335,7 @@ export function createExperiments(page) {
       which,
       labels: {
         knob: KNOB_TEXT[spec.knob]?.label ?? spec.knob,
-        series: KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
+        series: both ? 'Where' : KNOB_TEXT[spec.series?.knob]?.label ?? spec.series?.knob,
         metric: metric === 'fit' ? metricWords(sweep.spec).fit.axis : `${WHICH_TEXT[which].label.toLowerCase()} ${metricWords(sweep.spec)[metric].axis}`,
       },
     });
@@ -412,14 +426,24 @@ export function createExperiments(page) {
   function openRun(record) {
     if (!shown) return;
     picked = record;
-    const cfgRun = shown.runs?.[record.run];
+    // Beside the browser's sweep, a record's series says where it was computed; the browser's
+    // runs there are shown without settings (its sweep alone offers them).
+    const elsewhere = isImported(shown) && (!partnerDrawn || record.series === ELSEWHERE);
+    const cfgRun = isImported(shown) ? null : shown.runs?.[record.run];
     const knob = KNOB_TEXT[shown.spec.knob]?.label ?? shown.spec.knob;
-    const series = shown.spec.series ? `, ${KNOB_TEXT[shown.spec.series.knob]?.label ?? shown.spec.series.knob} ${record.series}` : '';
+    const series = partnerDrawn ? ` (${record.series})` : shown.spec.series ? `, ${KNOB_TEXT[shown.spec.series.knob]?.label ?? shown.spec.series.knob} ${record.series}` : '';
     const pct = (v) => (v == null ? '–' : formatFraction(v));
-    el.detailTitle.textContent = `Run ${record.run + 1}: ${knob} ${record.value}${series}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_score)}, validation ${pct(record.final_val_score)} · best validation ${pct(record.best_val_score)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}`;
+    const where = elsewhere ? ` · ${originWords(shown)}` : '';
+    const curve = hasCurve(record) ? '' : ` · its curve was not exported${elsewhere ? ' (the CSV holds each run\'s figures, not its epochs)' : ''}`;
+    el.detailTitle.textContent = `Run ${record.run + 1}${series}: ${knob} ${record.value}, seed ${record.seed}, ${record.epochs} epochs · final training ${pct(record.final_train_score)}, validation ${pct(record.final_val_score)} · best validation ${pct(record.best_val_score)} (epoch ${record.best_epoch})${record.early_stopped ? ' · stopped early' : ''}${record.diverged ? ' · diverged' : ''}${where}${curve}`;
     el.detail.hidden = false;
     el.detail.dataset.run = String(record.run);
     el.use.disabled = !cfgRun;
+    el.use.title = cfgRun ? USE_TITLE
+      : elsewhere ? 'This run was computed elsewhere: the CSV holds no settings to load.'
+      : isImported(shown) ? 'Show this browser\'s sweep alone (Kept sweeps) to use a run\'s settings.'
+      : 'This version cannot rebuild the run\'s settings.';
+    el.detailCurves.hidden = !hasCurve(record);
     drawRunCurve(el.detailCurves, record.curve);
     mark('sweepOpened', record.run);
   }
@@ -442,7 +466,7 @@ export function createExperiments(page) {
 
   function renderSaved() {
     el.saved.replaceChildren(option('', store.sweeps.length ? `Kept sweeps (${store.sweeps.length})…` : 'No kept sweeps'),
-      ...store.sweeps.map((s) => option(s.id, `${new Date(s.started).toLocaleString()} · ${KNOB_TEXT[s.spec.knob]?.label ?? s.spec.knob} · ${runs(s.records.length)}${s.state === 'done' ? '' : ` (${s.state})`}`)));
+      ...store.sweeps.map((s) => option(s.id, `${new Date(s.started).toLocaleString()} · ${KNOB_TEXT[s.spec.knob]?.label ?? s.spec.knob} · ${runs(s.records.length)}${s.state === 'done' ? '' : ` (${s.state})`}${isImported(s) ? ` · ${originWords(s)}` : ''}`)));
     mark('sweepsKept', store.sweeps.length);
   }
 
@@ -451,10 +475,13 @@ export function createExperiments(page) {
     if (!s) return;
     pool.cancel(false);
     let runs = null;
-    try {
-      runs = (await ask({ type: 'plan', spec: s.spec })).plan.runs;
-    } catch {
-      // A spec this version no longer accepts: the chart shows, "Use settings" is off.
+    // A sweep computed elsewhere has no config to rebuild its runs from.
+    if (!isImported(s)) {
+      try {
+        runs = (await ask({ type: 'plan', spec: s.spec })).plan.runs;
+      } catch {
+        // A spec this version no longer accepts: the chart shows, "Use settings" is off.
+      }
     }
     shown = { ...s, records: [...s.records], runs: runs ?? [], errors: [] };
     fillForm(s.spec);
@@ -498,7 +525,8 @@ export function createExperiments(page) {
   /** Asks the core about every kept sweep's spec; drops those it refuses and says so. */
   async function checkKept() {
     const refused = [];
-    for (const s of store.sweeps) {
+    // The core checked an imported sweep's rows when its CSV was read; it has no config to plan.
+    for (const s of store.sweeps.filter((x) => !isImported(x))) {
       try {
         await ask({ type: 'plan', spec: { ...s.spec, config: s.spec.config ?? {} } });
       } catch (e) {
@@ -558,6 +586,60 @@ export function createExperiments(page) {
     await loadSpec(spec, file.name);
   });
 
+  /**
+   * Export for Ray: the spec Run sweep would run (the form over the current config) as the Ray
+   * Tune script the core writes; a spec the core refuses is named in the status line.
+   */
+  async function exportRay() {
+    if (!schema) return;
+    let script;
+    try {
+      script = (await ask({ type: 'ray', spec: formSpec() })).script;
+    } catch (e) {
+      refuse(`the sweep for Ray: ${e.message}`, e.field ?? 'sweep');
+      return;
+    }
+    delete document.body.dataset.sweepError;
+    downloadText(script, 'sweep_ray.py', 'text/x-python');
+    say('Exported sweep_ray.py: run it with python3 sweep_ray.py (it needs torch and ray[tune]), then bring its CSV back with Import results (CSV).');
+  }
+
+  /**
+   * Import results (CSV): a sweep computed elsewhere, read and checked by the core (refused
+   * unread above the core's size limit), kept and shown as computed elsewhere.
+   */
+  async function importCsv(file) {
+    if (!schema) return;
+    const limit = schema.sweep.limits.max_csv_bytes;
+    if (file.size > limit) return refuse(`${file.name}: it has ${formatInt(file.size)} bytes; a sweep CSV has at most ${formatInt(limit)}`, 'csv');
+    let imported;
+    try {
+      imported = (await ask({ type: 'import-csv', text: await file.text() })).imported;
+    } catch (e) {
+      return refuse(`${file.name}: ${e.message}`, e.field ?? 'csv');
+    }
+    delete document.body.dataset.sweepError;
+    const sweep = importedSweep(imported, { file: file.name });
+    // Storage that is full keeps the sweep shown but not kept; the store says so.
+    const before = store.problem;
+    store.save(sweep);
+    storeNote = store.problem !== before ? store.problem : null;
+    renderSaved();
+    el.saved.value = sweep.id;
+    await showKept(sweep.id);
+  }
+
+  el.ray.addEventListener('click', exportRay);
+  el.compare.addEventListener('change', () => {
+    closeRun();
+    draw();
+  });
+  el.importCsv.addEventListener('change', (event) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file) importCsv(file);
+  });
+
   /** The first time the tab opens: the knobs from the core, the form, the kept sweeps. */
   async function open() {
     opened ??= (async () => {
@@ -567,6 +649,7 @@ export function createExperiments(page) {
       await checkKept();
       renderSaved();
       el.run.disabled = false;
+      el.ray.disabled = false;
       if (store.problem) say(store.problem);
       else say('Choose a knob and its values, or a lecture experiment, and press Run sweep. The rest of the config is the current one.');
       if (store.sweeps[0] && !shown) {
@@ -616,6 +699,8 @@ export function createExperiments(page) {
       dots: () => chart.dots.length,
       referencePoints: () => chart.referencePoints ?? 0,
       records: () => clone(shown?.records ?? []),
+      // The validation dots drawn: which run (and series) each is, and where, in CSS pixels.
+      drawn: () => chart.dots.filter((d) => d.split === 'val').map((d) => ({ run: d.record.run, value: d.record.value, series: d.record.series ?? null, x: d.x, y: d.y })),
     };
   }
 

@@ -1,5 +1,6 @@
 // Owns the Experiments tab's planner: one idle sweep worker (sweep-worker.js) that knows the
-// core's knobs and checks and expands sweep specs. It is started on the first question (a page
+// core's knobs, checks and expands sweep specs, summarizes records, writes a spec's Ray Tune
+// script and reads sweep CSVs back. It is started on the first question (a page
 // that never opens the tab loads no second wasm instance), answers each question by id, and is
 // replaced on the next question after it fails to start or traps.
 
@@ -31,7 +32,10 @@ export class Planner {
     };
   }
 
-  /** Posts `msg` ({type: 'schema'} or {type: 'plan', spec}, ...) and resolves with the answer. */
+  /**
+   * Posts `msg` ({type: 'schema'}, {type: 'plan', spec}, {type: 'summary', ...}, {type: 'ray',
+   * spec}, {type: 'import-csv', text}) and resolves with the answer.
+   */
   ask(msg) {
     return new Promise((resolve, reject) => {
       if (!this.worker) this.start();

@@ -1,10 +1,12 @@
 // Owns what the Experiments view keeps and exports: finished (or cancelled) sweeps in this
 // browser's localStorage, newest first and bounded (MAX_SWEEPS, and curves dropped from the
 // oldest when storage is full), every stored sweep checked on load; a sweep as CSV (one row per
-// run); and the spec's forms in the URL hash (`sweep=` beside the config) and in a JSON file.
-// Pure apart from the storage handed in, so the Node tests import it.
+// run); the figures of a record the core's summary reads; and the spec's forms in the URL hash
+// (`sweep=` beside the config) and in a JSON file. Sweeps computed elsewhere keep their marker
+// (imported-sweep.js). Pure apart from the storage handed in, so the Node tests import it.
 
 import { renameKeys } from '../app/json-values.js';
+import { IMPORTED } from './imported-sweep.js';
 const KEY = 'overfit.sweeps.v1';
 export const MAX_SWEEPS = 5;
 /** The longest `sweep=` hash part read (a spec is a few hundred characters). */
@@ -59,14 +61,25 @@ export function checkStoredSweep(s) {
     && !(isObject(spec.series) && typeof spec.series.knob === 'string' && Array.isArray(spec.series.values) && spec.series.values.every(isScalar))) return null;
   if (!STATES.includes(s.state) || !Array.isArray(s.records) || s.records.length > MAX_RECORDS) return null;
   if (!(s.ms === undefined || s.ms === null || (Number.isFinite(s.ms) && s.ms >= 0))) return null;
+  // A sweep computed elsewhere is marked with its origin and the file it was read from.
+  const imported = s.origin === IMPORTED;
+  if (!(s.origin === undefined || s.origin === null || imported)) return null;
+  if (imported && !(typeof s.file === 'string' && s.file.length <= 200 && s.state === 'done')) return null;
   const records = s.records.filter(validRecord);
   return {
+    ...(imported ? { origin: s.origin, file: s.file } : {}),
     id: s.id, started: s.started, spec, records, ms: s.ms ?? null,
     // The preset a sweep ran from (its paper's figure is drawn behind it), when it names one.
     preset: typeof s.preset === 'string' && s.preset.length <= 100 ? s.preset : null,
     state: s.state === 'running' ? 'interrupted' : s.state,
     dropped: s.records.length - records.length,
   };
+}
+
+/** The fields of a record the core's summary reads (src/sweep/summary.rs `Figures`). */
+export function figuresOf(r) {
+  const { value, series, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch } = r;
+  return { value, series: series ?? null, final_train_loss, final_val_loss, final_train_score, final_val_score, best_train_loss, best_val_loss, best_train_score, best_val_score, fit_epoch: fit_epoch ?? null };
 }
 
 /** The record fields of kept sweeps stored by an earlier version, and their names now. */

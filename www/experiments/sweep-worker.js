@@ -3,8 +3,9 @@
 // one at a time, to their end. It posts a progress message at most every ~0.5 s and one small
 // record (the core's JSON text, the same `overfit sweep` prints) per finished run: no snapshots,
 // so the pool's throughput is the cores'. As the Experiments planner (planner.js) it answers
-// `plan` (check and expand a spec), `schema` (the knobs) and `summary` (the chart's medians and
-// ranges, computed by the core). Cancelling a sweep terminates the worker.
+// `plan` (check and expand a spec), `schema` (the knobs), `summary` (the chart's medians and
+// ranges, computed by the core), `ray` (the spec as a Ray Tune script) and `import-csv` (a sweep
+// CSV read back and checked). Cancelling a sweep terminates the worker.
 
 import { loadWasm } from '../wasm-loader.js';
 
@@ -50,6 +51,10 @@ onmessage = async ({ data: msg }) => {
       postMessage({ type: 'schema', id: msg.id, sweep: wasm.sweep_schema() });
     } else if (msg.type === 'summary') {
       postMessage({ type: 'summary', id: msg.id, cells: wasm.sweep_summary(msg.values, msg.series, msg.records) });
+    } else if (msg.type === 'ray') {
+      postMessage({ type: 'ray', id: msg.id, script: wasm.export_sweep_ray(msg.spec) });
+    } else if (msg.type === 'import-csv') {
+      postMessage({ type: 'import-csv', id: msg.id, imported: wasm.import_sweep_csv(msg.text) });
     } else if (msg.type === 'plan') {
       postMessage({ type: 'plan', id: msg.id, plan: wasm.sweep_runs(msg.spec) });
     } else if (msg.type === 'run') {
