@@ -465,6 +465,8 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
         "engine": "overfit-native",
         "arithmetic": overfit::arithmetic::current().name(),
         "simd": overfit::simd::observed().bits(),
+        "simd_available": overfit::simd::available().iter().map(|w| w.bits()).collect::<Vec<_>>(),
+        "fma_ceiling_gflops": overfit::bench::fma_ceiling_gflops(overfit::simd::current(), 0.3),
         "workload": workload,
         "steps_per_sec": rate,
         "cpu_steps_per_sec": median(&cpu),
