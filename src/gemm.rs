@@ -1059,7 +1059,7 @@ mod tests {
             (70, 9, 300),
             (129, 24, 17),
             (2, 3, 2),
-            // Around the wide blocks (6 x 16 and 8 x 32, KC 256 and 128, MC 72 and 64).
+            // Around the wide blocks (6 x 16 and 12 x 32, KC 256 and 128, MC 72).
             (7, 31, 129),
             (13, 33, 5),
             (73, 47, 70),

@@ -94,7 +94,7 @@ fn naive(mode: Arithmetic, m: usize, n: usize, k: usize, a: Operand, b: Operand,
 fn the_gemm_equals_the_naive_loop_at_every_width() {
     let mut r = Rng::new(11, 0);
     let mut random = |n: usize| -> Vec<f32> { (0..n).map(|_| r.normal()).collect() };
-    // Shapes that are no multiple of any register block (4 x 8, 6 x 16, 8 x 32), K blocks (256,
+    // Shapes that are no multiple of any register block (4 x 8, 6 x 16, 12 x 32), K blocks (256,
     // 128) or row blocks (64, 72), and the benchmark's layers.
     let shapes = [(1, 1, 1), (5, 3, 2), (7, 33, 129), (13, 17, 300), (67, 45, 37), (73, 65, 9), (9, 40, 257), (64, 256, 784), (784, 20, 64), (64, 10, 256)];
     for mode in modes() {
