@@ -17,7 +17,10 @@
 //! output elements, never partial sums of one element, so the lane width (4 on wasm SIMD128 and
 //! SSE), the blocking and the packing do not change a single bit: the result equals the naive
 //! triple loop of the same mode exactly (the tests below check that bit for bit in both modes,
-//! and tests/wasm_node.rs checks native against wasm with one fixture per mode).
+//! and tests/wasm_node.rs checks native against wasm with one fixture per mode). Natively on
+//! x86-64 the same holds for the 8- and 16-lane kernels of gemm/x86_avx2.rs and
+//! gemm/x86_avx512.rs (driver: gemm/wide.rs), which run when `simd::current()` is 256 or 512;
+//! the layout described below is the 128-bit kernel's, which wasm always runs.
 //!
 //! How it is fast (the layout of a BLIS-style GEMM, sized for one core):
 //! - C is computed in register blocks of MR = 4 rows by NR = 8 columns: eight f32x4
