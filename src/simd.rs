@@ -158,7 +158,9 @@ fn check(width: Width) -> Result<(), String> {
     Ok(())
 }
 
-/// Called by the GEMM's dispatch with the width of the kernel it runs.
+/// Called by the GEMM's dispatch with the width of the kernel it runs (x86-64; elsewhere the
+/// kernel is always 128 bits and `observed` reports that).
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(crate) fn note_used(width: Width) {
     LAST_USED.with(|c| c.set(Some(width)));
