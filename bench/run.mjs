@@ -7,7 +7,8 @@
 // --experimental-wasm-relaxed-simd), in Node and in a Chromium Web Worker (bench/browser.mjs),
 // with the SIMD128 FMA ceiling measured in the same run (a chain of independent fused f32x4
 // multiply-adds, bench/overfit-wasm.mjs), Overfit native (its default arithmetic: fused where the
-// CPU has FMA)
+// CPU has FMA, and its widest GEMM width; bench/native-widths.mjs times every width in both modes
+// with numpy in the same run)
 // (target/release/overfit bench), TensorFlow.js 4.22 with the wasm backend (SIMD, one thread)
 // and with the cpu backend, and numpy on single-threaded OpenBLAS when python3 has numpy.
 //
@@ -56,6 +57,9 @@ for (const [key, w] of Object.entries(WORKLOADS)) {
   native.memory.push({ workload: 'page-default', ...r.memory });
 }
 
+// The native step at every GEMM width this CPU has, both modes, with numpy in the same run.
+const widths = runJson('node', ['bench/native-widths.mjs']);
+
 const wasm = runJson('node', ['bench/overfit-wasm.mjs']);
 // The fused build, where Node's relaxed madd is fused (with the flag Node 20 needs); it also
 // measures the FMA ceiling.
@@ -83,7 +87,7 @@ const tfjsCpu = runJson('node', ['bench/tfjs.mjs', 'cpu']);
 let numpy = null;
 try {
   const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  numpy = runJson('python3', ['bench/numpy_ref.py', ...(quick ? ['quick'] : [])], threads);
+  numpy = runJson(process.env.BENCH_PYTHON || 'python3', ['bench/numpy_ref.py', ...(quick ? ['quick'] : [])], threads);
 } catch (e) {
   process.stderr.write(`[bench] numpy reference skipped (${String(e.message).split('\n')[0]})\n`);
 }
@@ -182,9 +186,24 @@ if (fused) {
   say();
   say('fused wasm: not measured (this engine has no fused relaxed madd)');
 }
+say();
+say(`== native at full width (MLP workload; the GEMM width of src/simd.rs, ${nativeMode === 'fused' ? 'both arithmetic modes' : 'separate only'}; the rows above run the widest, ${native.results[0]?.simd ?? '-'} bits)`);
+const wnp = widths.numpy;
+say(`${pad('width / mode', 20)}${lpad('steps/s', 10)}${lpad('cpu', 10)}${lpad('GFLOP/s', 9)}${lpad('FMA ceiling', 13)}${lpad('% ceiling', 11)}${lpad('/ numpy', 9)}`);
+for (const r of widths.rows) {
+  const pct = r.fma_ceiling_gflops ? fmt((100 * r.gflops) / r.fma_ceiling_gflops, 1) : '-';
+  say(`${pad(`${r.simd}-bit ${r.arithmetic}`, 20)}${lpad(fmt(r.steps_per_sec), 10)}${lpad(fmt(r.cpu_steps_per_sec), 10)}${lpad(fmt(r.gflops, 2), 9)}${lpad(fmt(r.fma_ceiling_gflops, 1), 13)}${lpad(pct, 11)}${lpad(wnp ? fmt(r.steps_per_sec / wnp.steps_per_sec, 2) : '-', 9)}`);
+}
+if (wnp) say(`${pad(`numpy ${wnp.numpy} (1 thread)`, 20)}${lpad(fmt(wnp.steps_per_sec), 10)}${lpad(fmt(wnp.cpu_steps_per_sec), 10)}${lpad(fmt(wnp.gflops, 2), 9)}`);
+else say('numpy: not measured (no numpy for BENCH_PYTHON or python3)');
+const widest = widths.rows.filter((r) => r.arithmetic === 'fused').pop();
+if (wnp && widest) {
+  const goal = widest.simd >= 512 ? 1.0 : widest.simd >= 256 ? 0.8 : null;
+  if (goal) say(`native fused ${widest.simd}-bit / numpy = ${fmt(widest.steps_per_sec / wnp.steps_per_sec, 2)} (target >= ${goal.toFixed(1)}): ${widest.steps_per_sec >= goal * wnp.steps_per_sec ? 'met' : 'missed'}`);
+}
 const text = lines.join('\n');
 console.log(text);
 
-const out = { date: started.toISOString(), machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, load_average: load }, quick, workloads: WORKLOADS, engines, sweep_scaling: sweepScaling, table: text };
+const out = { date: started.toISOString(), machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, load_average: load }, quick, workloads: WORKLOADS, engines, native_widths: widths, sweep_scaling: sweepScaling, table: text };
 writeFileSync(`${root}bench/results.json`, JSON.stringify(out, null, 2) + '\n');
 console.log(`\n(written to bench/results.json)`);

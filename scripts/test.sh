@@ -7,6 +7,8 @@ bash scripts/setup.sh
 
 echo "== 1/5 native: cargo test"
 cargo test --release -- --skip every_step_of_the_lecture_path --skip double_descent_peaks --skip random_labels_are_fitted --skip batchnorm_rises_at_small_batches
+echo "== native GEMM at every width this CPU has (tests/simd_widths.rs)"
+cargo test --release --test simd_widths -- --nocapture
 # The lecture path's claims on seeds 1 to 10, with every measured figure printed.
 cargo test --release --test lecture_claims -- --nocapture
 # The paper presets' curves, printed (each test trains its runs on two threads of its own).

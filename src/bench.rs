@@ -119,3 +119,31 @@ impl TrainerBench {
         gemm_flops(self.trainer.model(), batch) * self.trainer.members() as f64
     }
 }
+
+/// The fused multiply-add ceiling of the native kernel at `width`, in GFLOP/s of wall-clock
+/// time: the best of five timed runs of `gemm::fma_chain_at` (independent fused multiply-adds, no
+/// memory traffic), each about `seconds` / 5 long. None where the CPU has no FMA.
+pub fn fma_ceiling_gflops(width: crate::simd::Width, seconds: f64) -> Option<f64> {
+    if !crate::arithmetic::fused_available() || !width.available() {
+        return None;
+    }
+    let per_iter = crate::gemm::fma_chain_flops_per_iter(width) as f64;
+    // Calibrate: grow the rounds until one run takes about a fifth of the time.
+    let mut iters = 1usize << 14;
+    loop {
+        let t = std::time::Instant::now();
+        core::hint::black_box(crate::gemm::fma_chain_at(width, iters));
+        if t.elapsed().as_secs_f64() >= seconds / 20.0 {
+            break;
+        }
+        iters *= 2;
+    }
+    let target = ((iters as f64) * (seconds / 5.0) / (seconds / 20.0)).max(1.0) as usize;
+    let mut best: f64 = 0.0;
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        core::hint::black_box(crate::gemm::fma_chain_at(width, target));
+        best = best.max(target as f64 * per_iter / t.elapsed().as_secs_f64() / 1e9);
+    }
+    Some(best)
+}

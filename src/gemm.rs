@@ -17,7 +17,10 @@
 //! output elements, never partial sums of one element, so the lane width (4 on wasm SIMD128 and
 //! SSE), the blocking and the packing do not change a single bit: the result equals the naive
 //! triple loop of the same mode exactly (the tests below check that bit for bit in both modes,
-//! and tests/wasm_node.rs checks native against wasm with one fixture per mode).
+//! and tests/wasm_node.rs checks native against wasm with one fixture per mode). Natively on
+//! x86-64 the same holds for the 8- and 16-lane kernels of gemm/x86_avx2.rs and
+//! gemm/x86_avx512.rs (driver: gemm/wide.rs), which run when `simd::current()` is 256 or 512;
+//! the layout described below is the 128-bit kernel's, which wasm always runs.
 //!
 //! How it is fast (the layout of a BLIS-style GEMM, sized for one core):
 //! - C is computed in register blocks of MR = 4 rows by NR = 8 columns: eight f32x4
@@ -40,6 +43,13 @@
 //!   (`gemm_relu_into`): each finished register block of C also gets its ReLU written to a second
 //!   buffer while it is still in L1, so the activation needs no pass of its own. No allocation
 //!   once the scratch buffer has reached the largest size seen.
+
+#[cfg(target_arch = "x86_64")]
+mod wide;
+#[cfg(target_arch = "x86_64")]
+mod x86_avx2;
+#[cfg(target_arch = "x86_64")]
+mod x86_avx512;
 
 /// One operand of a product: a row-major buffer with leading dimension `ld`, used as stored
 /// (`transposed == false`) or transposed.
@@ -402,10 +412,23 @@ unsafe fn gemm_blocked(m: usize, n: usize, k: usize, a: Operand, b: Operand, c: 
         }
         return;
     }
-    // K blocks of equal depth (784 = 4 x 196 rather than 3 x 256 + 16).
-    let kblock = k.div_ceil(k.div_ceil(KC));
     // The arithmetic mode, read once per product (see arithmetic.rs).
     let fused = crate::arithmetic::current() == crate::arithmetic::Arithmetic::Fused;
+    // Natively on x86-64, the width of the kernel (see simd.rs), read once per product: the wide
+    // kernels have drivers of their own (gemm/wide.rs) with larger register blocks.
+    #[cfg(target_arch = "x86_64")]
+    {
+        use crate::simd::{note_used, Width};
+        let width = crate::simd::current();
+        note_used(width);
+        match width {
+            Width::W512 => return x86_avx512::gemm(m, n, k, a, b, c, ldc, write, relu, fused),
+            Width::W256 => return x86_avx2::gemm(m, n, k, a, b, c, ldc, write, relu, fused),
+            Width::W128 => {}
+        }
+    }
+    // K blocks of equal depth (784 = 4 x 196 rather than 3 x 256 + 16).
+    let kblock = k.div_ceil(k.div_ceil(KC));
     let panels = n.div_ceil(NR);
     if b.transposed {
         run_blocks(m, n, k, kblock, a, b, c, ldc, write, relu, core::ptr::null_mut(), fused);
@@ -873,6 +896,38 @@ unsafe fn fma_chain_body(iters: usize) -> f32 {
 /// Flops of one round of `fma_chain`.
 pub const FMA_CHAIN_FLOPS_PER_ITER: usize = 2 * CHAIN * 4 * 2;
 
+/// The fused multiply-add ceiling at `width` (see `simd.rs`): `fma_chain` for 128 bits, chains of
+/// independent 256- or 512-bit fused multiply-adds for the wider widths (the same 12
+/// accumulators, one fused multiply-add each per round). Returns the sum of the accumulators;
+/// `fma_chain_flops_per_iter(width)` flops per round. Panics where the CPU lacks the width.
+pub fn fma_chain_at(width: crate::simd::Width, iters: usize) -> f32 {
+    use crate::simd::Width;
+    assert!(width.available(), "the {}-bit kernel is not available on this CPU", width.bits());
+    match width {
+        Width::W128 => fma_chain(iters),
+        // SAFETY: the CPU has the width's features (checked above).
+        #[cfg(target_arch = "x86_64")]
+        Width::W256 => unsafe { x86_avx2::fma_chain(iters) },
+        #[cfg(target_arch = "x86_64")]
+        Width::W512 => unsafe { x86_avx512::fma_chain(iters) },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => unreachable!(),
+    }
+}
+
+/// Flops of one round of `fma_chain_at(width, ..)`.
+pub fn fma_chain_flops_per_iter(width: crate::simd::Width) -> usize {
+    match width {
+        crate::simd::Width::W128 => FMA_CHAIN_FLOPS_PER_ITER,
+        #[cfg(target_arch = "x86_64")]
+        crate::simd::Width::W256 => x86_avx2::FMA_CHAIN_FLOPS_PER_ITER,
+        #[cfg(target_arch = "x86_64")]
+        crate::simd::Width::W512 => x86_avx512::FMA_CHAIN_FLOPS_PER_ITER,
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => FMA_CHAIN_FLOPS_PER_ITER,
+    }
+}
+
 /// acc + a * b in the kernel's arithmetic: fused (`FMA`) or separately rounded.
 #[inline(always)]
 unsafe fn madd<const FMA: bool>(acc: v4::V, a: v4::V, b: v4::V) -> v4::V {
@@ -921,11 +976,18 @@ mod tests {
     fn every_layout_and_init_matches_the_naive_loop_bit_for_bit() {
         // Both separate native kernels: AVX where the CPU has it (the default), then the SSE2
         // baseline.
-        for baseline in [false, true] {
-            BASELINE_ONLY.store(baseline, core::sync::atomic::Ordering::Relaxed);
-            arithmetic::with(Arithmetic::Separate, || every_layout_and_init(baseline));
-        }
+        // At 128 bits: AVX where the CPU has it (the default), then the SSE2 baseline.
+        crate::simd::with(crate::simd::Width::W128, || {
+            for baseline in [false, true] {
+                BASELINE_ONLY.store(baseline, core::sync::atomic::Ordering::Relaxed);
+                arithmetic::with(Arithmetic::Separate, || every_layout_and_init(baseline));
+            }
+        });
         BASELINE_ONLY.store(false, core::sync::atomic::Ordering::Relaxed);
+        // The wider kernels this CPU has.
+        for w in crate::simd::available().into_iter().filter(|&w| w != crate::simd::Width::W128) {
+            crate::simd::with(w, || arithmetic::with(Arithmetic::Separate, || every_layout_and_init(false)));
+        }
     }
 
     #[test]
@@ -934,7 +996,9 @@ mod tests {
             eprintln!("skipped: this CPU has no FMA");
             return;
         }
-        arithmetic::with(Arithmetic::Fused, || every_layout_and_init(false));
+        for w in crate::simd::available() {
+            crate::simd::with(w, || arithmetic::with(Arithmetic::Fused, || every_layout_and_init(false)));
+        }
     }
 
     #[test]
@@ -944,6 +1008,14 @@ mod tests {
         let got = fma_chain(1000) as f64;
         assert!((got - 0.096).abs() < 1e-5, "{got}");
         assert_eq!(FMA_CHAIN_FLOPS_PER_ITER, 192);
+        // The wider chains: 12 accumulators of 8 or 16 lanes, each adding 1e-6 once per round.
+        for w in crate::simd::available() {
+            let lanes = w.bits() as f64 / 32.0;
+            let want = if w == crate::simd::Width::W128 { 0.096 } else { 12.0 * lanes * 1e-3 };
+            let got = fma_chain_at(w, 1000) as f64;
+            assert!((got - want).abs() < 1e-4 * want.max(1.0), "{w:?}: {got} vs {want}");
+            assert_eq!(fma_chain_flops_per_iter(w) as f64, if w == crate::simd::Width::W128 { 192.0 } else { 24.0 * lanes });
+        }
     }
 
     #[test]
@@ -990,6 +1062,14 @@ mod tests {
             (70, 9, 300),
             (129, 24, 17),
             (2, 3, 2),
+            // Around the wide blocks (6 x 16 and 12 x 32, KC 256 and 128, MC 72).
+            (7, 31, 129),
+            (13, 33, 5),
+            (73, 47, 70),
+            (65, 64, 11),
+            (6, 16, 1),
+            (8, 32, 128),
+            (15, 17, 385),
         ];
         for &(m, n, k) in &shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -1011,7 +1091,7 @@ mod tests {
                     gemm_into(m, n, k, a, b, &mut got, ldc, write);
                     naive(m, n, k, a, b, &mut want, ldc, write);
                     let same = got.iter().zip(&want).all(|(x, y)| x.to_bits() == y.to_bits());
-                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {write:?} baseline={baseline} {:?}", arithmetic::current());
+                    assert!(same, "{m}x{n}x{k} ta={ta} tb={tb} {write:?} baseline={baseline} {:?} {:?}", arithmetic::current(), crate::simd::current());
                     // The fused ReLU: the same C, and relu = the branchy scalar ReLU of it
                     // (elements outside the m x n block untouched).
                     let mut got = c0.clone();

@@ -22,6 +22,7 @@ pub mod params;
 pub mod rng;
 pub mod schema;
 pub mod scores;
+pub mod simd;
 pub mod sweep;
 pub mod tensor;
 pub mod train;

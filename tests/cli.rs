@@ -177,3 +177,36 @@ fn sweep_runs_a_preset_of_the_experiments_tab_by_its_id() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("no preset \"nope\"") && err.contains("double-descent"), "{err}");
 }
+
+/// `--simd` and `OVERFIT_SIMD` choose the GEMM width `overfit bench` reports; a width that is no
+/// width, or one the CPU lacks, exits 2 naming the flag or variable and the widths available.
+#[test]
+fn simd_chooses_the_width_and_refuses_what_the_cpu_lacks() {
+    let bench = ["bench", "--runs", "1", "--warmup", "0", "--seconds", "0.01", "--hidden", "8", "--features", "4"];
+    for w in overfit::simd::available() {
+        let bits = w.bits().to_string();
+        let mut args = vec!["--simd", bits.as_str()];
+        args.extend_from_slice(&bench);
+        let out = overfit(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["simd"], w.bits(), "--simd {bits}");
+        let out = Command::new(env!("CARGO_BIN_EXE_overfit")).args(bench).env("OVERFIT_SIMD", &bits).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["simd"], w.bits(), "OVERFIT_SIMD={bits}");
+    }
+    let out = overfit(&["--simd", "1024", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--simd") && err.contains("128"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_overfit")).arg("config").env("OVERFIT_SIMD", "wide").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("OVERFIT_SIMD"));
+    for w in overfit::simd::Width::ALL.into_iter().filter(|w| !w.available()) {
+        let bits = w.bits().to_string();
+        let out = overfit(&["--simd", bits.as_str(), "config"]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("available"), "{err}");
+    }
+}

@@ -36,7 +36,9 @@ const USAGE: &str = "usage:
                                                    the init lab: per-layer activation statistics
 CONFIG.json may be '-' for standard input; missing fields take their defaults.
 Any command takes --arithmetic separate|fused: the GEMM's multiply-add, rounded twice or once (fused
-is the default where the CPU has FMA; a fused run matches the page's fused wasm build bit for bit).";
+is the default where the CPU has FMA; a fused run matches the page's fused wasm build bit for bit).
+Any command takes --simd 128|256|512 (or OVERFIT_SIMD=...): the native GEMM's vector width, by default
+the widest the CPU has; every width gives the same bits.";
 
 /// The presets of the Experiments tab, as the page loads them.
 const EXPERIMENT_PRESETS: &str = include_str!("../../presets/experiments.json");
@@ -56,6 +58,10 @@ fn preset_spec(id: &str) -> Result<serde_json::Value, String> {
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if let Err(msg) = take_arithmetic(&mut args) {
+        eprintln!("overfit: {msg}");
+        return ExitCode::from(2);
+    }
+    if let Err(msg) = take_simd(&mut args) {
         eprintln!("overfit: {msg}");
         return ExitCode::from(2);
     }
@@ -512,6 +518,9 @@ fn bench(flags: &[(String, String)]) -> Result<(), String> {
     let mut out = serde_json::json!({
         "engine": "overfit-native",
         "arithmetic": overfit::arithmetic::current().name(),
+        "simd": overfit::simd::observed().bits(),
+        "simd_available": overfit::simd::available().iter().map(|w| w.bits()).collect::<Vec<_>>(),
+        "fma_ceiling_gflops": overfit::bench::fma_ceiling_gflops(overfit::simd::current(), 0.3),
         "workload": workload,
         "steps_per_sec": rate,
         "cpu_steps_per_sec": median(&cpu),
@@ -586,6 +595,18 @@ fn take_arithmetic(args: &mut Vec<String>) -> Result<(), String> {
     let value = args.get(i + 1).cloned().ok_or("--arithmetic needs a value: separate or fused")?;
     let mode = overfit::arithmetic::Arithmetic::parse(&value).ok_or_else(|| format!("--arithmetic: separate or fused, got {value}"))?;
     overfit::arithmetic::set_default(mode)?;
+    args.drain(i..i + 2);
+    Ok(())
+}
+
+/// Removes `--simd 128|256|512` from the arguments and sets the native GEMM's vector width; without
+/// it, `OVERFIT_SIMD` is checked here so that a width the CPU lacks is refused up front.
+fn take_simd(args: &mut Vec<String>) -> Result<(), String> {
+    let Some(i) = args.iter().position(|a| a == "--simd") else {
+        return overfit::simd::from_env().map(|_| ());
+    };
+    let value = args.get(i + 1).cloned().ok_or_else(|| format!("--simd needs a value: one of {}", overfit::simd::available_list()))?;
+    overfit::simd::set_default(overfit::simd::parse_available(&value, "--simd")?)?;
     args.drain(i..i + 2);
     Ok(())
 }
