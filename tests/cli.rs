@@ -210,3 +210,89 @@ fn simd_chooses_the_width_and_refuses_what_the_cpu_lacks() {
         assert!(err.contains("available"), "{err}");
     }
 }
+
+/// `overfit export-sweep` checks a spec exactly as `overfit sweep` does: a malformed spec, a bad
+/// config field, too many values or an oversized file is refused with exit code 2 and the same
+/// message naming the field; a good spec prints one Ray Tune script with the sweep inside it.
+#[test]
+fn export_sweep_refuses_what_sweep_refuses_naming_the_field() {
+    let bad: [(&str, &str); 4] = [
+        (r#"{"knob":"width","values":[4,16],"seeds":2,"epochs":0}"#, "epochs: must be an integer from 1 to 5000, got 0"),
+        (r#"{"knob":"nope","values":[1],"seeds":1,"epochs":3}"#, "knob: must be one of width"),
+        (r#"{"knob":"width","values":[4],"seeds":2,"epochs":3,"config":{"lr":-1}}"#, "config.lr: unknown field `lr`"),
+        ("not json", "sweep: not valid JSON"),
+    ];
+    for (spec, message) in bad {
+        let export = overfit_stdin(&["export-sweep", "-"], spec.as_bytes().to_vec());
+        let sweep = overfit_stdin(&["sweep", "-"], spec.as_bytes().to_vec());
+        assert_eq!(export.status.code(), Some(2), "{spec}");
+        assert_eq!(sweep.status.code(), Some(2), "{spec}");
+        let err = String::from_utf8_lossy(&export.stderr);
+        assert!(err.contains(message), "{spec}: {err}");
+        assert_eq!(err, String::from_utf8_lossy(&sweep.stderr), "{spec}: export-sweep and sweep say the same");
+        assert!(export.stdout.is_empty(), "{spec}: no half script on standard output");
+    }
+    let many = format!(r#"{{"knob":"width","values":[{}4],"seeds":1,"epochs":1}}"#, "4,".repeat(200_000));
+    let out = overfit_stdin(&["export-sweep", "-"], many.into_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("standard input is larger than 1 MB") || err.contains("values: at most 100 values"), "{err}");
+    let few = r#"{"knob":"width","values":[4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104],"seeds":1,"epochs":1}"#;
+    let out = overfit_stdin(&["export-sweep", "-"], few.as_bytes().to_vec());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("values: at most 100 values, got 101"));
+
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ray-sweep.json");
+    let out = overfit(&["export-sweep", fixture]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("from ray import tune") || script.contains("import ray"), "a Ray script");
+    assert!(script.contains("\"width\"") && script.contains("64"), "the knob and its values are in the script");
+}
+
+/// `overfit import-sweep` reads back the CSV the page and the Ray script write: a well-formed file
+/// gives the summary with the medians; a file with the wrong header, a bad figure or too many
+/// bytes is refused with exit code 2 naming the column or the row.
+#[test]
+fn import_sweep_reads_the_page_csv_and_refuses_a_bad_one() {
+    let mut header = overfit::sweep::csv::columns("width", None).join(",");
+    header.push('\n');
+    let row = |run: usize, width: u32, seed: u32, val: f32| {
+        format!("{run},{width},{seed},10,40,0.5,0.6,0.9,{val},0.4,0.5,0.95,{val},8,,false,false\n")
+    };
+    let mut good = header.clone();
+    for (i, (w, s, v)) in [(4, 1, 0.8), (4, 2, 0.9), (16, 1, 0.95), (16, 2, 0.97)].into_iter().enumerate() {
+        good.push_str(&row(i, w, s, v));
+    }
+    let out = overfit_stdin(&["import-sweep", "-"], good.clone().into_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["summary"]["knob"], "width");
+    assert_eq!(summary["summary"]["runs"], 4);
+    // The median of two seeds is their mean: (0.8 + 0.9) / 2 and (0.95 + 0.97) / 2.
+    let medians: Vec<f64> = summary["summary"]["points"].as_array().unwrap().iter().map(|p| p["median_final_val_score"].as_f64().unwrap()).collect();
+    assert_eq!(medians.len(), 2);
+    assert!((medians[0] - 0.85).abs() < 1e-6 && (medians[1] - 0.96).abs() < 1e-6, "{medians:?}");
+    println!("import-sweep summary: {summary}");
+
+    let out = overfit_stdin(&["import-sweep", "-"], b"a,b\n1,2\n".to_vec());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("csv: the header must start with run"));
+
+    let broken = good.replacen(",0.9,0.8,", ",0.9,lots,", 1);
+    assert_ne!(broken, good);
+    let out = overfit_stdin(&["import-sweep", "-"], broken.into_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("final_val_score"), "the column is named: {err}");
+
+    let huge = format!("{header}{}", "x".repeat(overfit::sweep::csv::MAX_CSV_BYTES + 10));
+    let dir = std::env::temp_dir().join(format!("overfit-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("huge.csv");
+    std::fs::write(&file, huge).unwrap();
+    let out = overfit(&["import-sweep", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at most"), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
