@@ -6,7 +6,7 @@
 // core's message when anything is refused.
 //
 //   node scripts/check-sweep-csv.mjs FILE.csv
-//   {"csv":"FILE.csv","knob":"width","runs":6,"kept":true,"values":[4,16],"medians":[0.61,0.83]}
+//   {"csv":"FILE.csv","knob":"width","dataset":"spiral","runs":6,"kept":true,"values":[4,16],"medians":[0.61,0.83]}
 //
 // With a second knob, "series" names it and "medians" has one entry per (series value, value)
 // cell, series outer, in the order of "cells".
@@ -65,7 +65,7 @@ try {
   fail(`${file}: ${e.message}`);
 }
 
-const line = { csv: file, knob: kept.spec.knob, runs: kept.records.length, kept: true, values: kept.spec.values };
+const line = { csv: file, knob: kept.spec.knob, dataset: kept.spec.config?.dataset ?? null, runs: kept.records.length, kept: true, values: kept.spec.values };
 if (kept.spec.series) {
   line.series = kept.spec.series.knob;
   line.cells = cells.map((c) => ({ series: c.series, value: c.value }));

@@ -84,6 +84,9 @@ for run in (one_cpu, two_cpu):
     if run["finished"] != run["trials"] or run["failed"]:
         print(f"not every trial finished: {run}")
         ok = False
+if theirs.get("dataset") != "spiral":
+    print(f"the CSV names the dataset {theirs.get('dataset')!r}, the sweep ran on spiral")
+    ok = False
 if theirs["runs"] != ours["runs"]:
     print(f"the CSV has {theirs['runs']} runs, overfit sweep {ours['runs']}")
     ok = False

@@ -258,7 +258,7 @@ fn import_sweep_reads_the_page_csv_and_refuses_a_bad_one() {
     let mut header = overfit::sweep::csv::columns("width", None).join(",");
     header.push('\n');
     let row = |run: usize, width: u32, seed: u32, val: f32| {
-        format!("{run},{width},{seed},10,40,0.5,0.6,0.9,{val},0.4,0.5,0.95,{val},8,,false,false\n")
+        format!("{run},{width},{seed},10,40,0.5,0.6,0.9,{val},0.4,0.5,0.95,{val},8,,false,false,spiral\n")
     };
     let mut good = header.clone();
     for (i, (w, s, v)) in [(4, 1, 0.8), (4, 2, 0.9), (16, 1, 0.95), (16, 2, 0.97)].into_iter().enumerate() {
@@ -269,6 +269,7 @@ fn import_sweep_reads_the_page_csv_and_refuses_a_bad_one() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["summary"]["knob"], "width");
     assert_eq!(summary["summary"]["runs"], 4);
+    assert_eq!(summary["summary"]["dataset"], "spiral");
     // The median of two seeds is their mean: (0.8 + 0.9) / 2 and (0.95 + 0.97) / 2.
     let medians: Vec<f64> = summary["summary"]["points"].as_array().unwrap().iter().map(|p| p["median_final_val_score"].as_f64().unwrap()).collect();
     assert_eq!(medians.len(), 2);

@@ -276,6 +276,7 @@ fn import_sweep(path: &str) -> Result<(), String> {
             "runs": s.records.len(),
             "seeds": s.seeds,
             "epochs": s.epochs,
+            "dataset": s.dataset,
             "points": overfit::sweep::summarize_over(&s.values, s.series_values.as_deref(), &s.records),
         }
     });

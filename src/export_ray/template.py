@@ -55,6 +55,7 @@ def trial_row(cell, seed_index, cfg, history, summary):
         "fit_epoch": fit,
         "early_stopped": summary["early_stopped"],
         "diverged": summary["diverged_at_step"] is not None,
+        "dataset": cfg["dataset"],
     }
     if SERIES_KNOB is not None:
         row[SERIES_KNOB] = CELLS[cell]["series"]

@@ -4,12 +4,15 @@
 //!
 //! One row per run: `run`, the knob's value, the series knob's value (when the sweep has one),
 //! `seed`, `epochs`, `steps`, the final and best figures, `best_epoch`, `fit_epoch`,
-//! `early_stopped`, `diverged`. Scores are fractions (accuracy or R²); a missing or non-finite
-//! figure is an empty cell; booleans are `true` / `false`.
+//! `early_stopped`, `diverged`, `dataset` (the sweep's dataset, so the reader knows whether the
+//! scores are accuracies or R²; a file written before this column existed is read without it).
+//! Scores are fractions (accuracy or R²); a missing or non-finite figure is an empty cell;
+//! booleans are `true` / `false`.
 
 use super::knobs::{check_value, knob};
 use super::{Curve, RunRecord, MAX_RUNS, MAX_VALUES};
-use crate::config::{err, ConfigError};
+use crate::config::{err, ConfigError, Dataset};
+use crate::schema::Choices;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -36,7 +39,7 @@ pub fn columns(knob: &str, series: Option<&str>) -> Vec<String> {
     }
     c.extend(["seed", "epochs", "steps"].map(String::from));
     c.extend(FIGURE_COLUMNS.map(String::from));
-    c.extend(["best_epoch", "fit_epoch", "early_stopped", "diverged"].map(String::from));
+    c.extend(["best_epoch", "fit_epoch", "early_stopped", "diverged", "dataset"].map(String::from));
     c
 }
 
@@ -51,6 +54,8 @@ pub struct ImportedSweep {
     pub series_values: Option<Vec<Value>>,
     pub seeds: usize,
     pub epochs: usize,
+    /// The dataset every row names (`None` for a file without the `dataset` column).
+    pub dataset: Option<Dataset>,
     pub records: Vec<RunRecord>,
 }
 
@@ -156,11 +161,17 @@ pub fn read_csv(text: &str) -> Result<ImportedSweep, ConfigError> {
         }
         None => None,
     };
-    let expected = columns(&knob_name, series_name.as_deref());
+    let mut expected = columns(&knob_name, series_name.as_deref());
     let got: Vec<&str> = header.iter().map(|s| s.trim()).collect();
-    if got != expected.iter().map(String::as_str).collect::<Vec<_>>() {
-        return Err(err("csv", format!("the header must be {}", expected.join(","))));
+    // A file written before the dataset column existed ends at `diverged`.
+    let has_dataset = got.len() == expected.len();
+    if !has_dataset {
+        expected.pop();
     }
+    if got != expected.iter().map(String::as_str).collect::<Vec<_>>() {
+        return Err(err("csv", format!("the header must be {}", columns(&knob_name, series_name.as_deref()).join(","))));
+    }
+    let mut first_dataset: Option<Option<Dataset>> = None;
     if body.is_empty() {
         return Err(err("csv", "the file has a header but no runs".into()));
     }
@@ -200,6 +211,24 @@ pub fn read_csv(text: &str) -> Result<ImportedSweep, ConfigError> {
             (Some(sk), Some(name)) => Some(check_value(sk, &knob_value(cell(name))).map_err(|m| err(name, format!("row {at}: {m}, got \"{}\"", cell(name))))?),
             _ => None,
         };
+        if has_dataset {
+            // Empty when the writer did not know it (a sweep imported from an older file and
+            // exported again); otherwise one dataset, the same on every row.
+            let name = cell("dataset");
+            let d = if name.is_empty() {
+                None
+            } else {
+                Some(serde_json::from_value::<Dataset>(Value::String(name.to_string()))
+                    .map_err(|_| err("dataset", format!("row {at}: must be one of {}, got \"{name}\"", Dataset::names().join(", "))))?)
+            };
+            match &first_dataset {
+                Some(first) if *first != d => {
+                    let said = first.map_or("no dataset".to_string(), cell_name);
+                    return Err(err("dataset", format!("row {at}: every run of a sweep has the same dataset; row 2 has {said}")));
+                }
+                _ => first_dataset = Some(d),
+            }
+        }
         let run = whole("run")? as usize;
         if records.iter().any(|r| r.run == run) {
             return Err(err("run", format!("row {at}: run {run} appears twice")));
@@ -269,13 +298,22 @@ pub fn read_csv(text: &str) -> Result<ImportedSweep, ConfigError> {
         values,
         seeds,
         epochs,
+        dataset: first_dataset.flatten(),
         records,
     })
 }
 
-/// The rows of `records` as CSV under `columns(knob, series)`, as the page's export writes them
-/// (used by the tests to check that the two writers and the reader agree).
-pub fn write_csv(knob: &str, series: Option<&str>, records: &[RunRecord]) -> String {
+/// A dataset's name as the config writes it.
+fn cell_name(d: Dataset) -> String {
+    match serde_json::to_value(d) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The rows of `records` of a sweep on `dataset` as CSV under `columns(knob, series)`, as the
+/// page's export writes them (used by the tests to check that the two writers and the reader agree).
+pub fn write_csv(knob: &str, series: Option<&str>, dataset: Dataset, records: &[RunRecord]) -> String {
     fn num(x: f32) -> String {
         if x.is_finite() { format!("{x}") } else { String::new() }
     }
@@ -307,7 +345,7 @@ pub fn write_csv(knob: &str, series: Option<&str>, records: &[RunRecord]) -> Str
             r.best_val_score,
         ];
         cells.extend(figures.iter().map(|&x| num(x)));
-        cells.extend([r.best_epoch.to_string(), r.fit_epoch.map_or(String::new(), |e| e.to_string()), r.early_stopped.to_string(), r.diverged.to_string()]);
+        cells.extend([r.best_epoch.to_string(), r.fit_epoch.map_or(String::new(), |e| e.to_string()), r.early_stopped.to_string(), r.diverged.to_string(), cell_name(dataset)]);
         out.push_str(&cells.join(","));
         out.push('\n');
     }
@@ -346,7 +384,7 @@ mod tests {
     #[test]
     fn what_write_csv_writes_reads_back_the_same() {
         let records = vec![record(0, json!(8), 1), record(1, json!(8), 2), record(2, json!(0.001), 1), record(3, json!(0.001), 2)];
-        let text = write_csv("l2", None, &records);
+        let text = write_csv("l2", None, Dataset::Spiral, &records);
         let back = read_csv(&text).unwrap();
         assert_eq!(back.knob, "l2");
         // A real knob's values come back as the knob checks them (8 as 8.0).
@@ -356,6 +394,30 @@ mod tests {
         assert!(back.records[0].best_val_score.is_nan());
         assert_eq!(back.records[3].final_val_score, 0.875);
         assert_eq!(back.records[2].fit_epoch, Some(6));
+        assert_eq!(back.dataset, Some(Dataset::Spiral));
+        let sine = read_csv(&write_csv("l2", None, Dataset::Sine, &records)).unwrap();
+        assert_eq!(sine.dataset, Some(Dataset::Sine), "a regression sweep says so");
+    }
+
+    #[test]
+    fn the_dataset_column_is_one_known_dataset_or_absent() {
+        let records = vec![record(0, json!(8), 1), record(1, json!(8), 2)];
+        let good = write_csv("width", None, Dataset::Digits, &records);
+        assert!(good.lines().next().unwrap().ends_with(",diverged,dataset"));
+        let e = read_csv(&good.replacen(",digits\n", ",pictures\n", 1)).unwrap_err();
+        assert_eq!(e.field, "dataset");
+        assert!(e.message.contains("row 2") && e.message.contains("spiral"), "{}", e.message);
+        let mixed: String = good.lines().enumerate().map(|(i, l)| if i == 2 { l.replace(",digits", ",xor") } else { l.to_string() } + "\n").collect();
+        let e = read_csv(&mixed).unwrap_err();
+        assert_eq!(e.field, "dataset");
+        assert!(e.message.contains("row 3") && e.message.contains("digits"), "{}", e.message);
+        // An empty cell is a dataset the writer did not know.
+        let unknown = good.replace(",digits\n", ",\n");
+        assert_eq!(read_csv(&unknown).unwrap().dataset, None);
+        // A file written before the column existed is read, without a dataset.
+        let old: String = good.lines().map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n").collect();
+        let back = read_csv(&old).unwrap();
+        assert_eq!((back.dataset, back.records.len()), (None, 2));
     }
 
     #[test]
@@ -372,7 +434,7 @@ mod tests {
 
     #[test]
     fn bad_files_are_refused_naming_the_column_and_row() {
-        let good = write_csv("width", None, &[record(0, json!(8), 1)]);
+        let good = write_csv("width", None, Dataset::Spiral, &[record(0, json!(8), 1)]);
         let bad = |from: &str, to: &str| read_csv(&good.replacen(from, to, 1)).unwrap_err();
         assert_eq!(read_csv("").unwrap_err().field, "csv");
         assert!(read_csv(&good.replace("width", "colour")).unwrap_err().message.contains("knob"));
@@ -391,7 +453,7 @@ mod tests {
         let short = good.replace(",false,false", ",false");
         assert!(read_csv(&short).unwrap_err().message.contains("cells"));
         let many: Vec<RunRecord> = (0..=MAX_RUNS).map(|i| record(i, json!(8), i as u32)).collect();
-        assert!(read_csv(&write_csv("width", None, &many)).unwrap_err().message.contains("runs"));
+        assert!(read_csv(&write_csv("width", None, Dataset::Spiral, &many)).unwrap_err().message.contains("runs"));
         assert!(read_csv("run,width,seed\n\"0,8,1").unwrap_err().message.contains("not closed"));
     }
 }

@@ -2,8 +2,8 @@
 // in the page (spiral, width 4 and 16, 1 seed, 3 epochs) exported for Ray as a Python script,
 // its CSV imported back through Import results (CSV) and shown as computed elsewhere with the
 // same runs drawn at the same places, drawn beside the browser's own sweep; a spec the core
-// refuses, a damaged CSV and a file over the core's limit named in the status line, the page
-// still working after them. The pure parts are tested in Node (tests/unit/sweep-import.test.mjs).
+// refuses, a damaged CSV and a file over the core's limit named in the status line, an imported
+// regression sweep drawn as R², the page still working after them. The pure parts are tested in Node (tests/unit/sweep-import.test.mjs).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,12 +126,24 @@ test('a spec the core refuses, a damaged CSV and a file over the limit are named
     await page.waitForFunction(() => document.body.dataset.sweepError === 'csv');
     assert.match(await status(page), /Refused huge\.csv: it has .* bytes; a sweep CSV has at most/);
 
+    // A file that names its dataset: a regression sweep's scores are drawn as R², not accuracy.
+    const sine = [0, 1].map((run) => `${run},${4 + 12 * run},1,3,30,0.5,0.6,0.9,${0.7 + 0.1 * run},0.5,0.6,0.9,0.8,3,,false,false,sine`);
+    await page.getByTestId('sweep-import-csv').setInputFiles(csvFile('sine.csv', `${head},dataset\n${sine.join('\n')}\n`));
+    await page.waitForFunction(() => document.body.dataset.sweepOrigin === 'imported' && window.overfitDebug.sweep.drawn().length === 2);
+    await page.locator('#sweep-metric').selectOption('accuracy');
+    await page.waitForFunction(() => /R²/.test(window.overfitDebug.sweep.labels()?.metric ?? ''));
+    assert.equal((await page.evaluate(() => window.overfitDebug.sweep.labels())).metric, 'final R²');
+    // Two datasets in one file: refused, naming the column.
+    await page.getByTestId('sweep-import-csv').setInputFiles(csvFile('mixed.csv', `${head},dataset\n${sine[0]}\n${sine[1].replace(/sine$/, 'spiral')}\n`));
+    await page.waitForFunction(() => document.body.dataset.sweepError === 'dataset');
+    assert.match(await status(page), /Refused mixed\.csv: dataset: row 3: every run of a sweep has the same dataset/);
+
     // The page still imports a good file and runs a sweep.
     await page.getByTestId('sweep-import-csv').setInputFiles(csvFile('good.csv', `${head}\n${good}\n`));
     await page.waitForFunction(() => document.body.dataset.sweepOrigin === 'imported' && window.overfitDebug.sweep.drawn().length === 1);
     await fillSweep(page, { values: '4', seeds: 1, epochs: 2, workers: 1 });
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.waitForFunction(() => document.body.dataset.sweep === 'done' && document.body.dataset.sweepOrigin === 'browser', null, { timeout: 60_000 });
-    assert.equal(await page.evaluate(() => document.body.dataset.sweepsKept), '2');
+    assert.equal(await page.evaluate(() => document.body.dataset.sweepsKept), '3');
   });
 });

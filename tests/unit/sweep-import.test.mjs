@@ -1,6 +1,7 @@
 // Owns the Node unit tests of sweeps computed elsewhere: the page's CSV export read back by the
 // core with the same figures (the two CSV writers must not drift apart), an imported sweep kept
-// and read back by the store's load-time check with its marker, a damaged CSV refused naming the
+// and read back by the store's load-time check with its marker, the dataset the CSV names (R² for
+// a regression sweep, comparisons only on the same dataset), a damaged CSV refused naming the
 // column and the row, the limit the page checks before reading, and the comparison with the
 // browser's sweep summarized by the core.
 
@@ -11,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSync, SweepSession, sweep_runs as sweepRuns, sweep_schema as sweepSchema, sweep_summary as sweepSummary, import_sweep_csv as importCsv } from '../../pkg/overfit.js';
+import { initSync, SweepSession, schema, sweep_runs as sweepRuns, sweep_schema as sweepSchema, sweep_summary as sweepSummary, import_sweep_csv as importCsv } from '../../pkg/overfit.js';
 import { SweepStore, checkStoredSweep, figuresOf, sweepCsv } from '../../www/experiments/sweep-store.js';
 import { ELSEWHERE, THIS_BROWSER, browserPartner, comparison, hasCurve, importedSweep, isImported, originWords } from '../../www/experiments/imported-sweep.js';
 
@@ -78,7 +79,7 @@ test('a CSV with a second knob and figures that are not finite reads back', () =
 test('an imported sweep is kept and survives the store\'s load-time check with its marker', () => {
   const at = new Date('2026-03-01T10:00:00Z');
   const sweep = importedSweep(importCsv(sweepCsv(browser.spec, browser.records)), { file: 'sweep_ray.csv', at });
-  assert.deepEqual(sweep.spec, { knob: 'width', values: [4, 16], seeds: 2, epochs: 3 });
+  assert.deepEqual(sweep.spec, { knob: 'width', values: [4, 16], seeds: 2, epochs: 3, config: { dataset: 'spiral' } });
   assert.equal(sweep.started, at.toISOString());
   const storage = memoryStorage();
   new SweepStore(storage).save(sweep);
@@ -97,6 +98,32 @@ test('an imported sweep is kept and survives the store\'s load-time check with i
   assert.equal(checkStoredSweep({ ...sweep, file: 42 }), null);
   assert.equal(checkStoredSweep({ ...sweep, state: 'running' }), null);
   assert.equal(checkStoredSweep({ ...sweep, origin: undefined, file: undefined }).origin, undefined);
+});
+
+test('the CSV names its dataset, so an imported regression sweep is read as R² and compared only on its dataset', () => {
+  const sine = runSweep({ knob: 'width', values: [4, 16], seeds: 1, epochs: 3, config: { dataset: 'sine', seed: 2 } });
+  const csv = sweepCsv(sine.spec, sine.records);
+  assert.ok(csv.split('\n')[0].endsWith(',diverged,dataset'));
+  const back = importCsv(csv);
+  assert.equal(back.dataset, 'sine');
+  const kept = importedSweep(back, { file: 'sine.csv' });
+  assert.deepEqual(kept.spec.config, { dataset: 'sine' });
+  // The schema the page reads its metric words from says this dataset is a regression set.
+  assert.equal(schema().datasets.find((d) => d.name === 'sine')?.regression, true);
+  const spiralOwn = { id: 's1', started: '2026-03-01T09:00:00.000Z', spec: browser.spec, records: browser.records, state: 'done' };
+  const sineOwn = { ...spiralOwn, id: 's2', spec: sine.spec, records: sine.records };
+  assert.equal(browserPartner(kept, [spiralOwn]), null, 'a spiral sweep is not drawn beside a sine one');
+  assert.equal(browserPartner(kept, [spiralOwn, sineOwn]), sineOwn);
+  assert.deepEqual(comparison(sineOwn, kept).spec.config, sine.spec.config);
+  // A file written before the dataset column existed is still read, without a dataset.
+  const old = csv.trim().split('\n').map((l) => l.slice(0, l.lastIndexOf(','))).join('\n');
+  const oldBack = importCsv(old);
+  assert.equal(oldBack.dataset, null);
+  assert.equal(importedSweep(oldBack, { file: 'old.csv' }).spec.config, undefined);
+  // Two datasets in one file are refused, naming the column.
+  const lines = csv.trim().split('\n');
+  const mixed = [...lines.slice(0, 2), lines[2].replace(/,sine$/, ',spiral')].join('\n');
+  assert.throws(() => importCsv(mixed), (e) => e.field === 'dataset' && /row 3/.test(e.message));
 });
 
 test('a damaged CSV is refused naming the column and the row; the limit is the core\'s', () => {

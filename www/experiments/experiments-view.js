@@ -699,6 +699,8 @@ export function createExperiments(page) {
       dots: () => chart.dots.length,
       referencePoints: () => chart.referencePoints ?? 0,
       records: () => clone(shown?.records ?? []),
+      // The axis words the chart drew (the metric's reads R² on a regression sweep).
+      labels: () => clone(chart.state?.labels ?? null),
       // The validation dots drawn: which run (and series) each is, and where, in CSS pixels.
       drawn: () => chart.dots.filter((d) => d.split === 'val').map((d) => ({ run: d.record.run, value: d.record.value, series: d.record.series ?? null, x: d.x, y: d.y })),
     };

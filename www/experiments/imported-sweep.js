@@ -11,13 +11,15 @@ export const ELSEWHERE = 'computed elsewhere';
 
 /**
  * A kept sweep from the core's reading of a CSV (`{knob, series, values, series_values, seeds,
- * epochs, records}`): its spec is built from what the file holds (no config: the file has none),
+ * epochs, dataset, records}`): its spec is built from what the file holds (its config only names
+ * the dataset, when the file does, so the chart says accuracy or R² as for a sweep run here),
  * its records are the core's (empty curves), its state is done, and it is marked as imported
  * from `file` at `at` (a Date).
  */
 export function importedSweep(imported, { file, at = new Date() }) {
   const spec = { knob: imported.knob, values: imported.values, seeds: imported.seeds, epochs: imported.epochs };
   if (imported.series) spec.series = { knob: imported.series, values: imported.series_values };
+  if (typeof imported.dataset === 'string') spec.config = { dataset: imported.dataset };
   return {
     id: `i${at.getTime()}`,
     started: at.toISOString(),
@@ -43,11 +45,14 @@ export const hasCurve = (record) => (record?.curve?.epoch?.length ?? 0) > 0;
 
 /**
  * The newest kept sweep of this browser (`sweeps` newest first) that an imported sweep can be
- * drawn beside: the same knob and neither with a second knob. Null when there is none.
+ * drawn beside: the same knob, neither with a second knob, and the same dataset when the file
+ * names one. Null when there is none.
  */
 export function browserPartner(imported, sweeps) {
   if (!isImported(imported) || imported.spec.series) return null;
-  return sweeps.find((s) => !isImported(s) && !s.spec.series && s.spec.knob === imported.spec.knob && s.records.length > 0) ?? null;
+  const dataset = imported.spec.config?.dataset;
+  return sweeps.find((s) => !isImported(s) && !s.spec.series && s.spec.knob === imported.spec.knob && s.records.length > 0
+    && (dataset === undefined || s.spec.config?.dataset === dataset)) ?? null;
 }
 
 const key = (v) => `${typeof v}:${v}`;
@@ -64,7 +69,7 @@ export function comparison(browser, imported) {
   if (values.every((v) => typeof v === 'number')) values = values.sort((a, b) => a - b);
   const tag = (records, series) => records.map((r) => ({ ...r, series }));
   return {
-    spec: { knob: imported.spec.knob, values, series: { knob: 'origin', values: [THIS_BROWSER, ELSEWHERE] } },
+    spec: { knob: imported.spec.knob, values, series: { knob: 'origin', values: [THIS_BROWSER, ELSEWHERE] }, config: browser.spec.config },
     records: [...tag(browser.records, THIS_BROWSER), ...tag(imported.records, ELSEWHERE)],
   };
 }

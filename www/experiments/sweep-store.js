@@ -212,11 +212,16 @@ function csvCell(v) {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The sweep's runs as CSV: one row per run, in run order, accuracies as fractions. */
+/**
+ * The sweep's runs as CSV: one row per run, in run order, accuracies as fractions, the sweep's
+ * dataset on every row (empty when the sweep does not know it); the columns of the core's
+ * `src/sweep/csv.rs`, which reads the file back.
+ */
 export function sweepCsv(spec, records) {
-  const head = ['run', spec.knob, ...(spec.series ? [spec.series.knob] : []), 'seed', 'epochs', 'steps', ...FIGURES, 'best_epoch', 'fit_epoch', 'early_stopped', 'diverged'];
+  const head = ['run', spec.knob, ...(spec.series ? [spec.series.knob] : []), 'seed', 'epochs', 'steps', ...FIGURES, 'best_epoch', 'fit_epoch', 'early_stopped', 'diverged', 'dataset'];
+  const dataset = spec.config?.dataset ?? null;
   const rows = [...records].sort((a, b) => a.run - b.run).map((r) => [
-    r.run, r.value, ...(spec.series ? [r.series] : []), r.seed, r.epochs, r.steps, ...FIGURES.map((k) => r[k]), r.best_epoch, r.fit_epoch ?? null, r.early_stopped, r.diverged,
+    r.run, r.value, ...(spec.series ? [r.series] : []), r.seed, r.epochs, r.steps, ...FIGURES.map((k) => r[k]), r.best_epoch, r.fit_epoch ?? null, r.early_stopped, r.diverged, dataset,
   ].map(csvCell).join(','));
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
