@@ -38,7 +38,8 @@ test('Export for Ray downloads the script; the CSV imported back is drawn as com
     await page.waitForFunction(() => document.body.dataset.sweep === 'done', null, { timeout: 120_000 });
     await page.waitForFunction(() => document.body.dataset.sweepOrigin === 'browser' && window.overfitDebug.sweep.drawn().length === 2);
     const own = await drawn(page);
-    const ownRecords = await page.evaluate(() => window.overfitDebug.sweep.records());
+    // In run order: the pool keeps records in the order runs finish, the CSV in run order.
+    const ownRecords = (await page.evaluate(() => window.overfitDebug.sweep.records())).sort((a, b) => a.run - b.run);
 
     // Export for Ray: the core's script for the spec Run sweep would run.
     const [ray] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export for Ray' }).click()]);
@@ -133,6 +134,7 @@ test('a spec the core refuses, a damaged CSV and a file over the limit are named
     await page.locator('#sweep-metric').selectOption('accuracy');
     await page.waitForFunction(() => /R²/.test(window.overfitDebug.sweep.labels()?.metric ?? ''));
     assert.equal((await page.evaluate(() => window.overfitDebug.sweep.labels())).metric, 'final R²');
+    assert.equal(await page.locator('#sweep-metric option:checked').textContent(), 'R²', 'the menu names the score too');
     // Two datasets in one file: refused, naming the column.
     await page.getByTestId('sweep-import-csv').setInputFiles(csvFile('mixed.csv', `${head},dataset\n${sine[0]}\n${sine[1].replace(/sine$/, 'spiral')}\n`));
     await page.waitForFunction(() => document.body.dataset.sweepError === 'dataset');
@@ -141,6 +143,7 @@ test('a spec the core refuses, a damaged CSV and a file over the limit are named
     // The page still imports a good file and runs a sweep.
     await page.getByTestId('sweep-import-csv').setInputFiles(csvFile('good.csv', `${head}\n${good}\n`));
     await page.waitForFunction(() => document.body.dataset.sweepOrigin === 'imported' && window.overfitDebug.sweep.drawn().length === 1);
+    await page.waitForFunction(() => document.querySelector('#sweep-metric option:checked')?.textContent === 'Accuracy');
     await fillSweep(page, { values: '4', seeds: 1, epochs: 2, workers: 1 });
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.waitForFunction(() => document.body.dataset.sweep === 'done' && document.body.dataset.sweepOrigin === 'browser', null, { timeout: 60_000 });

@@ -324,6 +324,9 @@ export function createExperiments(page) {
     renderStatus();
     const metric = el.metric.value || 'error';
     const which = el.which.value || 'final';
+    // The metric menu names the score the sweep holds: R² on a regression set, accuracy otherwise.
+    const words = metricWords(sweep.spec);
+    for (const o of el.metric.options) if (words[o.value]) o.textContent = words[o.value].label;
     const preset = presets.find((p) => p.id === sweep.preset) ?? null;
     chart.draw({
       reference: referenceLines(preset?.paper, preset, sweep.spec, metric),
