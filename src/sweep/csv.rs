@@ -31,6 +31,11 @@ pub const FIGURE_COLUMNS: [&str; 8] = [
     "best_val_score",
 ];
 
+/// The stand-ins for the knob's and the series knob's columns in the header the page is handed
+/// (`sweep_schema().csv_columns`).
+pub const KNOB_COLUMN: &str = "{knob}";
+pub const SERIES_COLUMN: &str = "{series}";
+
 /// The header of a sweep over `knob` (and `series`): every column, in order.
 pub fn columns(knob: &str, series: Option<&str>) -> Vec<String> {
     let mut c = vec!["run".to_string(), knob.to_string()];

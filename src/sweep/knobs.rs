@@ -62,7 +62,10 @@ pub fn knob(name: &str) -> Option<Knob> {
 
 /// The knobs and the sweep's limits as JSON, for the page: `{knobs: [{name, fields, type, min,
 /// max, min_exclusive?, options?, log}], limits: {...}, defaults: {...}}`; the limits include
-/// `max_csv_bytes`, the longest sweep CSV read back, so the page refuses a larger file unread.
+/// `max_csv_bytes`, the longest sweep CSV read back, so the page refuses a larger file unread;
+/// `csv_columns` is the CSV's header with `{knob}` and `{series}` standing for the knobs' names
+/// (the series column only when the sweep has a second knob), so the page's **CSV** export writes
+/// exactly the columns `csv::read_csv` reads back.
 pub fn sweep_schema() -> Value {
     let knobs: Vec<Value> = knobs()
         .iter()
@@ -72,6 +75,7 @@ pub fn sweep_schema() -> Value {
         "knobs": knobs,
         "limits": {"max_runs": MAX_RUNS, "max_seeds": MAX_SEEDS, "max_values": MAX_VALUES, "max_epochs": MAX_EPOCHS, "max_csv_bytes": super::csv::MAX_CSV_BYTES},
         "defaults": {"seeds": DEFAULT_SEEDS, "epochs": DEFAULT_EPOCHS, "patience": DEFAULT_PATIENCE},
+        "csv_columns": super::csv::columns(super::csv::KNOB_COLUMN, Some(super::csv::SERIES_COLUMN)),
     })
 }
 

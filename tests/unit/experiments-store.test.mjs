@@ -39,7 +39,7 @@ test('the values box, the hash part and the CSV', () => {
   assert.match(splitHash('#sweep=%7Bnot').error, /not readable/);
   assert.match(splitHash(`#sweep=${'x'.repeat(9000)}`).error, /longer than/);
   const rec = (run, value, seed) => ({ run, value, series: null, seed, epochs: 3, steps: 10, final_train_loss: 0.5, final_val_loss: 0.25, final_train_score: 0.9, final_val_score: 0.8, best_train_loss: 0.5, best_val_loss: 0.25, best_train_score: 0.9, best_val_score: 0.8, best_epoch: 3, early_stopped: false, diverged: false });
-  const csv = sweepCsv(spec, [rec(1, 2, 2), rec(0, 2, 1)]).trim().split('\n');
+  const csv = sweepCsv(spec, [rec(1, 2, 2), rec(0, 2, 1)], coreSweepSchema().csv_columns).trim().split('\n');
   assert.equal(csv.length, 3);
   assert.match(csv[0], /^run,width,seed,epochs,steps,final_train_loss/);
   assert.match(csv[1], /^0,2,1,3,10,0.5,0.25,0.9,0.8/);

@@ -18,6 +18,8 @@ import { ELSEWHERE, THIS_BROWSER, browserPartner, comparison, hasCurve, imported
 
 initSync({ module: readFileSync(new URL('../../pkg/overfit_bg.wasm', import.meta.url)) });
 
+/** The CSV's header as the core hands it to the page. */
+const COLUMNS = sweepSchema().csv_columns;
 const FIGURES = ['final_train_loss', 'final_val_loss', 'final_train_score', 'final_val_score', 'best_train_loss', 'best_val_loss', 'best_train_score', 'best_val_score'];
 
 /** A tiny sweep run to its end by the core, as the page's pool runs it: its listed spec and records. */
@@ -41,7 +43,7 @@ const memoryStorage = () => {
 const browser = runSweep({ knob: 'width', values: [4, 16], seeds: 2, epochs: 3, config: { dataset: 'spiral', seed: 3 } });
 
 test('the page\'s CSV export reads back through the core with the same figures', () => {
-  const csv = sweepCsv(browser.spec, browser.records);
+  const csv = sweepCsv(browser.spec, browser.records, COLUMNS);
   const back = importCsv(csv);
   assert.equal(back.knob, 'width');
   assert.deepEqual(back.values, [4, 16]);
@@ -66,7 +68,7 @@ test('a CSV with a second knob and figures that are not finite reads back', () =
   const spec = { knob: 'learning_rate', values: [0.01, 0.1], series: { knob: 'norm', values: ['none', 'batch'] } };
   const rec = (run, value, series) => ({ run, value, series, seed: 1, epochs: 4, steps: 40, final_train_loss: 0.5, final_val_loss: null, final_train_score: 0.75, final_val_score: 0.5, best_train_loss: 0.25, best_val_loss: 1.5, best_train_score: 1, best_val_score: 0.625, best_epoch: 2, fit_epoch: null, early_stopped: true, diverged: false });
   const records = [rec(0, 0.01, 'none'), rec(1, 0.1, 'none'), rec(2, 0.01, 'batch'), rec(3, 0.1, 'batch')];
-  const back = importCsv(sweepCsv(spec, records));
+  const back = importCsv(sweepCsv(spec, records, COLUMNS));
   assert.equal(back.series, 'norm');
   assert.deepEqual(back.series_values, ['none', 'batch']);
   assert.equal(back.records[3].final_val_loss, null);
@@ -78,7 +80,7 @@ test('a CSV with a second knob and figures that are not finite reads back', () =
 
 test('an imported sweep is kept and survives the store\'s load-time check with its marker', () => {
   const at = new Date('2026-03-01T10:00:00Z');
-  const sweep = importedSweep(importCsv(sweepCsv(browser.spec, browser.records)), { file: 'sweep_ray.csv', at });
+  const sweep = importedSweep(importCsv(sweepCsv(browser.spec, browser.records, COLUMNS)), { file: 'sweep_ray.csv', at });
   assert.deepEqual(sweep.spec, { knob: 'width', values: [4, 16], seeds: 2, epochs: 3, config: { dataset: 'spiral' } });
   assert.equal(sweep.started, at.toISOString());
   const storage = memoryStorage();
@@ -102,7 +104,7 @@ test('an imported sweep is kept and survives the store\'s load-time check with i
 
 test('the CSV names its dataset, so an imported regression sweep is read as R² and compared only on its dataset', () => {
   const sine = runSweep({ knob: 'width', values: [4, 16], seeds: 1, epochs: 3, config: { dataset: 'sine', seed: 2 } });
-  const csv = sweepCsv(sine.spec, sine.records);
+  const csv = sweepCsv(sine.spec, sine.records, COLUMNS);
   assert.ok(csv.split('\n')[0].endsWith(',diverged,dataset'));
   const back = importCsv(csv);
   assert.equal(back.dataset, 'sine');
@@ -127,7 +129,7 @@ test('the CSV names its dataset, so an imported regression sweep is read as R² 
 });
 
 test('a damaged CSV is refused naming the column and the row; the limit is the core\'s', () => {
-  const lines = sweepCsv(browser.spec, browser.records).trim().split('\n');
+  const lines = sweepCsv(browser.spec, browser.records, COLUMNS).trim().split('\n');
   const cells = lines[2].split(',');
   cells[lines[0].split(',').indexOf('final_val_score')] = 'lots';
   const damaged = [...lines.slice(0, 2), cells.join(','), ...lines.slice(3)].join('\n');
@@ -141,7 +143,7 @@ test('a damaged CSV is refused naming the column and the row; the limit is the c
 });
 
 test('an imported sweep beside the browser\'s own: two series, the core\'s medians of each', () => {
-  const elsewhere = importedSweep(importCsv(sweepCsv(browser.spec, browser.records.slice(0, 3))), { file: 'ray.csv' });
+  const elsewhere = importedSweep(importCsv(sweepCsv(browser.spec, browser.records.slice(0, 3), COLUMNS)), { file: 'ray.csv' });
   const own = { id: 's1', started: '2026-03-01T09:00:00.000Z', spec: browser.spec, records: browser.records, state: 'done' };
   const other = { ...own, id: 's2', spec: { ...browser.spec, knob: 'depth' } };
   assert.equal(browserPartner(elsewhere, [elsewhere, other, own]), own);
@@ -160,7 +162,7 @@ test('an imported sweep beside the browser\'s own: two series, the core\'s media
 test('scripts/check-sweep-csv.mjs prints the kept sweep\'s medians, and exits 1 on a refused file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'overfit-csv-'));
   const good = join(dir, 'good.csv');
-  writeFileSync(good, sweepCsv(browser.spec, browser.records));
+  writeFileSync(good, sweepCsv(browser.spec, browser.records, COLUMNS));
   const script = new URL('../../scripts/check-sweep-csv.mjs', import.meta.url).pathname;
   const line = JSON.parse(execFileSync(process.execPath, [script, good], { encoding: 'utf8' }));
   assert.equal(line.knob, 'width');

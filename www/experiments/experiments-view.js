@@ -568,7 +568,7 @@ export function createExperiments(page) {
     if (p) loadSpec(p.spec, `the preset "${p.title}"`);
   });
   el.saved.addEventListener('change', () => showKept(el.saved.value));
-  el.csv.addEventListener('click', () => shown && downloadText(sweepCsv(shown.spec, shown.records), `overfit-sweep-${shown.spec.knob}.csv`, 'text/csv'));
+  el.csv.addEventListener('click', () => shown && downloadText(sweepCsv(shown.spec, shown.records, schema.sweep.csv_columns), `overfit-sweep-${shown.spec.knob}.csv`, 'text/csv'));
   el.png.addEventListener('click', () => byId('sweep-chart').toBlob((b) => b && downloadBlob(b, `overfit-sweep-${shown?.spec.knob ?? 'chart'}.png`), 'image/png'));
   el.exportJson.addEventListener('click', () => {
     const spec = shown?.spec ?? formSpec();

@@ -213,16 +213,22 @@ function csvCell(v) {
 }
 
 /**
- * The sweep's runs as CSV: one row per run, in run order, accuracies as fractions, the sweep's
- * dataset on every row (empty when the sweep does not know it); the columns of the core's
- * `src/sweep/csv.rs`, which reads the file back.
+ * The sweep's runs as CSV: one row per run, in run order, accuracies as fractions, under the
+ * core's header (`columns`: `sweep_schema().csv_columns`, with `{knob}` and `{series}` standing
+ * for the knobs' names), which src/sweep/csv.rs reads back. The dataset column repeats the
+ * sweep's dataset (empty when the sweep does not know it).
  */
-export function sweepCsv(spec, records) {
-  const head = ['run', spec.knob, ...(spec.series ? [spec.series.knob] : []), 'seed', 'epochs', 'steps', ...FIGURES, 'best_epoch', 'fit_epoch', 'early_stopped', 'diverged', 'dataset'];
+export function sweepCsv(spec, records, columns) {
   const dataset = spec.config?.dataset ?? null;
-  const rows = [...records].sort((a, b) => a.run - b.run).map((r) => [
-    r.run, r.value, ...(spec.series ? [r.series] : []), r.seed, r.epochs, r.steps, ...FIGURES.map((k) => r[k]), r.best_epoch, r.fit_epoch ?? null, r.early_stopped, r.diverged, dataset,
-  ].map(csvCell).join(','));
+  const used = columns.filter((c) => c !== '{series}' || spec.series);
+  const head = used.map((c) => (c === '{knob}' ? spec.knob : c === '{series}' ? spec.series.knob : c));
+  const cell = (r, c) => {
+    if (c === '{knob}') return r.value;
+    if (c === '{series}') return r.series;
+    if (c === 'dataset') return dataset;
+    return r[c] ?? null;
+  };
+  const rows = [...records].sort((a, b) => a.run - b.run).map((r) => used.map((c) => csvCell(cell(r, c))).join(','));
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
 
