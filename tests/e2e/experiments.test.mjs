@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { hashPart } from '../../www/experiments/sweep-store.js';
-import { useEnv, withPage, ROOT, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, openExperiments, fillSweep, ROOT, ARTIFACTS } from './harness.mjs';
 
 const presets = JSON.parse(readFileSync(new URL('../../presets/experiments.json', import.meta.url), 'utf8'));
 
@@ -19,19 +19,6 @@ const env = useEnv();
 
 const SMALL = { knob: 'width', values: [2, 8, 32], seeds: 2, epochs: 30 };
 const CIRCLES = 'dataset=circles&noise=0.3';
-
-async function openExperiments(page) {
-  await page.getByRole('tab', { name: 'Experiments' }).click();
-  await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
-}
-
-async function fillSweep(page, { values, seeds, epochs, workers = 2, knob = 'width' }) {
-  await page.locator('#sweep-knob').selectOption(knob);
-  await page.locator('#sweep-values').fill(values);
-  await page.locator('#sweep-seeds').fill(String(seeds));
-  await page.locator('#sweep-epochs').fill(String(epochs));
-  await page.locator('#sweep-workers').fill(String(workers));
-}
 
 const waitSweep = (page, state, timeout = 120_000) => page.waitForFunction((s) => document.body.dataset.sweep === s, state, { timeout });
 

@@ -238,3 +238,18 @@ export async function playUntilEpoch(page, epochs, { timeout = 30_000, waitPause
   await pause(page);
   if (settle) await waitPaused(page);
 }
+
+/** Opens the Experiments tab and waits until its form is built from the core's knobs. */
+export async function openExperiments(page) {
+  await page.getByRole('tab', { name: 'Experiments' }).click();
+  await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
+}
+
+/** Fills the Experiments form: the knob, its values (text), seeds, epochs and workers. */
+export async function fillSweep(page, { values, seeds, epochs, workers = 2, knob = 'width' }) {
+  await page.locator('#sweep-knob').selectOption(knob);
+  await page.locator('#sweep-values').fill(values);
+  await page.locator('#sweep-seeds').fill(String(seeds));
+  await page.locator('#sweep-epochs').fill(String(epochs));
+  await page.locator('#sweep-workers').fill(String(workers));
+}

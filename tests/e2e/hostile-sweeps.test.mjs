@@ -9,14 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { hashPart } from '../../www/experiments/sweep-store.js';
-import { useEnv, withPage, ROOT } from './harness.mjs';
+import { useEnv, withPage, openExperiments, ROOT } from './harness.mjs';
 
 const env = useEnv();
-
-async function openExperiments(page) {
-  await page.getByRole('tab', { name: 'Experiments' }).click();
-  await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
-}
 
 const waitSweep = (page, state, timeout = 120_000) => page.waitForFunction((s) => document.body.dataset.sweep === s, state, { timeout });
 const sweepStatus = (page) => page.getByTestId('sweep-status').textContent();

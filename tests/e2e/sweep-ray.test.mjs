@@ -9,22 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { useEnv, withPage, ARTIFACTS } from './harness.mjs';
+import { useEnv, withPage, openExperiments, fillSweep, ARTIFACTS } from './harness.mjs';
 
 const env = useEnv();
-
-async function openExperiments(page) {
-  await page.getByRole('tab', { name: 'Experiments' }).click();
-  await page.waitForFunction(() => document.body.dataset.sweepReady === 'true');
-}
-
-async function fillSweep(page, { values, seeds, epochs, workers = 2, knob = 'width' }) {
-  await page.locator('#sweep-knob').selectOption(knob);
-  await page.locator('#sweep-values').fill(values);
-  await page.locator('#sweep-seeds').fill(String(seeds));
-  await page.locator('#sweep-epochs').fill(String(epochs));
-  await page.locator('#sweep-workers').fill(String(workers));
-}
 
 const drawn = (page) => page.evaluate(() => window.overfitDebug.sweep.drawn());
 const status = (page) => page.getByTestId('sweep-status').textContent();
