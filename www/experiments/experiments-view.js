@@ -2,21 +2,21 @@
 // until early stopping, workers), the lecture presets (presets/experiments.json), running a sweep
 // in the pool (www/sweep-pool.js) over the current config, the chart (www/plots/sweep-chart.js)
 // filled as records stream in, a run's curves and "Use settings" on click, Cancel, the kept
-// sweeps (www/experiments-store.js), CSV / PNG / JSON export and import, Export for Ray, a
-// sweep CSV computed elsewhere imported and drawn beside the browser's own (imported-sweep.js),
-// and the `sweep=` part of the URL hash. Knobs, ranges and limits come from the core
+// sweeps (www/experiments-store.js), an imported sweep drawn beside the browser's own
+// (imported-sweep.js; the files in and out are sweep-files.js), and the `sweep=` part of the URL
+// hash. Knobs, ranges and limits come from the core
 // (src/sweep.rs) through a planner worker; the spec is checked and expanded there, never here.
 
 import { byId } from '../app/dom.js';
 import { IMPORT_LIMITS, clone, nestsDeeperThan } from '../app/json-values.js';
-import { downloadBlob, downloadText } from '../export/downloads.js';
 import { mark, bump } from '../app/test-markers.js';
 import { SweepPool, defaultWorkers, maxWorkers } from './sweep-pool.js';
 import { SweepChart } from './sweep-chart.js';
 import { Planner } from './planner.js';
 import { drawRunCurve } from '../plots/run-curve.js';
-import { SweepStore, figuresOf, formatValues, hashPart, parseValues, splitHash, sweepCsv } from './sweep-store.js';
-import { ELSEWHERE, browserPartner, comparison, hasCurve, importedSweep, isImported, originWords } from './imported-sweep.js';
+import { SweepStore, figuresOf, formatValues, hashPart, parseValues, splitHash } from './sweep-store.js';
+import { wireSweepFiles } from './sweep-files.js';
+import { ELSEWHERE, browserPartner, comparison, hasCurve, isImported, originWords } from './imported-sweep.js';
 import { HELP, KNOB_TEXT, METRIC_TEXT, REGRESSION_METRIC_TEXT, WHICH_TEXT } from './knob-words.js';
 import presets from '../../presets/experiments.json';
 import { formatFixed, formatFraction, formatInt } from '../app/format.js';
@@ -568,79 +568,25 @@ export function createExperiments(page) {
     if (p) loadSpec(p.spec, `the preset "${p.title}"`);
   });
   el.saved.addEventListener('change', () => showKept(el.saved.value));
-  el.csv.addEventListener('click', () => shown && downloadText(sweepCsv(shown.spec, shown.records, schema.sweep.csv_columns), `overfit-sweep-${shown.spec.knob}.csv`, 'text/csv'));
-  el.png.addEventListener('click', () => byId('sweep-chart').toBlob((b) => b && downloadBlob(b, `overfit-sweep-${shown?.spec.knob ?? 'chart'}.png`), 'image/png'));
-  el.exportJson.addEventListener('click', () => {
-    const spec = shown?.spec ?? formSpec();
-    downloadText(`${JSON.stringify(spec, null, 2)}\n`, 'overfit-sweep.json', 'application/json');
+  wireSweepFiles({
+    el,
+    ask,
+    store,
+    shown: () => shown,
+    schema: () => schema,
+    formSpec,
+    loadSpec,
+    refuse,
+    say,
+    keptChanged: (note) => {
+      storeNote = note;
+      renderSaved();
+    },
+    showKept,
   });
-  el.importJson.addEventListener('change', async (event) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (!file) return;
-    if (file.size > IMPORT_LIMITS.bytes) return refuse(`${file.name}: it is larger than ${IMPORT_LIMITS.bytes >> 20} MB; a sweep file is a small JSON object`, 'sweep');
-    let spec;
-    try {
-      spec = JSON.parse(await file.text());
-      if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('not an object');
-    } catch (e) {
-      return refuse(`${file.name}: not a sweep file (${e.message})`, 'sweep');
-    }
-    await loadSpec(spec, file.name);
-  });
-
-  /**
-   * Export for Ray: the spec Run sweep would run (the form over the current config) as the Ray
-   * Tune script the core writes; a spec the core refuses is named in the status line.
-   */
-  async function exportRay() {
-    if (!schema) return;
-    let script;
-    try {
-      script = (await ask({ type: 'ray', spec: formSpec() })).script;
-    } catch (e) {
-      refuse(`the sweep for Ray: ${e.message}`, e.field ?? 'sweep');
-      return;
-    }
-    delete document.body.dataset.sweepError;
-    downloadText(script, 'sweep_ray.py', 'text/x-python');
-    say('Exported sweep_ray.py: run it with python3 sweep_ray.py (it needs torch and ray[tune]), then bring its CSV back with Import results (CSV).');
-  }
-
-  /**
-   * Import results (CSV): a sweep computed elsewhere, read and checked by the core (refused
-   * unread above the core's size limit), kept and shown as computed elsewhere.
-   */
-  async function importCsv(file) {
-    if (!schema) return;
-    const limit = schema.sweep.limits.max_csv_bytes;
-    if (file.size > limit) return refuse(`${file.name}: it has ${formatInt(file.size)} bytes; a sweep CSV has at most ${formatInt(limit)}`, 'csv');
-    let imported;
-    try {
-      imported = (await ask({ type: 'import-csv', text: await file.text() })).imported;
-    } catch (e) {
-      return refuse(`${file.name}: ${e.message}`, e.field ?? 'csv');
-    }
-    delete document.body.dataset.sweepError;
-    const sweep = importedSweep(imported, { file: file.name });
-    // Storage that is full keeps the sweep shown but not kept; the store says so.
-    const before = store.problem;
-    store.save(sweep);
-    storeNote = store.problem !== before ? store.problem : null;
-    renderSaved();
-    el.saved.value = sweep.id;
-    await showKept(sweep.id);
-  }
-
-  el.ray.addEventListener('click', exportRay);
   el.compare.addEventListener('change', () => {
     closeRun();
     draw();
-  });
-  el.importCsv.addEventListener('change', (event) => {
-    const file = event.target.files?.[0];
-    event.target.value = '';
-    if (file) importCsv(file);
   });
 
   /** The first time the tab opens: the knobs from the core, the form, the kept sweeps. */
