@@ -44,6 +44,8 @@
 //!   buffer while it is still in L1, so the activation needs no pass of its own. No allocation
 //!   once the scratch buffer has reached the largest size seen.
 
+mod ceiling;
+pub use ceiling::{fma_chain, fma_chain_at, fma_chain_flops_per_iter, FMA_CHAIN_FLOPS_PER_ITER};
 #[cfg(target_arch = "x86_64")]
 mod wide;
 #[cfg(target_arch = "x86_64")]
@@ -188,193 +190,16 @@ pub fn gemm(
 // used for speed: `arithmetic::fused_available` is false there) in the plain one.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod v4 {
-    use core::arch::wasm32::*;
-    pub type V = v128;
-    #[inline(always)]
-    pub unsafe fn load(p: *const f32) -> V {
-        v128_load(p as *const v128)
-    }
-    #[inline(always)]
-    pub unsafe fn store(p: *mut f32, v: V) {
-        v128_store(p as *mut v128, v)
-    }
-    #[inline(always)]
-    pub fn zero() -> V {
-        f32x4_splat(0.0)
-    }
-    /// Four copies of *p (one `v128.load32_splat`).
-    #[inline(always)]
-    pub unsafe fn load_splat(p: *const f32) -> V {
-        v128_load32_splat(p as *const u32)
-    }
-    /// Broadcasts of p[0..4]: four `v128.load32_splat`, which V8 turns into four broadcast
-    /// loads (no shuffle).
-    #[inline(always)]
-    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
-        [load_splat(p), load_splat(p.add(1)), load_splat(p.add(2)), load_splat(p.add(3))]
-    }
-    /// acc + a * b as two rounded operations (not fused).
-    #[inline(always)]
-    pub fn mul_add(acc: V, a: V, b: V) -> V {
-        f32x4_add(acc, f32x4_mul(a, b))
-    }
-    /// acc + a * b rounded once: relaxed madd, which the engine may compute either way; the
-    /// page's loader only keeps this build where it is fused (see arithmetic.rs).
-    #[cfg(target_feature = "relaxed-simd")]
-    #[inline(always)]
-    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
-        f32x4_relaxed_madd(a, b, acc)
-    }
-    /// acc + a * b rounded once, lane by lane in software (the plain build has no fused kernel;
-    /// this only keeps the code complete).
-    #[cfg(not(target_feature = "relaxed-simd"))]
-    #[inline(always)]
-    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
-        let l = |v: V| [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)];
-        let (c, x, y) = (l(acc), l(a), l(b));
-        f32x4(x[0].mul_add(y[0], c[0]), x[1].mul_add(y[1], c[1]), x[2].mul_add(y[2], c[2]), x[3].mul_add(y[3], c[3]))
-    }
-    /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
-    #[inline(always)]
-    pub fn relu4(x: V) -> V {
-        v128_and(x, f32x4_gt(x, f32x4_splat(0.0)))
-    }
-    /// The 4x4 transpose of the rows r0..r3.
-    #[inline(always)]
-    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
-        let t0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
-        let t1 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
-        let t2 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
-        let t3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
-        [
-            i64x2_shuffle::<0, 2>(t0, t2),
-            i64x2_shuffle::<1, 3>(t0, t2),
-            i64x2_shuffle::<0, 2>(t1, t3),
-            i64x2_shuffle::<1, 3>(t1, t3),
-        ]
-    }
-}
+#[path = "gemm/v4_wasm.rs"]
+mod v4;
 
 #[cfg(target_arch = "x86_64")]
-mod v4 {
-    use core::arch::x86_64::*;
-    pub type V = __m128;
-    #[inline(always)]
-    pub unsafe fn load(p: *const f32) -> V {
-        _mm_loadu_ps(p)
-    }
-    #[inline(always)]
-    pub unsafe fn store(p: *mut f32, v: V) {
-        _mm_storeu_ps(p, v)
-    }
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    pub fn zero() -> V {
-        unsafe { _mm_setzero_ps() }
-    }
-    /// Four copies of *p (a scalar load and a shuffle with SSE2; one broadcast with AVX).
-    #[inline(always)]
-    pub unsafe fn load_splat(p: *const f32) -> V {
-        _mm_set1_ps(*p)
-    }
-    /// Broadcasts of p[0..4]. With AVX enabled at compile time, four broadcast loads; with the
-    /// SSE2 baseline, one load and four shuffles (instead of four loads and four shuffles).
-    #[inline(always)]
-    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
-        #[cfg(target_feature = "avx")]
-        {
-            [_mm_broadcast_ss(&*p), _mm_broadcast_ss(&*p.add(1)), _mm_broadcast_ss(&*p.add(2)), _mm_broadcast_ss(&*p.add(3))]
-        }
-        #[cfg(not(target_feature = "avx"))]
-        {
-            let v = _mm_loadu_ps(p);
-            [_mm_shuffle_ps::<0x00>(v, v), _mm_shuffle_ps::<0x55>(v, v), _mm_shuffle_ps::<0xAA>(v, v), _mm_shuffle_ps::<0xFF>(v, v)]
-        }
-    }
-    /// acc + a * b as two rounded operations (not fused).
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    pub fn mul_add(acc: V, a: V, b: V) -> V {
-        unsafe { _mm_add_ps(acc, _mm_mul_ps(a, b)) }
-    }
-    /// acc + a * b rounded once (`vfmadd231ps`). Only for callers compiled with FMA, on CPUs
-    /// that have it.
-    #[inline(always)]
-    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
-        _mm_fmadd_ps(a, b, acc)
-    }
-    /// Per lane `if x > 0 { x } else { +0 }`: the comparison mask and-ed with x.
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    pub fn relu4(x: V) -> V {
-        unsafe { _mm_and_ps(x, _mm_cmpgt_ps(x, _mm_setzero_ps())) }
-    }
-    /// The 4x4 transpose of the rows r0..r3.
-    #[inline(always)]
-    #[allow(unused_unsafe)]
-    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
-        unsafe {
-            let t0 = _mm_unpacklo_ps(r0, r1);
-            let t1 = _mm_unpackhi_ps(r0, r1);
-            let t2 = _mm_unpacklo_ps(r2, r3);
-            let t3 = _mm_unpackhi_ps(r2, r3);
-            [_mm_movelh_ps(t0, t2), _mm_movehl_ps(t2, t0), _mm_movelh_ps(t1, t3), _mm_movehl_ps(t3, t1)]
-        }
-    }
-}
+#[path = "gemm/v4_x86.rs"]
+mod v4;
 
 #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
-mod v4 {
-    pub type V = [f32; 4];
-    #[inline(always)]
-    pub unsafe fn load(p: *const f32) -> V {
-        [*p, *p.add(1), *p.add(2), *p.add(3)]
-    }
-    #[inline(always)]
-    pub unsafe fn store(p: *mut f32, v: V) {
-        for (i, x) in v.iter().enumerate() {
-            *p.add(i) = *x;
-        }
-    }
-    #[inline(always)]
-    pub fn zero() -> V {
-        [0.0; 4]
-    }
-    #[inline(always)]
-    pub unsafe fn load_splat(p: *const f32) -> V {
-        [*p; 4]
-    }
-    #[inline(always)]
-    pub unsafe fn splat4(p: *const f32) -> [V; 4] {
-        [[*p; 4], [*p.add(1); 4], [*p.add(2); 4], [*p.add(3); 4]]
-    }
-    #[inline(always)]
-    pub fn mul_add(acc: V, a: V, b: V) -> V {
-        [acc[0] + a[0] * b[0], acc[1] + a[1] * b[1], acc[2] + a[2] * b[2], acc[3] + a[3] * b[3]]
-    }
-    /// acc + a * b rounded once per lane (`f32::mul_add`: the hardware's fused multiply-add
-    /// where there is one, exact in software elsewhere).
-    #[inline(always)]
-    pub unsafe fn fmadd(acc: V, a: V, b: V) -> V {
-        [a[0].mul_add(b[0], acc[0]), a[1].mul_add(b[1], acc[1]), a[2].mul_add(b[2], acc[2]), a[3].mul_add(b[3], acc[3])]
-    }
-    #[inline(always)]
-    pub fn relu4(x: V) -> V {
-        x.map(|v| if v > 0.0 { v } else { 0.0 })
-    }
-    #[inline(always)]
-    pub fn transpose4(r0: V, r1: V, r2: V, r3: V) -> [V; 4] {
-        let r = [r0, r1, r2, r3];
-        let mut t = [[0.0; 4]; 4];
-        for (i, row) in r.iter().enumerate() {
-            for (j, x) in row.iter().enumerate() {
-                t[j][i] = *x;
-            }
-        }
-        t
-    }
-}
+#[path = "gemm/v4_portable.rs"]
+mod v4;
 
 
 /// Where a register block's accumulators start (the `Write` of the first K block; later K blocks
@@ -842,89 +667,6 @@ unsafe fn kernel_body<const R: usize, const BCAST: bool, const FMA: bool>(kc: us
     for (r, row) in acc.iter().enumerate() {
         store(c.add(r * ldc), row[0]);
         store(c.add(r * ldc + 4), row[1]);
-    }
-}
-
-/// Independent accumulators of `fma_chain`: enough to cover the latency of a fused multiply-add
-/// (4 to 5 cycles) on two pipes, few enough to stay in the 16 vector registers with the operands.
-const CHAIN: usize = 12;
-
-/// The fused multiply-add ceiling of the SIMD the kernel uses, for the bench: `iters` rounds of
-/// 2 x 12 independent 4-lane fused multiply-adds (2 x 12 x 4 x 2 = 192 flops per round) and no
-/// loads or stores. Returns a sum of the accumulators, so the work cannot be dropped. Only
-/// meaningful where `arithmetic::fused_available()` (elsewhere it runs the exact software
-/// fallback).
-pub fn fma_chain(iters: usize) -> f32 {
-    // SAFETY: the fused instructions are reached only where this build or CPU has them (wasm:
-    // compiled in; x86-64: FMA checked here).
-    #[cfg(target_arch = "x86_64")]
-    if crate::arithmetic::fused_available() {
-        return unsafe { fma_chain_fma(iters) };
-    }
-    unsafe { fma_chain_body(iters) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx,fma")]
-unsafe fn fma_chain_fma(iters: usize) -> f32 {
-    fma_chain_body(iters)
-}
-
-#[inline(always)]
-unsafe fn fma_chain_body(iters: usize) -> f32 {
-    use v4::*;
-    let (x, y) = core::hint::black_box((1.0e-3f32, 1.0e-3f32));
-    let (x, y) = (load_splat(&x), load_splat(&y));
-    let mut acc = [zero(); CHAIN];
-    for _ in 0..iters {
-        for a in acc.iter_mut() {
-            *a = fmadd(*a, x, y);
-        }
-        for a in acc.iter_mut() {
-            *a = fmadd(*a, x, y);
-        }
-    }
-    let mut out = [0.0f32; 4];
-    let mut total = zero();
-    for a in acc {
-        total = mul_add(total, a, load_splat(&1.0));
-    }
-    store(out.as_mut_ptr(), total);
-    out.iter().sum()
-}
-
-/// Flops of one round of `fma_chain`.
-pub const FMA_CHAIN_FLOPS_PER_ITER: usize = 2 * CHAIN * 4 * 2;
-
-/// The fused multiply-add ceiling at `width` (see `simd.rs`): `fma_chain` for 128 bits, chains of
-/// independent 256- or 512-bit fused multiply-adds for the wider widths (the same 12
-/// accumulators, one fused multiply-add each per round). Returns the sum of the accumulators;
-/// `fma_chain_flops_per_iter(width)` flops per round. Panics where the CPU lacks the width.
-pub fn fma_chain_at(width: crate::simd::Width, iters: usize) -> f32 {
-    use crate::simd::Width;
-    assert!(width.available(), "the {}-bit kernel is not available on this CPU", width.bits());
-    match width {
-        Width::W128 => fma_chain(iters),
-        // SAFETY: the CPU has the width's features (checked above).
-        #[cfg(target_arch = "x86_64")]
-        Width::W256 => unsafe { x86_avx2::fma_chain(iters) },
-        #[cfg(target_arch = "x86_64")]
-        Width::W512 => unsafe { x86_avx512::fma_chain(iters) },
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => unreachable!(),
-    }
-}
-
-/// Flops of one round of `fma_chain_at(width, ..)`.
-pub fn fma_chain_flops_per_iter(width: crate::simd::Width) -> usize {
-    match width {
-        crate::simd::Width::W128 => FMA_CHAIN_FLOPS_PER_ITER,
-        #[cfg(target_arch = "x86_64")]
-        crate::simd::Width::W256 => x86_avx2::FMA_CHAIN_FLOPS_PER_ITER,
-        #[cfg(target_arch = "x86_64")]
-        crate::simd::Width::W512 => x86_avx512::FMA_CHAIN_FLOPS_PER_ITER,
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => FMA_CHAIN_FLOPS_PER_ITER,
     }
 }
 
